@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+
+namespace Bot.Adapters.Storage;
+
+/// <summary>
+/// A table entity. <see cref="Properties"/> holds the other properties as JSON values; strings, booleans, Int32 and
+/// doubles travel as they are, and the client adds the <c>@odata.type</c> annotations for Int64 (<c>long</c>) and
+/// DateTime (<c>DateTimeOffset</c>) values it writes and strips them on read.
+/// </summary>
+public sealed record TableEntity(string PartitionKey, string RowKey, JsonObject Properties)
+{
+    public string? ETag { get; init; }
+    public DateTimeOffset? Timestamp { get; init; }
+}
+
+/// <summary>One page of a query; pass <see cref="Continuation"/> back for the next page, null when done.</summary>
+public sealed record TablePage(IReadOnlyList<TableEntity> Entities, TableContinuation? Continuation);
+
+public sealed record TableContinuation(string NextPartitionKey, string? NextRowKey);
+
+/// <summary>Azure Table operations.</summary>
+public interface ITableService
+{
+    Task CreateTableIfNotExistsAsync(string table, CancellationToken ct);
+    Task DeleteTableAsync(string table, CancellationToken ct);
+    /// <summary>Returns null when the entity does not exist.</summary>
+    Task<TableEntity?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken ct);
+    /// <summary>Throws <see cref="StorageException"/> with code <c>EntityAlreadyExists</c> when it exists. Returns the ETag.</summary>
+    Task<string> InsertAsync(string table, TableEntity entity, CancellationToken ct);
+    /// <summary>Insert-or-replace. Returns the ETag.</summary>
+    Task<string> UpsertAsync(string table, TableEntity entity, CancellationToken ct);
+    /// <summary>Replace guarded by <paramref name="etag"/> (<c>*</c> = any). Throws <c>UpdateConditionNotSatisfied</c> (412) when stale. Returns the new ETag.</summary>
+    Task<string> UpdateAsync(string table, TableEntity entity, string etag, CancellationToken ct);
+    Task DeleteAsync(string table, string partitionKey, string rowKey, string etag, CancellationToken ct);
+    Task<TablePage> QueryPageAsync(string table, string? filter, int? top, TableContinuation? continuation, CancellationToken ct);
+    /// <summary>All pages of a query.</summary>
+    IAsyncEnumerable<TableEntity> QueryAsync(string table, string? filter, CancellationToken ct);
+}

@@ -1,0 +1,21 @@
+using Bot.Core.Rollouts;
+
+namespace Bot.Core.Ports;
+
+/// <summary>
+/// Tells humans about a rollout (Slack live message and thread, GitHub check run and deployment). Implementations
+/// create their message once per rollout, keep its id themselves, and update it in place afterwards.
+/// </summary>
+public interface INotifier
+{
+    Task PublishAsync(Notify notice, CancellationToken ct);
+}
+
+/// <summary>Enqueues step messages, visible at a given time (a bake is a delayed message).</summary>
+public interface IStepScheduler
+{
+    Task ScheduleAsync(StepMessage message, DateTimeOffset at, CancellationToken ct);
+}
+
+/// <summary>The queue message that drives a rollout: "run step N of rollout R of service S".</summary>
+public sealed record StepMessage(string Service, string RolloutId, int StepIndex);

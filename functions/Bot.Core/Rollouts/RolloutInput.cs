@@ -1,0 +1,37 @@
+namespace Bot.Core.Rollouts;
+
+/// <summary>Everything that can happen to a service's rollouts. Inputs carry who and, for commands, an id for dedup.</summary>
+public abstract record RolloutInput
+{
+    public required Actor By { get; init; }
+    /// <summary>Free text shown in audit and chat (rollback reason, etc.).</summary>
+    public string? Reason { get; init; }
+}
+
+/// <summary>Start a rollout of <see cref="Version"/>; while one is active this is a new revision.</summary>
+public sealed record StartRollout(string Version, Config.ReleaseConfig Config) : RolloutInput
+{
+    public VersionSource Source { get; init; } = new();
+}
+
+/// <summary>A step message came due (from the queue or the sweep). Stale ones (other rollout/step) change nothing.</summary>
+public sealed record StepDue(string RolloutId, int StepIndex) : RolloutInput;
+
+/// <summary>Approve the current approval step. <see cref="StepIndex"/>/<see cref="Revision"/> bind a button to what it was shown for.</summary>
+public sealed record Approve(string? RolloutId = null, int? StepIndex = null, int? Revision = null) : RolloutInput;
+
+/// <summary>Return all traffic to stable. Allowed from every non-terminal state.</summary>
+public sealed record Rollback(string? RolloutId = null) : RolloutInput;
+
+public sealed record Pause(string? RolloutId = null) : RolloutInput;
+
+public sealed record Resume(string? RolloutId = null) : RolloutInput;
+
+/// <summary>Skip remaining steps and go to 100%.</summary>
+public sealed record Promote(string? RolloutId = null) : RolloutInput;
+
+/// <summary>Stop the rollout and return traffic to stable, marking it aborted rather than rolled back.</summary>
+public sealed record Abort(string? RolloutId = null) : RolloutInput;
+
+/// <summary>Applying an effect failed for good (after retries), or the router reported drift.</summary>
+public sealed record EffectFailed(string RolloutId, Effect Effect, string Error, bool IsDrift = false) : RolloutInput;

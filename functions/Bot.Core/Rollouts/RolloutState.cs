@@ -1,0 +1,94 @@
+using Bot.Core.Config;
+
+namespace Bot.Core.Rollouts;
+
+public enum RolloutPhase
+{
+    /// <summary>Created; the first step has not run yet.</summary>
+    Pending,
+    /// <summary>Running steps.</summary>
+    Progressing,
+    /// <summary>Waiting for approvals on an approval step.</summary>
+    WaitingApproval,
+    /// <summary>Stopped by a human (pause command, or an indefinite pause step) or by drift; resume continues.</summary>
+    Paused,
+    /// <summary>All traffic on the new version. Terminal.</summary>
+    Succeeded,
+    /// <summary>Canary traffic returned to 0 by a human, a timeout or a failure. Terminal.</summary>
+    RolledBack,
+    /// <summary>Stopped and rolled back because a newer revision replaced it, or by abort. Terminal.</summary>
+    Aborted,
+    /// <summary>Rollback itself failed; a human must look. Terminal for the engine.</summary>
+    Failed,
+}
+
+/// <summary>Who did something, and from which surface.</summary>
+/// <param name="Id">Stable id on that surface: Slack user ID, GitHub login, API key name, "timer".</param>
+/// <param name="Name">Display name, for messages and audit.</param>
+/// <param name="Surface">api | slack | github | ci | timer | system.</param>
+public sealed record Actor(string Id, string Name, string Surface)
+{
+    public static readonly Actor System = new("release-bot", "release-bot", "system");
+    public static readonly Actor Timer = new("timer", "timer", "timer");
+
+    /// <summary>Same person regardless of display name.</summary>
+    public bool SamePerson(Actor other) =>
+        string.Equals(Id, other.Id, StringComparison.OrdinalIgnoreCase) && string.Equals(Surface, other.Surface, StringComparison.OrdinalIgnoreCase);
+}
+
+public sealed record Approval(Actor By, int StepIndex, int Revision, DateTimeOffset At);
+
+/// <summary>Where the version came from: commit, image, build link.</summary>
+public sealed record VersionSource(string? Commit = null, string? Image = null, string? Repository = null, string? BuildUrl = null);
+
+/// <summary>One rollout of one version of one service. Immutable; <see cref="RolloutMachine"/> returns new values.</summary>
+public sealed record RolloutState
+{
+    public required string Id { get; init; }
+    public required string Service { get; init; }
+    public required string Version { get; init; }
+    /// <summary>Increments each time the rollout's target changes; approvals carry it and stale ones are refused.</summary>
+    public int Revision { get; init; } = 1;
+    public VersionSource Source { get; init; } = new();
+    /// <summary>Snapshot of the config when the rollout started: later config edits do not change a running rollout.</summary>
+    public required ReleaseConfig Config { get; init; }
+    public RolloutPhase Phase { get; init; } = RolloutPhase.Pending;
+    /// <summary>Index into <see cref="ReleaseConfig.Steps"/> of the current step.</summary>
+    public int StepIndex { get; init; }
+    /// <summary>The canary weight (0-100) the bot last asked the router for.</summary>
+    public int CanaryWeight { get; init; }
+    public required Actor StartedBy { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? StepStartedAt { get; init; }
+    /// <summary>When the next step message is due (bake end, approval deadline); the sweep re-enqueues overdue ones.</summary>
+    public DateTimeOffset? NextDueAt { get; init; }
+    public IReadOnlyList<Approval> Approvals { get; init; } = [];
+    /// <summary>Why the rollout is paused, failed or finished.</summary>
+    public string? Reason { get; init; }
+    /// <summary>Phase to return to on resume.</summary>
+    public RolloutPhase? PausedFrom { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    public bool IsTerminal => Phase is RolloutPhase.Succeeded or RolloutPhase.RolledBack or RolloutPhase.Aborted or RolloutPhase.Failed;
+    public StepSpec? CurrentStep => StepIndex >= 0 && StepIndex < Config.Steps.Count ? Config.Steps[StepIndex] : null;
+}
+
+/// <summary>A start request kept while another rollout is active (policy <c>queue</c>).</summary>
+public sealed record QueuedStart(string Version, VersionSource Source, ReleaseConfig Config, Actor By, DateTimeOffset At);
+
+/// <summary>
+/// The unit of consistency: everything the engine decides for one service, committed together with one ETag.
+/// </summary>
+public sealed record ServiceState
+{
+    public required string Service { get; init; }
+    public RolloutState? Active { get; init; }
+    public IReadOnlyList<QueuedStart> Queue { get; init; } = [];
+    /// <summary>Number of rollouts ever started for the service; feeds rollout ids.</summary>
+    public int Sequence { get; init; }
+    /// <summary>The last finished rollout, kept so late commands get a clear answer.</summary>
+    public RolloutState? LastFinished { get; init; }
+
+    public static ServiceState Empty(string service) => new() { Service = service };
+}
