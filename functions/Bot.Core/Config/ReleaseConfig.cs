@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Bot.Core.Config;
 
 /// <summary>
@@ -68,7 +70,15 @@ public sealed record RolloutPolicy
     public NewRevisionPolicy OnNewRevision { get; init; } = NewRevisionPolicy.Supersede;
 }
 
-/// <summary>One step of a rollout plan.</summary>
+/// <summary>One step of a rollout plan. Stored inside rollout state, hence the JSON type discriminators.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$step")]
+[JsonDerivedType(typeof(SetWeightStep), "setWeight")]
+[JsonDerivedType(typeof(PauseStep), "pause")]
+[JsonDerivedType(typeof(ApprovalStep), "approval")]
+[JsonDerivedType(typeof(PromoteStep), "promote")]
+[JsonDerivedType(typeof(HeaderRouteStep), "headerRoute")]
+[JsonDerivedType(typeof(MirrorStep), "mirror")]
+[JsonDerivedType(typeof(SetImageStep), "setImage")]
 public abstract record StepSpec
 {
     /// <summary>Short text for chat and check runs, e.g. "setWeight 10".</summary>

@@ -1,19 +1,55 @@
+using System.Text.Json.Serialization;
 using Bot.Core.Config;
+using Bot.Core.Ports;
 
 namespace Bot.Core.Rollouts;
 
-/// <summary>Something the executor must do after a decision is committed. Effects are idempotent when applied.</summary>
+/// <summary>Something the executor must do after a decision is committed. Effects are idempotent when applied.
+/// They are stored with the state (pending until applied), hence the JSON type discriminators.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$effect")]
+[JsonDerivedType(typeof(VerifyRoute), "verifyRoute")]
+[JsonDerivedType(typeof(SetTraffic), "setTraffic")]
+[JsonDerivedType(typeof(SetHeaderRoute), "setHeaderRoute")]
+[JsonDerivedType(typeof(SetMirror), "setMirror")]
+[JsonDerivedType(typeof(RollbackTraffic), "rollbackTraffic")]
+[JsonDerivedType(typeof(SetCanaryImage), "setCanaryImage")]
+[JsonDerivedType(typeof(SetStableImage), "setStableImage")]
+[JsonDerivedType(typeof(CheckDeployment), "checkDeployment")]
+[JsonDerivedType(typeof(ScaleCanary), "scaleCanary")]
+[JsonDerivedType(typeof(ScheduleStep), "scheduleStep")]
+[JsonDerivedType(typeof(Notify), "notify")]
+[JsonDerivedType(typeof(AuditEntry), "audit")]
 public abstract record Effect
 {
     /// <summary>The rollout the effect belongs to.</summary>
     public required string RolloutId { get; init; }
 }
 
-/// <summary>Set the route's weights: canary <see cref="CanaryWeight"/>% and stable the rest.</summary>
-public sealed record SetTraffic(RouteSpec Route, string Namespace, string? Cluster, int CanaryWeight) : Effect;
+/// <summary>Check the VirtualService, route and subsets exist before any traffic moves (<see cref="ITrafficRouter.VerifyAsync"/>).</summary>
+public sealed record VerifyRoute(TrafficTarget Target) : Effect;
 
-/// <summary>Check the VirtualService, route and subsets exist before any traffic moves.</summary>
-public sealed record VerifyRoute(RouteSpec Route, string Namespace, string? Cluster) : Effect;
+/// <summary>Set the route's weights: canary <see cref="CanaryWeight"/>% (0-100) and stable the rest.</summary>
+public sealed record SetTraffic(TrafficTarget Target, int CanaryWeight) : Effect;
+
+/// <summary>Insert (or with null <see cref="Match"/>, remove) the header route to the canary.</summary>
+public sealed record SetHeaderRoute(TrafficTarget Target, HeaderRouteStep? Match) : Effect;
+
+/// <summary>Mirror <see cref="Percent"/> of traffic to the canary; null removes the mirror.</summary>
+public sealed record SetMirror(TrafficTarget Target, double? Percent) : Effect;
+
+/// <summary>Canary weight 0, header and mirror routes removed (<see cref="ITrafficRouter.RollbackAsync"/>).</summary>
+public sealed record RollbackTraffic(TrafficTarget Target) : Effect;
+
+public sealed record SetCanaryImage(TrafficTarget Target, string Image) : Effect;
+
+public sealed record SetStableImage(TrafficTarget Target, string Image) : Effect;
+
+public enum DeploymentRole { Canary, Stable }
+
+/// <summary>Observe a Deployment's readiness once; the executor feeds the result back as <see cref="DeploymentObserved"/>.</summary>
+public sealed record CheckDeployment(TrafficTarget Target, DeploymentRole Role, int StepIndex) : Effect;
+
+public sealed record ScaleCanary(TrafficTarget Target, int Replicas) : Effect;
 
 /// <summary>Enqueue a <see cref="StepDue"/> for the step, visible at <see cref="At"/>.</summary>
 public sealed record ScheduleStep(string Service, int StepIndex, DateTimeOffset At) : Effect;

@@ -35,3 +35,6 @@ public sealed record Abort(string? RolloutId = null) : RolloutInput;
 
 /// <summary>Applying an effect failed for good (after retries), or the router reported drift.</summary>
 public sealed record EffectFailed(string RolloutId, Effect Effect, string Error, bool IsDrift = false) : RolloutInput;
+
+/// <summary>The executor observed a Deployment (after <see cref="CheckDeployment"/>).</summary>
+public sealed record DeploymentObserved(string RolloutId, int StepIndex, DeploymentRole Role, Ports.ReadinessState State, string Message) : RolloutInput;

@@ -89,6 +89,9 @@ public sealed record ServiceState
     public int Sequence { get; init; }
     /// <summary>The last finished rollout, kept so late commands get a clear answer.</summary>
     public RolloutState? LastFinished { get; init; }
+    /// <summary>Effects committed with this state but not yet applied; the executor applies them (again) first
+    /// after a crash. Effects are idempotent.</summary>
+    public IReadOnlyList<Effect> Pending { get; init; } = [];
 
     public static ServiceState Empty(string service) => new() { Service = service };
 }
