@@ -107,8 +107,8 @@ public sealed class IstioTrafficRouter(
             var ops = new JsonArray
             {
                 new JsonObject { ["op"] = "test", ["path"] = "/metadata/resourceVersion", ["value"] = (string?)vs["metadata"]?["resourceVersion"] },
-                new JsonObject { ["op"] = "replace", ["path"] = "/spec/http", ["value"] = edit.Http },
             };
+            foreach (var op in HttpOps(http, edit.Http)) ops.Add(op);
             if (recordWeights)
             {
                 var value = VirtualServiceRoutes.WithRecordedWeights(vs, r.RouteName, next);
@@ -134,6 +134,20 @@ public sealed class IstioTrafficRouter(
                     $"{where}: gave up after {attempts} attempts; the object keeps changing under the bot. Last answer: {e.Message}", e.Causes, e.ServerMessage);
             }
         }
+    }
+
+    // The smallest safe patch: replace only the routes that changed when none were added or removed, else the whole list.
+    // Indexes are safe because the resourceVersion test op fails the patch if anything moved since the read.
+    private static IEnumerable<JsonObject> HttpOps(JsonArray before, JsonArray after)
+    {
+        if (before.Count != after.Count)
+        {
+            yield return new JsonObject { ["op"] = "replace", ["path"] = "/spec/http", ["value"] = after.DeepClone() };
+            yield break;
+        }
+        for (int i = 0; i < after.Count; i++)
+            if (!JsonNode.DeepEquals(before[i], after[i]))
+                yield return new JsonObject { ["op"] = "replace", ["path"] = $"/spec/http/{i}", ["value"] = after[i]!.DeepClone() };
     }
 
     private static RouteRef Ref(TrafficTarget t) => new(t.Route.RouteName, t.Route.Host, t.Route.StableSubset, t.Route.CanarySubset);

@@ -10,8 +10,9 @@ public sealed class KubernetesTestCluster : IAsyncDisposable
 {
     public const string BotUser = "system:serviceaccount:release-bot:release-bot";
 
-    private KubernetesTestCluster(KubernetesApiDouble api, string dir, KubernetesOptions options, FakeTimeProvider time)
+    private KubernetesTestCluster(KubernetesApiDouble api, string dir, KubernetesOptions options, FakeTimeProvider time, string token)
     {
+        BotToken = token;
         Api = api;
         Directory = dir;
         Options = options;
@@ -22,6 +23,8 @@ public sealed class KubernetesTestCluster : IAsyncDisposable
     }
 
     public KubernetesApiDouble Api { get; }
+    /// <summary>The bearer token in the kubeconfig (the bot's service account).</summary>
+    public string BotToken { get; }
     public string Directory { get; }
     public KubernetesOptions Options { get; }
     public FakeTimeProvider Time { get; }
@@ -50,7 +53,7 @@ public sealed class KubernetesTestCluster : IAsyncDisposable
         var dir = System.IO.Directory.CreateTempSubdirectory("k8s-test-").FullName;
         var path = KubeconfigWriter.Write(dir, "config", KubeconfigWriter.Yaml(api, "test", $"    token: {token}"));
         var o = (options ?? new KubernetesOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1) }) with { KubeconfigPath = path };
-        return new KubernetesTestCluster(api, dir, o, new FakeTimeProvider());
+        return new KubernetesTestCluster(api, dir, o, new FakeTimeProvider(), token);
     }
 
     public async ValueTask DisposeAsync()
