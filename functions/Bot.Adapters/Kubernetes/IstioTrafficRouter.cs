@@ -108,17 +108,17 @@ public sealed class IstioTrafficRouter(
             {
                 new JsonObject { ["op"] = "test", ["path"] = "/metadata/resourceVersion", ["value"] = (string?)vs["metadata"]?["resourceVersion"] },
             };
-            foreach (var op in HttpOps(http, edit.Http)) ops.Add(op);
+            JsonPatchDiff.Diff(http, edit.Http, "/spec/http", ops);
             if (recordWeights)
             {
                 var value = VirtualServiceRoutes.WithRecordedWeights(vs, r.RouteName, next);
                 ops.Add(vs["metadata"]?["annotations"] is JsonObject
-                    ? new JsonObject { ["op"] = "add", ["path"] = "/metadata/annotations/" + VirtualServiceRoutes.WeightsAnnotation.Replace("~", "~0").Replace("/", "~1"), ["value"] = value }
+                    ? new JsonObject { ["op"] = "add", ["path"] = "/metadata/annotations/" + JsonPatchDiff.Escape(VirtualServiceRoutes.WeightsAnnotation), ["value"] = value }
                     : new JsonObject { ["op"] = "add", ["path"] = "/metadata/annotations", ["value"] = new JsonObject { [VirtualServiceRoutes.WeightsAnnotation] = value } });
             }
             try
             {
-                await client.PatchAsync(KubernetesResource.VirtualService, target.Namespace, target.Route.VirtualService,
+                await client.PatchWithoutResultAsync(KubernetesResource.VirtualService, target.Namespace, target.Route.VirtualService,
                     KubernetesClient.JsonPatch, ops.ToJsonString(VirtualServiceRoutes.Json), ct);
                 if (recordWeights) _lastWritten[key] = next;
                 _log.LogInformation("{Where} route {Route}: {Before} -> {After}", where, r.RouteName, live, next);
@@ -134,20 +134,6 @@ public sealed class IstioTrafficRouter(
                     $"{where}: gave up after {attempts} attempts; the object keeps changing under the bot. Last answer: {e.Message}", e.Causes, e.ServerMessage);
             }
         }
-    }
-
-    // The smallest safe patch: replace only the routes that changed when none were added or removed, else the whole list.
-    // Indexes are safe because the resourceVersion test op fails the patch if anything moved since the read.
-    private static IEnumerable<JsonObject> HttpOps(JsonArray before, JsonArray after)
-    {
-        if (before.Count != after.Count)
-        {
-            yield return new JsonObject { ["op"] = "replace", ["path"] = "/spec/http", ["value"] = after.DeepClone() };
-            yield break;
-        }
-        for (int i = 0; i < after.Count; i++)
-            if (!JsonNode.DeepEquals(before[i], after[i]))
-                yield return new JsonObject { ["op"] = "replace", ["path"] = $"/spec/http/{i}", ["value"] = after[i]!.DeepClone() };
     }
 
     private static RouteRef Ref(TrafficTarget t) => new(t.Route.RouteName, t.Route.Host, t.Route.StableSubset, t.Route.CanarySubset);

@@ -124,6 +124,13 @@ public sealed class KubernetesClient
         return JsonNode.Parse(text) as JsonObject ?? throw new KubernetesApiException(500, "InternalError", $"patch {r.FullName} {ns}/{name}: the body is not an object", [], text);
     }
 
+    /// <summary>Like <see cref="PatchAsync"/>, without parsing the stored object the server returns (the router does not need it).</summary>
+    public async Task PatchWithoutResultAsync(KubernetesResource r, string ns, string name, string contentType, string body, CancellationToken ct)
+    {
+        var path = await PathAsync(r, ns, name, ct).ConfigureAwait(false);
+        await SendAsync(HttpMethod.Patch, path, body, contentType, "patch", r.FullName, ns, name, ct).ConfigureAwait(false);
+    }
+
     public Task<JsonObject> GetVirtualServiceAsync(string ns, string name, CancellationToken ct) => GetAsync(KubernetesResource.VirtualService, ns, name, ct);
     public Task<JsonObject> PatchVirtualServiceAsync(string ns, string name, JsonArray ops, CancellationToken ct) => JsonPatchAsync(KubernetesResource.VirtualService, ns, name, ops, ct);
     public Task<JsonObject> GetDestinationRuleAsync(string ns, string name, CancellationToken ct) => GetAsync(KubernetesResource.DestinationRule, ns, name, ct);
