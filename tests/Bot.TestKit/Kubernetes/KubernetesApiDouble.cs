@@ -303,7 +303,7 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
         try { input = JsonNode.Parse(body ?? ""); }
         catch (JsonException e) { return await Status(ctx, 400, "BadRequest", $"error decoding patch: {e.Message}", null); }
 
-        while (_beforeNextWrite.TryDequeue(out var concurrent)) concurrent(this);
+        if (_beforeNextWrite.TryDequeue(out var concurrent)) concurrent(this); // one queued edit per write
 
         // Decide under the lock, answer outside it.
         Func<Task<int>>? failure = null;
