@@ -15,21 +15,14 @@ namespace Bot.Adapters.Storage;
 /// </list>
 /// JSON is <see cref="StateJson"/>, split over several properties when it outgrows one.
 /// </summary>
-public sealed class TableRolloutStore : IRolloutStore
+public sealed class TableRolloutStore(ITableService tables, StorageOptions? options = null) : IRolloutStore
 {
     private const string StatePartition = "state";
     private const string LookupRow = "rollout";
 
-    private readonly ITableService _tables;
-    private readonly string _table;
-    private readonly EnsureOnce _ensure;
-
-    public TableRolloutStore(ITableService tables, StorageOptions? options = null)
-    {
-        _tables = tables;
-        _table = (options ?? new StorageOptions()).RolloutsTable;
-        _ensure = new EnsureOnce(ct => _tables.CreateTableIfNotExistsAsync(_table, ct));
-    }
+    private readonly ITableService _tables = tables;
+    private readonly string _table = (options ?? new StorageOptions()).RolloutsTable;
+    private readonly EnsureOnce _ensure = EnsureOnce.Table(tables, (options ?? new StorageOptions()).RolloutsTable);
 
     public async Task<Versioned<ServiceState>?> GetAsync(string service, CancellationToken ct)
     {
