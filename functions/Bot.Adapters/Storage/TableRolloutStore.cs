@@ -56,6 +56,16 @@ public sealed class TableRolloutStore(ITableService tables, StorageOptions? opti
         }
     }
 
+    /// <summary>Every service's state (one partition scan), for the reconciling sweep. Not part of <see cref="IRolloutStore"/>.</summary>
+    public async Task<IReadOnlyList<Versioned<ServiceState>>> ListStatesAsync(CancellationToken ct)
+    {
+        await _ensure.EnsureAsync(ct).ConfigureAwait(false);
+        var result = new List<Versioned<ServiceState>>();
+        await foreach (var entity in _tables.QueryAsync(_table, TableFilter.PartitionKeyEquals(StatePartition), ct).ConfigureAwait(false))
+            result.Add(new Versioned<ServiceState>(StateJson.Deserialize<ServiceState>(TableJsonChunks.Read(entity)), entity.ETag!));
+        return result;
+    }
+
     public async Task ArchiveAsync(RolloutState rollout, CancellationToken ct)
     {
         await _ensure.EnsureAsync(ct).ConfigureAwait(false);

@@ -160,4 +160,16 @@ public sealed class TableRolloutStoreTests(AzuriteFixture azurite)
         Assert.Equal(service, Assert.Single(await _store.ListAsync(service, 5, Ct)).Service);
         Assert.NotNull(await _store.FindAsync($"{service}-1", Ct));
     }
+
+    [Fact]
+    public async Task ListStatesAsync_ReturnsEveryServiceStateWithItsETag()
+    {
+        var cart = await _store.SaveAsync(StoreData.State("cart", 1), null, Ct);
+        var search = await _store.SaveAsync(StoreData.State("search", 4), null, Ct);
+        await _store.ArchiveAsync(StoreData.Rollout("cart", 1), Ct);
+
+        var states = await _store.ListStatesAsync(Ct);
+
+        Assert.Equal([("cart", cart), ("search", search)], states.Select(s => (s.Value.Service, s.ETag)).OrderBy(s => s.Service));
+    }
 }
