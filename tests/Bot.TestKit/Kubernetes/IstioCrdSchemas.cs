@@ -154,9 +154,9 @@ public sealed partial class IstioCrdSchemas
     /// <summary>Go's time.ParseDuration, as CEL's duration() reads it ("1.5s", "300ms", "1h2m"); null when malformed.</summary>
     public static TimeSpan? GoDuration(string text)
     {
-        var m = GoDurationRegex().Match(text);
-        if (!m.Success || text is "" or "+" or "-") return null;
         if (text.TrimStart('-', '+') == "0") return TimeSpan.Zero;
+        var m = GoDurationRegex().Match(text);
+        if (!m.Success) return null;
         double ticks = 0;
         foreach (Capture c in m.Groups["part"].Captures)
         {

@@ -65,7 +65,9 @@ public sealed class TestCertificateAuthority : IDisposable
     {
         var serial = RandomNumberGenerator.GetBytes(12);
         serial[0] &= 0x7f;
-        using var pub = req.Create(Certificate, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), serial);
+        // Inside the CA's own validity, or Create refuses (a notAfter a second past the issuer's).
+        using var pub = req.Create(Certificate, new DateTimeOffset(Certificate.NotBefore.ToUniversalTime()).AddMinutes(1),
+            new DateTimeOffset(Certificate.NotAfter.ToUniversalTime()).AddMinutes(-1), serial);
         return pub.CopyWithPrivateKey(key);
     }
 
