@@ -37,6 +37,7 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<SlackNotifier>();
         services.AddSingleton<SlackWorkQueue>();
         services.AddSingleton<SlackInbox>();
+        services.TryAddScoped<ISlackRolloutGateway, ExecutorSlackRolloutGateway>();
         services.AddScoped<ISlackWorkProcessor, SlackWorkProcessor>();
         services.AddHostedService<SlackWorker>();
         return services;
