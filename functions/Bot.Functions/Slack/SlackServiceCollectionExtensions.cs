@@ -1,4 +1,5 @@
 using Bot.Adapters.Slack;
+using Bot.Core.Policies;
 using Bot.Core.Ports;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -7,6 +8,9 @@ namespace Bot.Functions.Slack;
 
 public static class SlackServiceCollectionExtensions
 {
+    /// <summary>Service key of the <see cref="Authorizer"/> that resolves groups through Slack user groups.</summary>
+    public const string AuthorizerKey = "slack";
+
     /// <summary>
     /// Slack: options (section <c>Slack</c>, validated at start), the Web API client behind the token and retry
     /// handlers, the response_url client, the live-message notifier, user-group directory and access policy, the
@@ -33,11 +37,12 @@ public static class SlackServiceCollectionExtensions
         services.TryAddSingleton<ISlackMessageStore, InMemorySlackMessageStore>();
         services.TryAddSingleton<IDeliveryDedup, InMemoryDeliveryDedup>();
         services.AddSingleton<SlackUserGroupDirectory>();
-        services.AddSingleton<SlackAccessPolicy>();
         services.AddSingleton<SlackNotifier>();
         services.AddSingleton<SlackWorkQueue>();
         services.AddSingleton<SlackInbox>();
+        services.AddKeyedSingleton(AuthorizerKey, (sp, _) => new Authorizer(sp.GetRequiredService<SlackUserGroupDirectory>()));
         services.TryAddScoped<ISlackRolloutGateway, ExecutorSlackRolloutGateway>();
+        services.TryAddScoped<ISlackCommandRunner, SlackCommandRunner>();
         services.AddScoped<ISlackWorkProcessor, SlackWorkProcessor>();
         services.AddHostedService<SlackWorker>();
         return services;

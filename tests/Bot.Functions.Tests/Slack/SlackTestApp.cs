@@ -3,7 +3,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Bot.Adapters.Slack;
 using Bot.Core.Rollouts;
+using Bot.Core.Ports;
+using Bot.Functions.Releases;
 using Bot.Functions.Slack;
+using Bot.Functions.Tests.Support;
 using Bot.TestKit;
 using Bot.TestKit.Slack;
 using Microsoft.AspNetCore.Builder;
@@ -26,6 +29,8 @@ public sealed class SlackTestApp : IAsyncDisposable
         .WithUser("U0ALICE01", "alice").WithUser("U0BOB0001", "bob").WithUser("U0MALLORY", "mallory")
         .WithUserGroup("S0SRE0001", "U0BOB0001");
     public FakeRolloutGateway Rollouts { get; } = new();
+    /// <summary>What slash commands read (status, history, the active rollout); the gateway does the writes.</summary>
+    internal InMemoryRolloutStore Store { get; } = new();
     public WebApplication App { get; }
     public HttpClient Client { get; private set; } = null!;
 
@@ -50,6 +55,8 @@ public sealed class SlackTestApp : IAsyncDisposable
         builder.Services.AddHttpClient(nameof(SlackResponseUrlClient)).ConfigurePrimaryHttpMessageHandler(() => holder.App!.Slack);
         builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_ => holder.App!.Time));
         builder.Services.AddSingleton<ISlackRolloutGateway>(_ => holder.App!.Rollouts);
+        builder.Services.AddSingleton<IReleaseConfigs>(new StaticReleaseConfigs(SlackRolloutSamples.Config()));
+        builder.Services.AddSingleton<IRolloutStore>(_ => holder.App!.Store);
         configure?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapSlack();
