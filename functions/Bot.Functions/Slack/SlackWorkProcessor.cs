@@ -1,4 +1,6 @@
 using Bot.Adapters.Slack;
+using Bot.Core.Commands;
+using Bot.Core.Policies;
 using Bot.Core.Rollouts;
 
 namespace Bot.Functions.Slack;
@@ -10,8 +12,8 @@ namespace Bot.Functions.Slack;
 /// an accepted button changes the rollout, whose live message the notifier then edits in place.
 /// </summary>
 public sealed class SlackWorkProcessor(
-    ISlackRolloutGateway rollouts, SlackAccessPolicy access, SlackResponseUrlClient responses, SlackClient slack,
-    ILogger<SlackWorkProcessor> log, ISlackCommandRunner? commands = null) : ISlackWorkProcessor
+    ISlackRolloutGateway rollouts, [FromKeyedServices(SlackServiceCollectionExtensions.AuthorizerKey)] Authorizer authorizer,
+    SlackResponseUrlClient responses, SlackClient slack, ISlackCommandRunner commands, ILogger<SlackWorkProcessor> log) : ISlackWorkProcessor
 {
     public Task ProcessAsync(SlackWork work, CancellationToken ct) => work switch
     {
@@ -23,9 +25,7 @@ public sealed class SlackWorkProcessor(
     private async Task CommandAsync(SlackSlashCommand c, CancellationToken ct)
     {
         var by = new Actor(c.UserId, c.UserName, "slack");
-        var reply = commands is null
-            ? "Slash commands are not wired in this build: use the buttons on the rollout message or the command API."
-            : await commands.RunAsync(c.Text, by, c.ChannelId, ct);
+        var reply = await commands.RunAsync(c.Text, by, c.ChannelId, ct);
         await ReplyAsync(c.ResponseUrl, c.ChannelId, c.UserId, reply, ct);
     }
 
@@ -50,11 +50,17 @@ public sealed class SlackWorkProcessor(
         if (a.ActionId == SlackActionValue.Approve && (bound.Revision != rollout.Revision || bound.StepIndex != rollout.StepIndex))
             return $"This Approve was for revision {bound.Revision}, step {bound.StepIndex + 1}; {rollout.Service} is now at revision {rollout.Revision}, step {rollout.StepIndex + 1}. Nothing changed: approve the current step from the updated message.";
 
-        var permission = a.ActionId == SlackActionValue.Approve ? SlackPermission.Approve : SlackPermission.Operate;
-        if (await access.CheckAsync(a.UserId, permission, rollout.Config, rollout.CurrentStep, ct) is { } refusal)
-            return refusal + ". Nothing changed.";
-
         var by = new Actor(a.UserId, a.UserName, "slack");
+        var action = a.ActionId switch
+        {
+            SlackActionValue.Approve => ReleaseAction.Approve,
+            SlackActionValue.Rollback => ReleaseAction.Rollback,
+            SlackActionValue.Pause => ReleaseAction.Pause,
+            _ => ReleaseAction.Resume,
+        };
+        var verdict = await authorizer.AuthorizeAsync(rollout.Config, by, action, rollout, ct);
+        if (!verdict.Allowed) return verdict.Message + ". Nothing changed.";
+
         RolloutInput input = a.ActionId switch
         {
             SlackActionValue.Approve => new Approve(rollout.Id, bound.StepIndex, bound.Revision) { By = by },
