@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Bot.Adapters.Slack;
 using Bot.Core.Ports;
+using Bot.Functions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.Slack;
@@ -19,12 +20,8 @@ public static class SlackEndpoints
         return app;
     }
 
-    /// <summary>Endpoint metadata the host uses to pair routes with function.json folders (when it defines the type).</summary>
-    private static object FunctionName(string name)
-    {
-        var type = Type.GetType("Bot.Functions.Hosting.FunctionNameMetadata");
-        return type is null ? new SlackFunctionName(name) : Activator.CreateInstance(type, name)!;
-    }
+    /// <summary>Endpoint metadata the host uses to pair routes with function.json folders.</summary>
+    private static FunctionNameMetadata FunctionName(string name) => new(name);
 
     internal static async Task<IResult> HandleCommandAsync(HttpContext http, SlackInbox inbox, CancellationToken ct)
     {
@@ -55,8 +52,6 @@ public static class SlackEndpoints
         TypedResults.Json(new JsonObject { ["response_type"] = "ephemeral", ["text"] = text });
 
     private static string Clip(string s) => s.Length <= 200 ? s : s[..200] + "…";
-
-    internal sealed record SlackFunctionName(string FunctionName);
 }
 
 /// <summary>The endpoints' dependencies, bundled (eShop's <c>[AsParameters]</c> services style).</summary>
