@@ -60,7 +60,13 @@ internal sealed class TestAppRoot : IDisposable
         ["CommandApi:Keys:0:Key"] = DeployerKey,
         ["CommandApi:Keys:1:Name"] = "approver",
         ["CommandApi:Keys:1:Key"] = ApproverKey,
+        // Slack on, so every function folder has its endpoint; nothing reaches Slack unless a config names a chat channel.
+        ["Slack:BotToken"] = SlackBotToken,
+        ["Slack:SigningSecret"] = SlackSigningSecret,
     };
+
+    public const string SlackBotToken = "xoxb-test-0000-token";
+    public const string SlackSigningSecret = "test-signing-secret";
 
     public void Dispose()
     {
