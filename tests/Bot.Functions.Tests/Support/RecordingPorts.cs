@@ -15,6 +15,7 @@ internal sealed class RecordingScheduler : IStepScheduler
     }
 }
 
+/// <summary>Like TableAuditLog, appending an equal entry twice (an effect re-applied) keeps one record.</summary>
 internal sealed class RecordingAuditLog : IAuditLog
 {
     private readonly List<AuditEntry> _entries = [];
@@ -22,7 +23,10 @@ internal sealed class RecordingAuditLog : IAuditLog
 
     public Task AppendAsync(AuditEntry entry, CancellationToken ct)
     {
-        lock (_entries) _entries.Add(entry);
+        lock (_entries)
+        {
+            if (!_entries.Contains(entry)) _entries.Add(entry);
+        }
         return Task.CompletedTask;
     }
 
