@@ -1,0 +1,92 @@
+// The release bot on Azure Functions (Linux, custom handler). Flat on purpose: one storage account (state, audit,
+// step queue, and the Functions host's own use), one plan, one function app, one Application Insights.
+// App setting names match the bot's options sections (Section__Key), so a missing or wrong one fails start-up
+// with a message naming it. Deploy the package built by infra/azure/package.sh (host.json, function folders, bin/).
+
+@description('Name prefix for every resource, e.g. releasebot-prod.')
+@minLength(3)
+param name string
+
+param location string = resourceGroup().location
+
+@description('traffic router: istio (production) or recording (dry run, moves no traffic).')
+@allowed([ 'istio', 'recording' ])
+param trafficMode string = 'istio'
+
+@description('Central release config folder inside the package, relative to the app root.')
+param releaseConfigDirectory string = 'config/services'
+
+@description('Command API keys: [{ name: "alice", key: "..." }]. Each name is an actor in audit.')
+@secure()
+param commandApiKeys object = { items: [] }
+
+@description('Extra app settings from integrations (Slack__*, GitHub__*, Kubernetes__*, Ci__*).')
+param extraSettings object = {}
+
+var storageName = take(toLower(replace('${name}st', '-', '')), 24)
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: storageName
+  location: location
+  sku: { name: 'Standard_LRS' }
+  kind: 'StorageV2'
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    allowBlobPublicAccess: false
+    supportsHttpsTrafficOnly: true
+  }
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: '${name}-ai'
+  location: location
+  kind: 'web'
+  properties: { Application_Type: 'web' }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
+  name: '${name}-plan'
+  location: location
+  sku: { name: 'Y1', tier: 'Dynamic' }
+  kind: 'functionapp'
+  properties: { reserved: true }
+}
+
+var storageConnection = 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
+
+var keySettings = reduce(range(0, length(commandApiKeys.items)), {}, (acc, i) => union(acc, {
+  'CommandApi__Keys__${i}__Name': commandApiKeys.items[i].name
+  'CommandApi__Keys__${i}__Key': commandApiKeys.items[i].key
+}))
+
+var baseSettings = {
+  FUNCTIONS_EXTENSION_VERSION: '~4'
+  FUNCTIONS_WORKER_RUNTIME: 'custom'
+  AzureWebJobsStorage: storageConnection
+  APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
+  ReleaseConfig__Directory: releaseConfigDirectory
+  Traffic__Mode: trafficMode
+  CommandApi__Enabled: string(length(commandApiKeys.items) > 0)
+  Executor__MaxConflictRetries: '20'
+  Executor__MaxFeedbackRounds: '8'
+  Sweep__OverdueGrace: '00:02:00'
+}
+
+resource app 'Microsoft.Web/sites@2023-12-01' = {
+  name: '${name}-func'
+  location: location
+  kind: 'functionapp,linux'
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      linuxFxVersion: ''
+      ftpsState: 'Disabled'
+      minTlsVersion: '1.2'
+      appSettings: [for s in items(union(baseSettings, keySettings, extraSettings)): { name: s.key, value: s.value }]
+    }
+  }
+}
+
+output functionAppName string = app.name
+output apiBaseUrl string = 'https://${app.properties.defaultHostName}/api'

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Bot.Functions.Tests.Support;
+using Bot.TestKit;
+
+namespace Bot.Functions.Tests.EndToEnd;
+
+/// <summary>The real app as a child process in standalone mode (built Bot.Functions.dll, run with <c>dotnet</c>).</summary>
+internal sealed class BotProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private BotProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.Add(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.Add(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int Port { get; }
+    public string Output { get { lock (_output) return string.Join("\n", _output.TakeLast(60)); } }
+
+    public static async Task<BotProcess> StartAsync(TestAppRoot root, string connectionString, int? port = null)
+    {
+        var dll = AppDll();
+        var chosen = port ?? FreePort();
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = root.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(dll);
+        foreach (var (key, value) in root.Settings(connectionString, runTriggers: true)) psi.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        psi.Environment["Bot__Port"] = chosen.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        psi.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
+        var bot = new BotProcess(Process.Start(psi)!, chosen);
+        using var http = bot.Client(null);
+        for (var i = 0; i < 300; i++)
+        {
+            if (bot._process.HasExited) throw new InvalidOperationException($"the bot exited with {bot._process.ExitCode}:\n{bot.Output}");
+            try
+            {
+                if ((await http.GetAsync("/api/health")).StatusCode == HttpStatusCode.OK) return bot;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        bot.Dispose();
+        throw new TimeoutException($"the bot did not become healthy:\n{bot.Output}");
+    }
+
+    public HttpClient Client(string? key)
+    {
+        var c = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}") };
+        if (key is not null) c.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        return c;
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks run.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) Kill();
+        _process.Dispose();
+    }
+
+    private static string AppDll()
+    {
+        // Built as a project reference, in the same configuration as this test assembly.
+        var config = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var dll = Path.Combine(RepoPaths.Root, "functions", "Bot.Functions", "bin", config, "net10.0", "Bot.Functions.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is missing: build functions/Bot.Functions ({config})");
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
