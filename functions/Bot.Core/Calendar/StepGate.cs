@@ -28,28 +28,30 @@ public static class StepGate
     {
         var config = rollout.Config;
         var zone = Zone(config);
+        DateTimeOffset? slot = null;
         if (step.At is { Length: > 0 } at && context.Cron is { } cron)
         {
-            // The slot is the first one at or after the moment the step was reached, so re-checking later never
-            // pushes it further out.
-            var reached = rollout.StepStartedAt ?? now;
-            var slot = cron.NextOccurrence(at, zone, reached - TimeSpan.FromSeconds(1));
+            // The slot is fixed when the step is first reached (the first one at or after that moment) and kept in
+            // the rollout's wait, so re-checking later, or waiting for a window after it, never moves it further out.
+            slot = rollout.Waiting is { Slot: { } kept } w && w.StepIndex == rollout.StepIndex
+                ? kept
+                : cron.NextOccurrence(at, zone, now - TimeSpan.FromSeconds(1));
             if (slot is null)
-                return new GateVerdict(GateBlock.Schedule, null, $"Waiting: `at: {at}` has no next occurrence; resume or promote by hand.");
+                return new GateVerdict(GateBlock.Schedule, null, $"Waiting: `at: {at}` has no next occurrence; promote by hand or fix the plan.");
             if (slot > now)
-                return new GateVerdict(GateBlock.Schedule, slot, $"Waiting for the scheduled slot `{at}`: {step.Describe()} runs {Local(slot.Value, zone, config)}.");
+                return new GateVerdict(GateBlock.Schedule, slot, $"Waiting for the scheduled slot `{at}`: {step.Describe()} runs {Local(slot.Value, zone, config)}.", Slot: slot);
         }
         if (!RaisesExposure(rollout, step)) return GateVerdict.Open;
         if (Freeze.ActiveFreeze(context.Freezes, config.Service, now) is { } freeze)
         {
             var until = freeze.Until ?? now + context.FreezeRecheck;
-            return new GateVerdict(GateBlock.Freeze, until, $"Waiting: {freeze.Describe()}. {step.Describe()} runs when the freeze lifts.", freeze);
+            return new GateVerdict(GateBlock.Freeze, until, $"Waiting: {freeze.Describe()}. {step.Describe()} runs when the freeze lifts.", freeze, slot);
         }
         if (config.Window is { } window && !window.IsOpen(now))
         {
             var open = window.NextOpen(now);
             var when = open is { } o ? $"{step.Describe()} runs {Local(o, zone, config)}" : "it never opens; fix the window or promote by hand";
-            return new GateVerdict(GateBlock.Window, open, $"Waiting for the deploy window ({window.Describe()}): {when}.");
+            return new GateVerdict(GateBlock.Window, open, $"Waiting for the deploy window ({window.Describe()}): {when}.", Slot: slot);
         }
         return GateVerdict.Open;
     }

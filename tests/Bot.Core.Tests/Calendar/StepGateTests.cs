@@ -101,12 +101,16 @@ public class StepGateTests
         var ctx = new GateContext { Cron = new DailyCron(9) };
 
         var before = StepGate.Check(rollout, ctx, reached.AddHours(3));
-        var at = StepGate.Check(rollout, ctx, reached.AddHours(23));
+        var kept = rollout with { Waiting = new StepWait(GateBlock.Window, 1, null, "window", before.Slot) };
 
         Assert.Equal(GateBlock.Schedule, before.Block);
         Assert.Equal(reached.AddHours(23), before.Until);
+        Assert.Equal(reached.AddHours(23), before.Slot);
         Assert.Contains("0 0 9 * * 1-5", before.Reason);
-        Assert.True(at.IsOpen); // the slot does not move on re-check
+        Assert.True(StepGate.Check(rollout, ctx, reached.AddHours(23)).IsOpen);
+        // Once given, the slot is kept: a later check (after a window or freeze wait) does not move it to the next day.
+        Assert.True(StepGate.Check(kept, ctx, reached.AddHours(30)).IsOpen);
+        Assert.Equal(GateBlock.Schedule, StepGate.Check(rollout, ctx, reached.AddHours(30)).Block);
     }
 
     [Fact]
