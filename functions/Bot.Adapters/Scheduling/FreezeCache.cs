@@ -4,7 +4,7 @@ namespace Bot.Adapters.Scheduling;
 
 /// <summary>
 /// The freezes the gates see, as a <see cref="GateContext"/> the pure decision can read without I/O. Refreshed from
-/// the store on a timer (<see cref="SweepOptions.FreezeRefresh"/>) and at once after every freeze command here.
+/// the store on a timer (<c>Sweep:FreezeRefresh</c>) and at once after every freeze command here.
 /// </summary>
 public sealed class FreezeCache(IFreezeStore store, ICronEvaluator cron)
 {

@@ -1,10 +1,9 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Bot.Adapters.Scheduling;
 
-namespace Bot.Adapters.Scheduling;
+namespace Bot.Functions.Sweep;
 
 /// <summary>Keeps <see cref="FreezeCache"/> fresh so freezes set by other instances reach this one's gates.</summary>
-public sealed class FreezeRefresher(FreezeCache cache, SweepOptions options, TimeProvider time, ILogger<FreezeRefresher> log) : BackgroundService
+public sealed class FreezeRefresher(FreezeCache cache, Microsoft.Extensions.Options.IOptions<DueSweepOptions> options, TimeProvider time, ILogger<FreezeRefresher> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -15,7 +14,7 @@ public sealed class FreezeRefresher(FreezeCache cache, SweepOptions options, Tim
             {
                 log.LogWarning("freeze refresh failed, keeping the last known freezes: {Error}", e.Message);
             }
-            try { await Task.Delay(options.FreezeRefresh, time, stoppingToken).ConfigureAwait(false); }
+            try { await Task.Delay(options.Value.FreezeRefresh, time, stoppingToken).ConfigureAwait(false); }
             catch (OperationCanceledException) { return; }
         }
     }
