@@ -1,4 +1,5 @@
 using Bot.Functions.Api;
+using Bot.Functions.Ci;
 using Bot.Functions.Health;
 using Bot.Functions.Hosting;
 using Bot.Functions.Steps;
@@ -18,14 +19,15 @@ builder.AddHealth();           // /api/health checks; adapters add theirs
 // builder.AddKubernetes();    // Istio ITrafficRouter + IDeploymentController, health check
 // builder.AddSlack();         // INotifier, /api/slack/* endpoints, health check
 // builder.AddGitHub();        // INotifier, /api/github/webhooks, health check
-// builder.AddCi();            // /api/ci/* webhooks, calendar timers
+builder.AddCi();               // Ci:* — POST /api/ci, freezes, deploy windows and cron slots in decisions, due index + sweep
 
 var app = builder.Build();
 
 app.MapBotHost();              // readiness GET / and POST /{FunctionName} (queue and timer invocations)
 app.MapHealth();               // GET /api/health
 app.MapCommandApiIfEnabled();  // /api/rollouts, /api/services
-// app.MapSlack(); app.MapGitHub(); app.MapCi();
+app.MapCi();                   // POST /api/ci, /api/freezes
+// app.MapSlack(); app.MapGitHub();
 
 app.Run();
 

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using Bot.Core.Calendar;
 using Bot.Core.Config;
+using Bot.Core.Execution;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
+using Bot.Functions.Steps;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.Sweep;
@@ -18,7 +20,8 @@ namespace Bot.Functions.Sweep;
 /// </list>
 /// </summary>
 public sealed class DueSweeper(
-    IDueIndex index, IRolloutStore store, IStepScheduler scheduler, INotifier notifier, TimeProvider time, IOptions<DueSweepOptions> options)
+    IDueIndex index, IRolloutStore store, IStepScheduler scheduler, INotifier notifier, RolloutExecutor executor, TimeProvider time,
+    IOptions<SweepOptions> options)
 {
     public async Task<SweepReport> RunAsync(CancellationToken ct)
     {
@@ -38,9 +41,12 @@ public sealed class DueSweeper(
                     var state = (await store.GetAsync(group.Key, token).ConfigureAwait(false))?.Value;
                     foreach (var item in group.OrderBy(i => i.DueAt))
                     {
-                        var outcome = item.Kind == DueKind.Step
-                            ? await StepAsync(item, state?.Active, now, o, token).ConfigureAwait(false)
-                            : await ReminderAsync(item, state?.Active, now, o, token).ConfigureAwait(false);
+                        var outcome = item.Kind switch
+                        {
+                            DueKind.Step => await StepAsync(item, state?.Active, now, o, token).ConfigureAwait(false),
+                            DueKind.Reminder => await ReminderAsync(item, state?.Active, now, o, token).ConfigureAwait(false),
+                            _ => await ReconcileAsync(item, state, token).ConfigureAwait(false),
+                        };
                         switch (outcome.Kind)
                         {
                             case Outcome.Requeued: Interlocked.Increment(ref requeued); break;
@@ -62,7 +68,7 @@ public sealed class DueSweeper(
 
     private enum Outcome { Requeued, Reminded, Dropped, Waiting }
 
-    private async Task<(Outcome Kind, string? Line)> StepAsync(DueItem item, RolloutState? r, DateTimeOffset now, DueSweepOptions o, CancellationToken ct)
+    private async Task<(Outcome Kind, string? Line)> StepAsync(DueItem item, RolloutState? r, DateTimeOffset now, SweepOptions o, CancellationToken ct)
     {
         // The row applies while the rollout still waits for this time or an earlier one; a later NextDueAt has its own row.
         // A paused rollout runs nothing until resumed, and resume schedules (and indexes) its step again.
@@ -80,7 +86,19 @@ public sealed class DueSweeper(
         return (Outcome.Requeued, $"{r.Id}: step {r.StepIndex + 1} was due at {Stamp(next)}; message enqueued again");
     }
 
-    private async Task<(Outcome Kind, string? Line)> ReminderAsync(DueItem item, RolloutState? r, DateTimeOffset now, DueSweepOptions o, CancellationToken ct)
+    private async Task<(Outcome Kind, string? Line)> ReconcileAsync(DueItem item, ServiceState? state, CancellationToken ct)
+    {
+        if (state is { Pending.Count: > 0 })
+        {
+            var result = await executor.ReconcileAsync(item.Service, ct).ConfigureAwait(false);
+            await index.RemoveAsync(item, ct).ConfigureAwait(false);
+            return (Outcome.Requeued, $"{item.Service}: applied {result?.Applied.Count ?? 0} effect(s) an interrupted run left pending");
+        }
+        await index.RemoveAsync(item, ct).ConfigureAwait(false);
+        return (Outcome.Dropped, null);
+    }
+
+    private async Task<(Outcome Kind, string? Line)> ReminderAsync(DueItem item, RolloutState? r, DateTimeOffset now, SweepOptions o, CancellationToken ct)
     {
         await index.RemoveAsync(item, ct).ConfigureAwait(false);
         if (r is null || r.Id != item.RolloutId || r.Phase != RolloutPhase.WaitingApproval || r.StepIndex != item.StepIndex || o.ReminderInterval <= TimeSpan.Zero)
