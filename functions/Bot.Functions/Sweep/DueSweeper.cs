@@ -101,7 +101,8 @@ public sealed class DueSweeper(
     private async Task<(Outcome Kind, string? Line)> ReminderAsync(DueItem item, RolloutState? r, DateTimeOffset now, SweepOptions o, CancellationToken ct)
     {
         await index.RemoveAsync(item, ct).ConfigureAwait(false);
-        if (r is null || r.Id != item.RolloutId || r.Phase != RolloutPhase.WaitingApproval || r.StepIndex != item.StepIndex || o.ReminderInterval <= TimeSpan.Zero)
+        if (r is null || r.Id != item.RolloutId || r.Phase != RolloutPhase.WaitingApproval || r.StepIndex != item.StepIndex || o.ReminderInterval <= TimeSpan.Zero
+            || r.NextDueAt <= now) // past the deadline: the step message applies onTimeout instead
             return (Outcome.Dropped, null);
 
         var text = ReminderText(r, now);
