@@ -2,6 +2,7 @@ using Bot.Functions.Api;
 using Bot.Functions.Ci;
 using Bot.Functions.Health;
 using Bot.Functions.Hosting;
+using Bot.Functions.Slack;
 using Bot.Functions.Steps;
 using Bot.Functions.Storage;
 using Bot.Functions.Traffic;
@@ -15,9 +16,9 @@ builder.AddRolloutCore();      // Decide + executor, release configs (ReleaseCon
 builder.AddTrafficRouting();   // Traffic:Mode — istio (needs AddKubernetes) or recording (dry run)
 builder.AddCommandApi();       // CommandApi:Keys — bearer keys for /api/rollouts and /api/services
 builder.AddHealth();           // /api/health checks; adapters add theirs
+builder.AddSlackIfConfigured(); // Slack:BotToken + Slack:SigningSecret — /api/slack/*, live rollout messages (INotifier)
 // Integrations add themselves here (each binds and validates its own section):
 // builder.AddKubernetes();    // Istio ITrafficRouter + IDeploymentController, health check
-// builder.AddSlack();         // INotifier, /api/slack/* endpoints, health check
 // builder.AddGitHub();        // INotifier, /api/github/webhooks, health check
 builder.AddCi();               // Ci:* — POST /api/ci, freezes, deploy windows and cron slots in decisions, due index + sweep
 
@@ -26,8 +27,9 @@ var app = builder.Build();
 app.MapBotHost();              // readiness GET / and POST /{FunctionName} (queue and timer invocations)
 app.MapHealth();               // GET /api/health
 app.MapCommandApiIfEnabled();  // /api/rollouts, /api/services
+app.MapSlackIfConfigured();    // /api/slack/commands, /api/slack/interactions (logs "Slack is off" when not configured)
 app.MapCi();                   // POST /api/ci, /api/freezes
-// app.MapSlack(); app.MapGitHub();
+// app.MapGitHub();
 
 app.Run();
 

@@ -6,6 +6,10 @@ internal sealed class EnsureOnce(Func<CancellationToken, Task> create)
 {
     private volatile bool _done;
 
+    public static EnsureOnce Table(ITableService tables, string table) => new(ct => tables.CreateTableIfNotExistsAsync(table, ct));
+
+    public static EnsureOnce Queue(IQueueService queues, string queue) => new(ct => queues.CreateIfNotExistsAsync(queue, ct));
+
     public async Task EnsureAsync(CancellationToken ct)
     {
         if (_done) return;

@@ -8,20 +8,12 @@ namespace Bot.Adapters.Storage;
 /// <see cref="StateJson"/>, hidden for <c>at - now</c>. Queues cannot hide a message longer than 7 days, so a later
 /// step is enqueued at the cap; the reconciling sweep re-enqueues it when it is still not due. Messages never expire.
 /// </summary>
-public sealed class QueueStepScheduler : IStepScheduler
+public sealed class QueueStepScheduler(IQueueService queues, TimeProvider time, StorageOptions? options = null) : IStepScheduler
 {
-    private readonly IQueueService _queues;
-    private readonly TimeProvider _time;
-    private readonly string _queue;
-    private readonly EnsureOnce _ensure;
-
-    public QueueStepScheduler(IQueueService queues, TimeProvider time, StorageOptions? options = null)
-    {
-        _queues = queues;
-        _time = time;
-        _queue = (options ?? new StorageOptions()).StepQueue;
-        _ensure = new EnsureOnce(ct => _queues.CreateIfNotExistsAsync(_queue, ct));
-    }
+    private readonly IQueueService _queues = queues;
+    private readonly TimeProvider _time = time;
+    private readonly string _queue = (options ?? new StorageOptions()).StepQueue;
+    private readonly EnsureOnce _ensure = EnsureOnce.Queue(queues, (options ?? new StorageOptions()).StepQueue);
 
     public async Task ScheduleAsync(StepMessage message, DateTimeOffset at, CancellationToken ct)
     {

@@ -12,18 +12,11 @@ namespace Bot.Adapters.Storage;
 /// + a hash of the entry, so records list in time order and appending the same entry twice (an effect re-applied
 /// after a crash) leaves one record.
 /// </summary>
-public sealed class TableAuditLog : IAuditLog
+public sealed class TableAuditLog(ITableService tables, StorageOptions? options = null) : IAuditLog
 {
-    private readonly ITableService _tables;
-    private readonly string _table;
-    private readonly EnsureOnce _ensure;
-
-    public TableAuditLog(ITableService tables, StorageOptions? options = null)
-    {
-        _tables = tables;
-        _table = (options ?? new StorageOptions()).AuditTable;
-        _ensure = new EnsureOnce(ct => _tables.CreateTableIfNotExistsAsync(_table, ct));
-    }
+    private readonly ITableService _tables = tables;
+    private readonly string _table = (options ?? new StorageOptions()).AuditTable;
+    private readonly EnsureOnce _ensure = EnsureOnce.Table(tables, (options ?? new StorageOptions()).AuditTable);
 
     public async Task AppendAsync(AuditEntry entry, CancellationToken ct)
     {

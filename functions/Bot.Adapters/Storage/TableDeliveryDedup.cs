@@ -8,20 +8,12 @@ namespace Bot.Adapters.Storage;
 /// Claiming is an insert (EntityAlreadyExists = seen); an expired row is reclaimed with an If-Match replace, so two
 /// racing reclaimers cannot both win.
 /// </summary>
-public sealed class TableDeliveryDedup : IDeliveryDedup
+public sealed class TableDeliveryDedup(ITableService tables, TimeProvider time, StorageOptions? options = null) : IDeliveryDedup
 {
-    private readonly ITableService _tables;
-    private readonly TimeProvider _time;
-    private readonly string _table;
-    private readonly EnsureOnce _ensure;
-
-    public TableDeliveryDedup(ITableService tables, TimeProvider time, StorageOptions? options = null)
-    {
-        _tables = tables;
-        _time = time;
-        _table = (options ?? new StorageOptions()).DeliveriesTable;
-        _ensure = new EnsureOnce(ct => _tables.CreateTableIfNotExistsAsync(_table, ct));
-    }
+    private readonly ITableService _tables = tables;
+    private readonly TimeProvider _time = time;
+    private readonly string _table = (options ?? new StorageOptions()).DeliveriesTable;
+    private readonly EnsureOnce _ensure = EnsureOnce.Table(tables, (options ?? new StorageOptions()).DeliveriesTable);
 
     public async Task<bool> TryClaimAsync(string source, string id, TimeSpan ttl, CancellationToken ct)
     {

@@ -15,21 +15,14 @@ namespace Bot.Adapters.Storage;
 /// </list>
 /// JSON is <see cref="StateJson"/>, split over several properties when it outgrows one.
 /// </summary>
-public sealed class TableRolloutStore : IRolloutStore
+public sealed class TableRolloutStore(ITableService tables, StorageOptions? options = null) : IRolloutStore
 {
     private const string StatePartition = "state";
     private const string LookupRow = "rollout";
 
-    private readonly ITableService _tables;
-    private readonly string _table;
-    private readonly EnsureOnce _ensure;
-
-    public TableRolloutStore(ITableService tables, StorageOptions? options = null)
-    {
-        _tables = tables;
-        _table = (options ?? new StorageOptions()).RolloutsTable;
-        _ensure = new EnsureOnce(ct => _tables.CreateTableIfNotExistsAsync(_table, ct));
-    }
+    private readonly ITableService _tables = tables;
+    private readonly string _table = (options ?? new StorageOptions()).RolloutsTable;
+    private readonly EnsureOnce _ensure = EnsureOnce.Table(tables, (options ?? new StorageOptions()).RolloutsTable);
 
     public async Task<Versioned<ServiceState>?> GetAsync(string service, CancellationToken ct)
     {
@@ -61,6 +54,16 @@ public sealed class TableRolloutStore : IRolloutStore
                 ? $"state of service '{state.Service}' was created concurrently ({e.ErrorCode}): re-read and re-decide"
                 : $"state of service '{state.Service}' changed since it was read ({e.ErrorCode}): re-read and re-decide");
         }
+    }
+
+    /// <summary>Every service's state (one partition scan), for the reconciling sweep. Not part of <see cref="IRolloutStore"/>.</summary>
+    public async Task<IReadOnlyList<Versioned<ServiceState>>> ListStatesAsync(CancellationToken ct)
+    {
+        await _ensure.EnsureAsync(ct).ConfigureAwait(false);
+        var result = new List<Versioned<ServiceState>>();
+        await foreach (var entity in _tables.QueryAsync(_table, TableFilter.PartitionKeyEquals(StatePartition), ct).ConfigureAwait(false))
+            result.Add(new Versioned<ServiceState>(StateJson.Deserialize<ServiceState>(TableJsonChunks.Read(entity)), entity.ETag!));
+        return result;
     }
 
     public async Task ArchiveAsync(RolloutState rollout, CancellationToken ct)

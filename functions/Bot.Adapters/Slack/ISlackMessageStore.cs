@@ -1,0 +1,11 @@
+namespace Bot.Adapters.Slack;
+
+/// <summary>Remembers each rollout's live Slack message (channel + ts) and which thread replies were posted, so a
+/// re-applied notice updates the same message and never posts the same reply twice.</summary>
+public interface ISlackMessageStore
+{
+    Task<SlackMessageRef?> GetAsync(string rolloutId, CancellationToken ct);
+    Task SaveAsync(string rolloutId, SlackMessageRef message, CancellationToken ct);
+    /// <summary>True the first time <paramref name="replyKey"/> is claimed for the rollout.</summary>
+    Task<bool> TryClaimReplyAsync(string rolloutId, string replyKey, CancellationToken ct);
+}

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Bot.Core.Ports;
+using Bot.Core.Rollouts;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Adapters.Slack;
+
+/// <summary>
+/// One live Slack message per rollout in the service's channel (<c>ChatChannel</c>): posted on the first notice,
+/// then edited in place with <c>chat.update</c> on every notice; step events also go into its thread. Idempotent: a
+/// re-applied notice re-renders the same message and its thread reply is posted once (keyed by notice content).
+/// </summary>
+public sealed class SlackNotifier(SlackClient slack, ISlackMessageStore store, TimeProvider time, ILogger<SlackNotifier> log) : INotifier
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
+
+    public async Task PublishAsync(Notify notice, CancellationToken ct)
+    {
+        var rollout = notice.Snapshot;
+        if (rollout.Config.ChatChannel is not { Length: > 0 } channel) return;
+
+        // Two notices of one rollout at once must not both post a "first" message.
+        var gate = _locks.GetOrAdd(rollout.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            var live = await UpsertLiveMessageAsync(rollout, channel, ct);
+            if (SlackRolloutMessage.IsThreadEvent(notice.Kind) && await store.TryClaimReplyAsync(rollout.Id, ReplyKey(notice), ct))
+                await slack.PostMessageAsync(live.Channel, SlackRolloutMessage.ThreadReply(notice), live.Ts, ct);
+        }
+        finally
+        {
+            gate.Release();
+            if (rollout.IsTerminal) _locks.TryRemove(rollout.Id, out _);
+        }
+    }
+
+    private async Task<SlackMessageRef> UpsertLiveMessageAsync(RolloutState rollout, string channel, CancellationToken ct)
+    {
+        var content = SlackRolloutMessage.Render(rollout, time.GetUtcNow());
+        if (await store.GetAsync(rollout.Id, ct) is { } existing)
+        {
+            try
+            {
+                await slack.UpdateMessageAsync(existing, content, ct);
+                return existing;
+            }
+            catch (SlackApiException e) when (e.Error is "message_not_found" or "cant_update_message" or "edit_window_closed")
+            {
+                log.LogWarning("Slack message of {RolloutId} cannot be edited ({Error}); posting a new one", rollout.Id, e.Error);
+            }
+        }
+        var posted = await slack.PostMessageAsync(channel, content, null, ct);
+        await store.SaveAsync(rollout.Id, posted, ct);
+        return posted;
+    }
+
+    private static string ReplyKey(Notify n)
+    {
+        var s = n.Snapshot;
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{n.Kind}|{s.Revision}|{s.StepIndex}|{s.Phase}|{n.Text}"));
+        return Convert.ToHexStringLower(hash.AsSpan(0, 12));
+    }
+}

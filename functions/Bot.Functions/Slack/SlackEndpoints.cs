@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using Bot.Adapters.Slack;
+using Bot.Core.Ports;
+using Bot.Functions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Functions.Slack;
+
+/// <summary>
+/// <c>POST /api/slack/commands</c> (function <c>SlackCommands</c>) and <c>POST /api/slack/interactions</c>
+/// (function <c>SlackInteractions</c>). Each verifies the signature over the raw body, parses, drops retries and
+/// replays, hands the work to <see cref="SlackWorkQueue"/> and answers at once; nothing slow runs before the answer.
+/// </summary>
+public static class SlackEndpoints
+{
+    public static IEndpointRouteBuilder MapSlack(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/slack/commands", HandleCommandAsync).WithMetadata(FunctionName("SlackCommands"));
+        app.MapPost("/api/slack/interactions", HandleInteractionAsync).WithMetadata(FunctionName("SlackInteractions"));
+        return app;
+    }
+
+    /// <summary>Endpoint metadata the host uses to pair routes with function.json folders.</summary>
+    private static FunctionNameMetadata FunctionName(string name) => new(name);
+
+    internal static async Task<IResult> HandleCommandAsync(HttpContext http, SlackInbox inbox, CancellationToken ct)
+    {
+        var (body, fail) = await inbox.ReadVerifiedAsync(http.Request, ct);
+        if (fail is not null) return fail;
+        var parsed = SlackPayloadParser.ParseSlashCommand(body);
+        if (parsed.Value is not { } command) return TypedResults.BadRequest(parsed.Error);
+
+        if (!await inbox.ClaimAsync("slack-command", command.TriggerId, ct)) return TypedResults.Ok();
+        if (!inbox.Queue.TryEnqueue(new SlackCommandWork(command))) return Ephemeral("The release bot is busy; try again in a moment.");
+        return Ephemeral($":hourglass_flowing_sand: `{command.Command} {Clip(command.Text)}`: working on it…");
+    }
+
+    internal static async Task<IResult> HandleInteractionAsync(HttpContext http, SlackInbox inbox, CancellationToken ct)
+    {
+        var (body, fail) = await inbox.ReadVerifiedAsync(http.Request, ct);
+        if (fail is not null) return fail;
+        var parsed = SlackPayloadParser.ParseBlockActions(body);
+        if (parsed.Value is not { } action) return TypedResults.BadRequest(parsed.Error);
+
+        // A replayed or retried delivery carries the same trigger and action timestamp: act once.
+        if (!await inbox.ClaimAsync("slack-action", $"{action.TriggerId}|{action.ActionTs}", ct)) return TypedResults.Ok();
+        if (!inbox.Queue.TryEnqueue(new SlackActionWork(action))) return Ephemeral("The release bot is busy; try again in a moment.");
+        return TypedResults.Ok();
+    }
+
+    private static IResult Ephemeral(string text) =>
+        TypedResults.Json(new JsonObject { ["response_type"] = "ephemeral", ["text"] = text });
+
+    private static string Clip(string s) => s.Length <= 200 ? s : s[..200] + "…";
+}
+
+/// <summary>The endpoints' dependencies, bundled (eShop's <c>[AsParameters]</c> services style).</summary>
+public sealed class SlackInbox(IOptions<SlackOptions> options, TimeProvider time, IDeliveryDedup dedup, SlackWorkQueue queue, ILogger<SlackInbox> log)
+{
+    /// <summary>Slack bodies are small; anything bigger is not Slack.</summary>
+    private const int MaxBody = 64 * 1024;
+
+    public SlackWorkQueue Queue => queue;
+
+    /// <summary>Reads the raw body and checks the signature; on failure returns the 401/413 to send.</summary>
+    public async Task<(byte[] Body, IResult? Fail)> ReadVerifiedAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBody) return ([], TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge));
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        if (buffer.Length > MaxBody) return ([], TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge));
+        var body = buffer.ToArray();
+
+        var result = SlackSignature.Verify(options.Value.SigningSecret,
+            request.Headers[SlackSignature.TimestampHeader], request.Headers[SlackSignature.SignatureHeader], body,
+            time.GetUtcNow(), options.Value.SignatureWindow);
+        if (result == SlackSignatureResult.Valid) return (body, null);
+
+        log.LogWarning("Slack request to {Path} refused: signature {Result}", request.Path, result);
+        var why = result switch
+        {
+            SlackSignatureResult.MissingHeaders => "X-Slack-Signature and X-Slack-Request-Timestamp are required",
+            SlackSignatureResult.BadTimestamp => "X-Slack-Request-Timestamp is not a Unix time",
+            SlackSignatureResult.Stale => "X-Slack-Request-Timestamp is more than 5 minutes from now",
+            _ => "X-Slack-Signature does not match the body",
+        };
+        return ([], TypedResults.Text(why, "text/plain", statusCode: StatusCodes.Status401Unauthorized));
+    }
+
+    public Task<bool> ClaimAsync(string source, string id, CancellationToken ct) => dedup.TryClaimAsync(source, id, options.Value.DedupTtl, ct);
+}

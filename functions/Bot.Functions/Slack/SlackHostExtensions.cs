@@ -1,0 +1,42 @@
+using Bot.Adapters.Slack;
+using Bot.Adapters.Storage;
+using Bot.Core.Ports;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Bot.Functions.Slack;
+
+public static class SlackHostExtensions
+{
+    /// <summary>True when both <c>Slack:BotToken</c> and <c>Slack:SigningSecret</c> are set: Slack is on.</summary>
+    public static bool IsSlackConfigured(this IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{SlackOptions.Section}:BotToken"])
+        && !string.IsNullOrWhiteSpace(configuration[$"{SlackOptions.Section}:SigningSecret"]);
+
+    /// <summary>
+    /// Slack when <c>Slack:BotToken</c> and <c>Slack:SigningSecret</c> are configured (otherwise nothing is registered and
+    /// start-up logs that Slack is off): <see cref="SlackServiceCollectionExtensions.AddSlack"/>, the live-message
+    /// <see cref="SlackNotifier"/> as one of the host's notifiers, and its message store in Table storage. Call after
+    /// <c>AddStorage()</c> so the durable delivery dedup is the one used.
+    /// </summary>
+    public static WebApplicationBuilder AddSlackIfConfigured(this WebApplicationBuilder builder)
+    {
+        if (!builder.Configuration.IsSlackConfigured()) return builder;
+        var services = builder.Services;
+        services.TryAddSingleton<ISlackMessageStore>(sp => new TableSlackMessageStore(sp.GetRequiredService<ITableService>()));
+        services.AddSlack();
+        services.AddSingleton<INotifier>(sp => sp.GetRequiredService<SlackNotifier>());
+        return builder;
+    }
+
+    /// <summary>Maps <c>/api/slack/*</c> when Slack is configured; otherwise logs once that Slack is off.</summary>
+    public static WebApplication MapSlackIfConfigured(this WebApplication app)
+    {
+        if (app.Configuration.IsSlackConfigured())
+        {
+            app.MapSlack();
+            return app;
+        }
+        app.Logger.LogInformation("Slack is off: set Slack__BotToken and Slack__SigningSecret to enable /api/slack/commands, /api/slack/interactions and rollout messages");
+        return app;
+    }
+}

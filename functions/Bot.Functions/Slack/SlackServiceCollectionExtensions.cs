@@ -1,0 +1,50 @@
+using Bot.Adapters.Slack;
+using Bot.Core.Policies;
+using Bot.Core.Ports;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Functions.Slack;
+
+public static class SlackServiceCollectionExtensions
+{
+    /// <summary>Service key of the <see cref="Authorizer"/> that resolves groups through Slack user groups.</summary>
+    public const string AuthorizerKey = "slack";
+
+    /// <summary>
+    /// Slack: options (section <c>Slack</c>, validated at start), the Web API client behind the token and retry
+    /// handlers, the response_url client, the live-message notifier, user-group directory and access policy, the
+    /// inbound endpoints' queue and worker. Registers in-memory dedup and message stores only when nothing durable
+    /// is registered (register <see cref="TableSlackMessageStore"/> / a table dedup before or after: TryAdd).
+    /// </summary>
+    public static IServiceCollection AddSlack(this IServiceCollection services)
+    {
+        services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddTransient<SlackAuthHandler>();
+        services.AddTransient<SlackResilienceHandler>();
+        services.AddHttpClient<SlackClient>((sp, http) =>
+            {
+                http.BaseAddress = sp.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBaseUrl;
+                http.Timeout = Timeout.InfiniteTimeSpan; // per-attempt timeouts live in SlackResilienceHandler
+            })
+            .AddHttpMessageHandler<SlackAuthHandler>()
+            .AddHttpMessageHandler<SlackResilienceHandler>();
+        services.AddHttpClient(nameof(SlackResponseUrlClient));
+        services.AddSingleton(sp => new SlackResponseUrlClient(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(SlackResponseUrlClient)), sp.GetRequiredService<TimeProvider>()));
+
+        services.TryAddSingleton<ISlackMessageStore, InMemorySlackMessageStore>();
+        services.TryAddSingleton<IDeliveryDedup, InMemoryDeliveryDedup>();
+        services.AddSingleton<SlackUserGroupDirectory>();
+        services.AddSingleton<SlackNotifier>();
+        services.AddSingleton<SlackWorkQueue>();
+        services.AddSingleton<SlackInbox>();
+        services.AddKeyedSingleton(AuthorizerKey, (sp, _) => new Authorizer(sp.GetRequiredService<SlackUserGroupDirectory>()));
+        services.TryAddScoped<ISlackRolloutGateway, ExecutorSlackRolloutGateway>();
+        services.TryAddScoped<ISlackCommandRunner, SlackCommandRunner>();
+        services.AddScoped<ISlackWorkProcessor, SlackWorkProcessor>();
+        services.AddHostedService<SlackWorker>();
+        return services;
+    }
+}

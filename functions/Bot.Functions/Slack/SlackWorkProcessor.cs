@@ -1,0 +1,95 @@
+using Bot.Adapters.Slack;
+using Bot.Core.Commands;
+using Bot.Core.Policies;
+using Bot.Core.Rollouts;
+
+namespace Bot.Functions.Slack;
+
+/// <summary>
+/// Acts on accepted Slack work after the acknowledgement: slash commands through the core grammar
+/// (<see cref="ISlackCommandRunner"/>), buttons through the engine, after checking the click is still bound to the
+/// rollout's revision and step and that the user may act. Every refusal is an ephemeral sentence and changes nothing;
+/// an accepted button changes the rollout, whose live message the notifier then edits in place.
+/// </summary>
+public sealed class SlackWorkProcessor(
+    ISlackRolloutGateway rollouts, [FromKeyedServices(SlackServiceCollectionExtensions.AuthorizerKey)] Authorizer authorizer,
+    SlackResponseUrlClient responses, SlackClient slack, ISlackCommandRunner commands, ILogger<SlackWorkProcessor> log) : ISlackWorkProcessor
+{
+    public Task ProcessAsync(SlackWork work, CancellationToken ct) => work switch
+    {
+        SlackCommandWork c => CommandAsync(c.Command, ct),
+        SlackActionWork a => ActionAsync(a.Action, ct),
+        _ => Task.CompletedTask,
+    };
+
+    private async Task CommandAsync(SlackSlashCommand c, CancellationToken ct)
+    {
+        var by = new Actor(c.UserId, c.UserName, "slack");
+        var reply = await commands.RunAsync(c.Text, by, c.ChannelId, ct);
+        await ReplyAsync(c.ResponseUrl, c.ChannelId, c.UserId, reply, ct);
+    }
+
+    private async Task ActionAsync(SlackBlockAction a, CancellationToken ct)
+    {
+        var reply = await DecideReplyAsync(a, ct);
+        if (reply is not null) await ReplyAsync(a.ResponseUrl, a.ChannelId, a.UserId, reply, ct);
+    }
+
+    /// <summary>The ephemeral sentence for the clicker.</summary>
+    internal async Task<string?> DecideReplyAsync(SlackBlockAction a, CancellationToken ct)
+    {
+        if (!SlackActionValue.KnownActions.Contains(a.ActionId))
+            return $"Unknown action '{a.ActionId}'. Release messages offer approve, rollback, pause and resume; nothing changed.";
+        if (!SlackActionValue.TryParse(a.Value, out var bound))
+            return "This button is not bound to a rollout (value must be rollout|revision|step); nothing changed.";
+
+        var rollout = await rollouts.FindAsync(bound.RolloutId, ct);
+        if (rollout is null) return $"Rollout {bound.RolloutId} does not exist any more; nothing changed.";
+        if (rollout.IsTerminal)
+            return $"{rollout.Service} {rollout.Version} already finished ({Phase(rollout.Phase)}); nothing changed.";
+        if (a.ActionId == SlackActionValue.Approve && (bound.Revision != rollout.Revision || bound.StepIndex != rollout.StepIndex))
+            return $"This Approve was for revision {bound.Revision}, step {bound.StepIndex + 1}; {rollout.Service} is now at revision {rollout.Revision}, step {rollout.StepIndex + 1}. Nothing changed: approve the current step from the updated message.";
+
+        var by = new Actor(a.UserId, a.UserName, "slack");
+        var action = a.ActionId switch
+        {
+            SlackActionValue.Approve => ReleaseAction.Approve,
+            SlackActionValue.Rollback => ReleaseAction.Rollback,
+            SlackActionValue.Pause => ReleaseAction.Pause,
+            _ => ReleaseAction.Resume,
+        };
+        var verdict = await authorizer.AuthorizeAsync(rollout.Config, by, action, rollout, ct);
+        if (!verdict.Allowed) return verdict.Message + ". Nothing changed.";
+
+        RolloutInput input = a.ActionId switch
+        {
+            SlackActionValue.Approve => new Approve(rollout.Id, bound.StepIndex, bound.Revision) { By = by },
+            SlackActionValue.Rollback => new Rollback(rollout.Id) { By = by, Reason = $"rollback button in Slack by {a.UserName}" },
+            SlackActionValue.Pause => new Pause(rollout.Id) { By = by },
+            _ => new Resume(rollout.Id) { By = by },
+        };
+        var outcome = await rollouts.ExecuteAsync(rollout.Service, input, ct);
+        if (outcome.Refused is { } r) return $"{r.Message}. Nothing changed.";
+        log.LogInformation("{Action} of {RolloutId} by Slack user {UserId} ({UserName})", a.ActionId, rollout.Id, a.UserId, a.UserName);
+        return outcome.Message ?? $"{a.ActionId} of {rollout.Service} {rollout.Version}: done.";
+    }
+
+    private async Task ReplyAsync(Uri responseUrl, string? channel, string user, string text, CancellationToken ct)
+    {
+        try
+        {
+            if (await responses.TryPostAsync(responseUrl, new SlackResponse(text), ct)) return;
+        }
+        catch (SlackApiException e)
+        {
+            log.LogWarning("response_url reply failed ({Error}); falling back to chat.postEphemeral", e.Error);
+        }
+        if (channel is not null) await slack.PostEphemeralAsync(channel, user, new SlackMessage(text), null, ct);
+    }
+
+    private static string Phase(RolloutPhase p) => p switch
+    {
+        RolloutPhase.RolledBack => "rolled back",
+        _ => p.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,122 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Bot.Adapters.Slack;
+using Bot.Core.Rollouts;
+using Bot.Core.Ports;
+using Bot.Functions.Releases;
+using Bot.Functions.Slack;
+using Bot.Functions.Tests.Support;
+using Bot.TestKit;
+using Bot.TestKit.Slack;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Functions.Tests.Slack;
+
+/// <summary>A minimal app with only the Slack area (AddSlack/MapSlack) over the Slack double and a fake engine gateway.</summary>
+public sealed class SlackTestApp : IAsyncDisposable
+{
+    public const string Secret = "test-signing-secret";
+    public const string Channel = "C0CHECKOUT1";
+
+    public FakeTimeProvider Time { get; } = new(SlackRolloutSamples.Start.AddMinutes(2));
+    public SlackDouble Slack { get; } = new SlackDouble().WithChannel(Channel)
+        .WithUser("U0ALICE01", "alice").WithUser("U0BOB0001", "bob").WithUser("U0MALLORY", "mallory")
+        .WithUserGroup("S0SRE0001", "U0BOB0001");
+    public FakeRolloutGateway Rollouts { get; } = new();
+    /// <summary>What slash commands read (status, history, the active rollout); the gateway does the writes.</summary>
+    internal InMemoryRolloutStore Store { get; } = new();
+    public WebApplication App { get; }
+    public HttpClient Client { get; private set; } = null!;
+
+    private SlackTestApp(WebApplication app) => App = app;
+
+    public static async Task<SlackTestApp> StartAsync(Action<IServiceCollection>? configure = null)
+    {
+        SlackTestApp? self = null;
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        var holder = new Holder();
+        builder.Services.AddSlack();
+        builder.Services.Configure<SlackOptions>(o =>
+        {
+            o.SigningSecret = Secret;
+            o.BotToken = SlackDouble.BotToken;
+            o.RetryBaseDelay = TimeSpan.Zero;
+            o.UserGroups["sre"] = "S0SRE0001";
+        });
+        builder.Services.AddHttpClient<SlackClient>().ConfigurePrimaryHttpMessageHandler(() => holder.App!.Slack);
+        builder.Services.AddHttpClient(nameof(SlackResponseUrlClient)).ConfigurePrimaryHttpMessageHandler(() => holder.App!.Slack);
+        builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_ => holder.App!.Time));
+        builder.Services.AddSingleton<ISlackRolloutGateway>(_ => holder.App!.Rollouts);
+        builder.Services.AddSingleton<IReleaseConfigs>(new StaticReleaseConfigs(SlackRolloutSamples.Config()));
+        builder.Services.AddSingleton<IRolloutStore>(_ => holder.App!.Store);
+        configure?.Invoke(builder.Services);
+        var app = builder.Build();
+        app.MapSlack();
+        self = new SlackTestApp(app);
+        holder.App = self;
+        await app.StartAsync();
+        self.Client = app.GetTestClient();
+        return self;
+    }
+
+    private sealed class Holder { public SlackTestApp? App; }
+
+    private SlackRequests Requests => new(Secret, Channel, Time);
+
+    public HttpRequestMessage Signed(string path, string body, DateTimeOffset? at = null, string? secret = null) => Requests.Signed(path, body, at, secret);
+
+    public string CommandBody(string text, string user = "U0ALICE01", string? triggerId = null) => Requests.CommandBody(text, user, triggerId);
+
+    public string ClickBody(string actionId, string value, string user, string? actionTs = null, string? triggerId = null) =>
+        Requests.ClickBody(actionId, value, user, actionTs, triggerId);
+
+    /// <summary>Waits until Slack has received <paramref name="count"/> response_url replies (work is asynchronous).</summary>
+    public async Task<IReadOnlyList<(Uri Url, JsonObject Body)>> RepliesAsync(int count)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (Slack.ResponseUrlPosts.Count < count) await Task.Delay(5, cts.Token);
+        return Slack.ResponseUrlPosts;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
+
+/// <summary>Stands in for the executor: keeps rollouts, records inputs, approves by moving to the next weight.</summary>
+public sealed class FakeRolloutGateway : ISlackRolloutGateway
+{
+    public Dictionary<string, RolloutState> Rollouts { get; } = [];
+    public List<RolloutInput> Inputs { get; } = [];
+
+    public Task<RolloutState?> FindAsync(string rolloutId, CancellationToken ct) =>
+        Task.FromResult(Rollouts.TryGetValue(rolloutId, out var r) ? r : null);
+
+    public Task<SlackRolloutOutcome> ExecuteAsync(string service, RolloutInput input, CancellationToken ct)
+    {
+        lock (Inputs) Inputs.Add(input);
+        var r = Rollouts.Values.Single(x => x.Service == service);
+        if (input is Approve && r.StartedBy.SamePerson(input.By))
+            return Task.FromResult(new SlackRolloutOutcome(new Refusal(RefusalKind.Forbidden, "you started this rollout; another approver must approve"), null, r));
+        var next = input switch
+        {
+            Approve => r with { Phase = RolloutPhase.Progressing, StepIndex = r.StepIndex + 1, CanaryWeight = 50 },
+            Rollback => r with { Phase = RolloutPhase.RolledBack, CanaryWeight = 0 },
+            Pause => r with { Phase = RolloutPhase.Paused },
+            _ => r,
+        };
+        Rollouts[r.Id] = next;
+        return Task.FromResult(new SlackRolloutOutcome(null, $"{input.GetType().Name.ToLowerInvariant()}d {service}", next));
+    }
+}
