@@ -1,4 +1,5 @@
 using Bot.Functions.Api;
+using Bot.Functions.Ci;
 using Bot.Functions.Health;
 using Bot.Functions.Hosting;
 using Bot.Functions.Slack;
@@ -19,7 +20,7 @@ builder.AddSlackIfConfigured(); // Slack:BotToken + Slack:SigningSecret — /api
 // Integrations add themselves here (each binds and validates its own section):
 // builder.AddKubernetes();    // Istio ITrafficRouter + IDeploymentController, health check
 // builder.AddGitHub();        // INotifier, /api/github/webhooks, health check
-// builder.AddCi();            // /api/ci/* webhooks, calendar timers
+builder.AddCi();               // Ci:* — POST /api/ci, freezes, deploy windows and cron slots in decisions, due index + sweep
 
 var app = builder.Build();
 
@@ -27,7 +28,8 @@ app.MapBotHost();              // readiness GET / and POST /{FunctionName} (queu
 app.MapHealth();               // GET /api/health
 app.MapCommandApiIfEnabled();  // /api/rollouts, /api/services
 app.MapSlackIfConfigured();    // /api/slack/commands, /api/slack/interactions (logs "Slack is off" when not configured)
-// app.MapGitHub(); app.MapCi();
+app.MapCi();                   // POST /api/ci, /api/freezes
+// app.MapGitHub();
 
 app.Run();
 

@@ -203,6 +203,12 @@ public static partial class ReleaseConfigParser
             case YamlScalarNode { Value: "promote" or "setImage" } bare:
                 (kind, value) = (bare.Value!, new YamlMappingNode());
                 break;
+            case YamlMappingNode { Children.Count: 2 } two when two.Children.Any(c => (c.Key as YamlScalarNode)?.Value == Scheduling.StepSchedule.Key):
+                // "- setWeight: 50" with "at: <cron>" beside it: the step waits for that slot (Adapters/Scheduling).
+                var atEntry = two.Children.First(c => (c.Key as YamlScalarNode)?.Value == Scheduling.StepSchedule.Key);
+                var inner = ReadStep(r, new YamlMappingNode(two.Children.Where(c => c.Key != atEntry.Key)), path);
+                var cron = Scheduling.StepSchedule.Read(r, atEntry.Value, $"{path}.at");
+                return inner is null || cron is null ? null : inner with { At = cron };
             case YamlMappingNode { Children.Count: 1 } one:
                 var (k, v) = one.Children.First();
                 kind = (k as YamlScalarNode)?.Value ?? "";

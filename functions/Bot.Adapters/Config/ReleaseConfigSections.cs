@@ -14,5 +14,6 @@ public static class ReleaseConfigSections
         new GitHubSection(),
         new PeopleSection("deployers"),
         new PeopleSection("approvers"),
+        new Scheduling.WindowSection(),
     ];
 }

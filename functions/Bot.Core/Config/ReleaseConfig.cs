@@ -39,6 +39,9 @@ public sealed record ReleaseConfig
     /// <summary>Who may approve. Empty means the approvers named on each approval step, else the deployers.</summary>
     public IReadOnlyList<string> Approvers { get; init; } = [];
 
+    /// <summary>When steps that raise canary traffic or promote may run; null means any time. See <see cref="Calendar.DeployWindow"/>.</summary>
+    public Calendar.DeployWindow? Window { get; init; }
+
     /// <summary>Where this config came from (file path or repo@sha), for error messages.</summary>
     public string Source { get; init; } = "";
 }
@@ -68,6 +71,8 @@ public sealed record RolloutPolicy
     public bool DistinctApprover { get; init; } = true;
     /// <summary>What a new version does while a rollout is active. The default value is <see cref="NewRevisionPolicy.Supersede"/>.</summary>
     public NewRevisionPolicy OnNewRevision { get; init; } = NewRevisionPolicy.Supersede;
+    /// <summary>What a start does while the service is frozen. The default value is <see cref="Calendar.FreezePolicy.Queue"/>.</summary>
+    public Calendar.FreezePolicy OnFreeze { get; init; } = Calendar.FreezePolicy.Queue;
 }
 
 /// <summary>One step of a rollout plan. Stored inside rollout state, hence the JSON type discriminators.</summary>
@@ -83,6 +88,10 @@ public abstract record StepSpec
 {
     /// <summary>Short text for chat and check runs, e.g. "setWeight 10".</summary>
     public abstract string Describe();
+
+    /// <summary>Optional NCRONTAB slot (6 fields, in the window's time zone, else UTC) the step waits for once
+    /// reached, e.g. <c>0 0 9 * * 1-5</c>. Null runs as soon as the step is reached.</summary>
+    public string? At { get; init; }
 }
 
 /// <summary>Send <see cref="Weight"/> percent (0-100) of the route's traffic to the canary.</summary>

@@ -1,3 +1,4 @@
+using Bot.Core.Calendar;
 using Bot.Core.Config;
 using Bot.Core.Ports;
 
@@ -12,7 +13,7 @@ public static partial class RolloutMachine
 
     // ---- step messages --------------------------------------------------------------------------------------------
 
-    private static Decision OnStepDue(ServiceState state, StepDue due, DateTimeOffset now)
+    private static Decision OnStepDue(ServiceState state, StepDue due, DateTimeOffset now, GateContext gates)
     {
         if (state.Active is not { } r || r.Id != due.RolloutId || r.StepIndex != due.StepIndex)
             return NoOp(state, $"stale step message: {due.RolloutId} step {due.StepIndex + 1} is not current"
@@ -32,6 +33,8 @@ public static partial class RolloutMachine
             fx.Add(new CheckDeployment(Target(r), DeploymentRole.Stable, r.StepIndex) { RolloutId = r.Id });
             return new Decision(state, fx, Message: $"{r.Id}: checking the stable Deployment again");
         }
+        if (GateDecisions.HoldStep(state, r, gates, now) is { } held) return held;
+        r = r with { Waiting = null };
 
         var from = r.Phase;
         var running = r with { Phase = RolloutPhase.Progressing, UpdatedAt = now };

@@ -1,3 +1,4 @@
+using Bot.Core.Calendar;
 using Bot.Core.Config;
 using Bot.Core.Ports;
 
@@ -14,14 +15,19 @@ public static partial class RolloutMachine
     /// bad input: refusals come back as <see cref="Decision.Refused"/> with the state unchanged and no effects.
     /// Accepted no-ops (stale or early step messages) return the same state, no effects and a <see cref="Decision.Message"/>.
     /// </summary>
-    public static Decision Decide(ServiceState state, RolloutInput input, DateTimeOffset now)
+    public static Decision Decide(ServiceState state, RolloutInput input, DateTimeOffset now) => Decide(state, input, now, GateContext.None);
+
+    /// <summary>As above, with deploy windows, freezes and cron slots applied (<see cref="GateDecisions"/>).</summary>
+    public static Decision Decide(ServiceState state, RolloutInput input, DateTimeOffset now, GateContext gates)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(gates);
         return input switch
         {
-            StartRollout s => OnStart(state, s, now),
-            StepDue d => OnStepDue(state, d, now),
+            StartRollout s => GateDecisions.RefuseStart(state, s, gates, now) ?? GateDecisions.AnnounceStart(OnStart(state, s, now), s, gates, now),
+            StepDue d => OnStepDue(state, d, now, gates),
+            Promote p when GateDecisions.RefusePromote(state, gates, now) is { } refused => refused,
             DeploymentObserved o => OnDeploymentObserved(state, o, now),
             EffectFailed f => OnEffectFailed(state, f, now),
             Approve a => OnApprove(state, a, now),

@@ -64,6 +64,8 @@ public sealed record RolloutState
     /// <summary>When the next step message is due (bake end, approval deadline); the sweep re-enqueues overdue ones.</summary>
     public DateTimeOffset? NextDueAt { get; init; }
     public IReadOnlyList<Approval> Approvals { get; init; } = [];
+    /// <summary>Set while a gate (deploy window, freeze, cron slot) holds the current step: why, and until when.</summary>
+    public Calendar.StepWait? Waiting { get; init; }
     /// <summary>Why the rollout is paused, failed or finished.</summary>
     public string? Reason { get; init; }
     /// <summary>Phase to return to on resume.</summary>

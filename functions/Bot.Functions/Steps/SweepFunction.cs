@@ -12,7 +12,7 @@ namespace Bot.Functions.Steps;
 /// One service failing does not stop the others; the run fails at the end if any did.</summary>
 public sealed class SweepFunction(
     IReleaseConfigs configs, IRolloutStore store, RolloutExecutor executor, TimeProvider time,
-    IOptions<SweepOptions> options, ILogger<SweepFunction> log) : IFunctionHandler
+    IOptions<SweepOptions> options, ILogger<SweepFunction> log, Sweep.DueSweeper? dueSweeper = null) : IFunctionHandler
 {
     public const string Name = "Sweep";
 
@@ -22,7 +22,15 @@ public sealed class SweepFunction(
     {
         var logs = new List<string>();
         var failures = new List<string>();
-        foreach (var config in await configs.ListAsync(ct))
+        if (dueSweeper is not null)
+        {
+            // With the due index (AddCi), only due work is read: no walk over every service.
+            var report = await dueSweeper.RunAsync(ct);
+            logs.Add($"sweep: {report.Due} due, {report.Requeued} re-enqueued/reconciled, {report.Reminded} reminded, {report.Dropped} dropped, {report.Waiting} within grace");
+            logs.AddRange(report.Lines);
+            failures.AddRange(report.Failures);
+        }
+        else foreach (var config in await configs.ListAsync(ct))
         {
             try
             {

@@ -3,10 +3,10 @@ using YamlDotNet.RepresentationModel;
 
 namespace Bot.Adapters.Config.Sections;
 
-/// <summary><c>policy: {distinctApprover: true, onNewRevision: supersede|queue|reject}</c>.</summary>
+/// <summary><c>policy: {distinctApprover: true, onNewRevision: supersede|queue|reject, onFreeze: queue|reject}</c>.</summary>
 public sealed class PolicySection : IConfigSection
 {
-    private static readonly string[] Keys = ["distinctApprover", "onNewRevision"];
+    private static readonly string[] Keys = ["distinctApprover", "onNewRevision", "onFreeze"];
 
     public string Key => "policy";
 
@@ -23,6 +23,11 @@ public sealed class PolicySection : IConfigSection
         if (m.TryGetValue("onNewRevision", out var n))
         {
             if (r.Enum<NewRevisionPolicy>(n, "policy.onNewRevision") is { } p) policy = policy with { OnNewRevision = p };
+            else ok = false;
+        }
+        if (m.TryGetValue("onFreeze", out var f))
+        {
+            if (r.Enum<Core.Calendar.FreezePolicy>(f, "policy.onFreeze") is { } p) policy = policy with { OnFreeze = p };
             else ok = false;
         }
         return ok ? cfg => cfg with { Policy = policy } : null;

@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+using Bot.Adapters.Storage;
+using Bot.Core.Calendar;
+using Bot.Core.Rollouts;
+
+namespace Bot.Adapters.Scheduling;
+
+/// <summary><see cref="IFreezeStore"/> on Azure Table storage: one partition, one row per scope, the freeze as JSON.</summary>
+public sealed class TableFreezeStore(ITableService tables, string table = TableFreezeStore.DefaultTable) : IFreezeStore
+{
+    /// <summary>The default table name.</summary>
+    public const string DefaultTable = "freezes";
+
+    private const string Partition = "freeze";
+    private readonly SemaphoreSlim _createGate = new(1, 1);
+    private volatile bool _created;
+
+    public async Task SetAsync(Freeze freeze, CancellationToken ct)
+    {
+        await EnsureTableAsync(ct).ConfigureAwait(false);
+        var props = new JsonObject { ["Json"] = StateJson.Serialize(freeze) };
+        await tables.UpsertAsync(table, new TableEntity(Partition, Key(freeze.Scope), props), ct).ConfigureAwait(false);
+    }
+
+    public async Task<Freeze?> RemoveAsync(string scope, CancellationToken ct)
+    {
+        await EnsureTableAsync(ct).ConfigureAwait(false);
+        var existing = await tables.GetAsync(table, Partition, Key(scope), ct).ConfigureAwait(false);
+        if (existing is null) return null;
+        try
+        {
+            await tables.DeleteAsync(table, Partition, Key(scope), "*", ct).ConfigureAwait(false);
+        }
+        catch (StorageException e) when (e.IsNotFound)
+        {
+            return null;
+        }
+        return Parse(existing);
+    }
+
+    public async Task<IReadOnlyList<Freeze>> ListAsync(CancellationToken ct)
+    {
+        await EnsureTableAsync(ct).ConfigureAwait(false);
+        var list = new List<Freeze>();
+        await foreach (var e in tables.QueryAsync(table, $"PartitionKey eq '{Partition}'", ct).ConfigureAwait(false))
+            if (Parse(e) is { } f) list.Add(f);
+        return list;
+    }
+
+    // Service names are lowercase letters, digits and '-'; lowercasing makes "Checkout-API" and "checkout-api" one scope.
+    private static string Key(string scope) => scope.Trim().ToLowerInvariant();
+
+    private static Freeze? Parse(TableEntity e) =>
+        e.Properties["Json"]?.GetValue<string>() is { } json ? StateJson.Deserialize<Freeze>(json) : null;
+
+    private async Task EnsureTableAsync(CancellationToken ct)
+    {
+        if (_created) return;
+        await _createGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_created) return;
+            await tables.CreateTableIfNotExistsAsync(table, ct).ConfigureAwait(false);
+            _created = true;
+        }
+        finally { _createGate.Release(); }
+    }
+}

@@ -1,0 +1,97 @@
+using Bot.Core.Execution;
+using Bot.Core.Ports;
+using Bot.Core.Rollouts;
+using Bot.Functions.Api;
+using Bot.Functions.Hosting;
+using Bot.Functions.Releases;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Functions.Ci;
+
+/// <summary>
+/// <c>POST /api/ci</c> (function <c>CiWebhook</c>): a build finished in any CI system. Order matters: authenticate
+/// over the raw bytes (401, nothing touched), validate (400 listing each field), find the service (404 naming the known
+/// ones), claim the build id (a redelivery answers 200 and does nothing), then start the rollout of a green build.
+/// </summary>
+public static class CiWebhook
+{
+    public const string FunctionName = "CiWebhook";
+
+    /// <summary>Largest body accepted, in bytes. CI payloads are a few hundred bytes.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public static readonly Actor CiActor = new("ci", "CI", "ci");
+
+    public static IEndpointRouteBuilder MapCiWebhook(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/ci", HandleAsync).WithMetadata(new FunctionNameMetadata(FunctionName));
+        return app;
+    }
+
+    public static async Task<IResult> HandleAsync(
+        HttpContext http, IOptions<CiOptions> options, IReleaseConfigs configs, IDeliveryDedup dedup, RolloutExecutor executor,
+        TimeProvider time, ILoggerFactory logs, CancellationToken ct)
+    {
+        var log = logs.CreateLogger(typeof(CiWebhook));
+        var body = await ReadBodyAsync(http.Request, ct);
+        if (body is null)
+            return TypedResults.Problem(title: "Payload too large", detail: $"the body is larger than {MaxBodyBytes} bytes", statusCode: StatusCodes.Status413PayloadTooLarge);
+
+        var o = options.Value;
+        var headers = http.Request.Headers;
+        if (CiAuth.Check(o, headers.Authorization.ToString(), headers[CiAuth.TimestampHeader].ToString(), headers[CiAuth.SignatureHeader].ToString(), body, time.GetUtcNow()) is { } denied)
+        {
+            log.LogWarning("CI webhook refused: {Reason}", denied);
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return TypedResults.Problem(title: "Unauthorized", detail: denied, statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        if (CiBuildParser.Parse(body, out var errors) is not { } build)
+            return TypedResults.ValidationProblem(errors, title: "The CI notification is not valid");
+
+        if (await configs.FindAsync(build.Service, ct) is not { } config)
+        {
+            var known = (await configs.ListAsync(ct)).Select(c => c.Service).Order(StringComparer.Ordinal).ToList();
+            return TypedResults.Problem(title: "Unknown service", statusCode: StatusCodes.Status404NotFound,
+                detail: $"no service '{build.Service}'; known services: {(known.Count == 0 ? "(none configured)" : string.Join(", ", known))}");
+        }
+
+        if (!await dedup.TryClaimAsync("ci", build.Id, o.DedupWindow, ct))
+            return TypedResults.Ok(new CiResponse($"build {build.Id} was already received; nothing to do", Duplicate: true));
+
+        if (build.Status == CiBuildStatus.Failed)
+        {
+            log.LogInformation("CI build {Id} of {Service} {Version} failed; nothing started", build.Id, build.Service, build.Version);
+            return TypedResults.Accepted((string?)null, new CiResponse($"build {build.Id} of {build.Service} {build.Version} failed; nothing started"));
+        }
+
+        var input = new StartRollout(build.Version, config)
+        {
+            By = CiActor,
+            Reason = $"CI build {build.Id} succeeded",
+            Source = new VersionSource(build.Commit, build.Image, build.Repository ?? config.GitHubRepo, build.BuildUrl),
+        };
+        var result = await executor.ExecuteAsync(build.Service, input, ct);
+        if (result.Decision.Refused is { } refused) return CommandApi.Refusal(refused);
+        var rollout = result.State.Active is { } a && a.Version == build.Version ? a : null;
+        return TypedResults.Accepted(rollout is null ? null : $"/api/rollouts/{Uri.EscapeDataString(rollout.Id)}",
+            new CiResponse(result.Decision.Message ?? $"{build.Service} {build.Version} accepted", RolloutId: rollout?.Id));
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBodyBytes) return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int n;
+        while ((n = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + n > MaxBodyBytes) return null;
+            buffer.Write(chunk, 0, n);
+        }
+        return buffer.ToArray();
+    }
+}
+
+/// <summary>The answer to a CI notification.</summary>
+public sealed record CiResponse(string Message, string? RolloutId = null, bool Duplicate = false);

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Bot.Adapters.Scheduling;
+using Bot.Core.Calendar;
+using Bot.Core.Config;
+using Bot.Functions.Api;
+using Bot.Functions.Hosting;
+using Bot.Functions.Releases;
+
+namespace Bot.Functions.Ci;
+
+/// <summary>
+/// Freezes over the command API (function <c>Freezes</c>, same bearer keys): <c>GET /api/freezes</c>,
+/// <c>POST /api/freezes</c> <c>{scope, duration?, reason?}</c> and <c>DELETE /api/freezes/{scope}</c>. Slack and
+/// GitHub call <see cref="FreezeService"/> with the same arguments.
+/// </summary>
+public static class FreezeApi
+{
+    public const string FunctionName = "Freezes";
+
+    public static IEndpointRouteBuilder MapFreezeApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/freezes").AddEndpointFilter<ApiKeyFilter>().WithMetadata(new FunctionNameMetadata(FunctionName));
+        group.MapGet("/", ListAsync);
+        group.MapPost("/", FreezeAsync);
+        group.MapDelete("/{scope}", UnfreezeAsync);
+        return app;
+    }
+
+    private static async Task<IResult> ListAsync(FreezeService freezes, CancellationToken ct) =>
+        TypedResults.Ok((await freezes.ActiveAsync(ct)).Select(FreezeView.From).ToList());
+
+    private static async Task<IResult> FreezeAsync(HttpContext http, FreezeService freezes, IReleaseConfigs configs, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        JsonElement body;
+        try
+        {
+            body = (await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body, cancellationToken: ct));
+        }
+        catch (JsonException e)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"not valid JSON: {e.Message}"] });
+        }
+        if (body.ValueKind != JsonValueKind.Object)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["must be a JSON object {scope, duration?, reason?}"] });
+
+        string? Text(string name)
+        {
+            if (!body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+            if (v.ValueKind == JsonValueKind.String) return v.GetString();
+            errors[name] = ["must be a string"];
+            return null;
+        }
+        var scope = Text("scope")?.Trim();
+        var durationText = Text("duration");
+        var reason = Text("reason");
+        if (string.IsNullOrEmpty(scope) && !errors.ContainsKey("scope")) errors["scope"] = ["is required: a service name or \"all\""];
+        TimeSpan? duration = null;
+        if (durationText is not null)
+        {
+            if (Durations.TryParse(durationText, out var d) && d <= FreezeService.MaxDuration) duration = d;
+            else errors["duration"] = ["must be a duration up to 366d, e.g. \"2h\", \"1d\" or \"1h30m\"; leave it out for an open-ended freeze"];
+        }
+        if (reason is { Length: > 500 }) errors["reason"] = ["at most 500 characters"];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The freeze request is not valid");
+
+        if (await UnknownServiceAsync(scope!, configs, ct) is { } notFound) return notFound;
+        var freeze = await freezes.FreezeAsync(scope!, duration, reason, ApiKeyFilter.ActorOf(http), ct);
+        return TypedResults.Ok(FreezeView.From(freeze));
+    }
+
+    private static async Task<IResult> UnfreezeAsync(string scope, FreezeService freezes, IReleaseConfigs configs, CancellationToken ct)
+    {
+        var removed = await freezes.UnfreezeAsync(scope, ct);
+        return removed is null
+            ? TypedResults.Problem(title: "Not found", detail: $"'{scope}' is not frozen", statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Ok(new { message = $"unfrozen {removed.Scope}", was = FreezeView.From(removed) });
+    }
+
+    /// <summary>Null when <paramref name="scope"/> is <c>all</c> or a configured service; else a 404 naming the known ones.</summary>
+    public static async Task<IResult?> UnknownServiceAsync(string scope, IReleaseConfigs configs, CancellationToken ct)
+    {
+        var s = scope.Trim().ToLowerInvariant();
+        if (s is "all" or "*" || await configs.FindAsync(s, ct) is not null) return null;
+        var known = (await configs.ListAsync(ct)).Select(c => c.Service).Order(StringComparer.Ordinal);
+        return TypedResults.Problem(title: "Unknown service", statusCode: StatusCodes.Status404NotFound,
+            detail: $"no service '{scope}'; freeze \"all\" or one of: {string.Join(", ", known)}");
+    }
+}
+
+/// <summary>A freeze as the API shows it.</summary>
+public sealed record FreezeView(string Scope, string Reason, string By, string Surface, DateTimeOffset At, DateTimeOffset? Until, string Text)
+{
+    public static FreezeView From(Freeze f) => new(f.Scope, f.Reason, f.By.Name, f.By.Surface, f.At, f.Until, f.Describe());
+}
