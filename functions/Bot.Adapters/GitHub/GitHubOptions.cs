@@ -58,6 +58,10 @@ public sealed class GitHubOptions
     /// <summary>How long a delivery id is remembered for dedup. The default value is 7 days (GitHub allows redelivery for 3).</summary>
     public TimeSpan DeliveryTtl { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>GitHub deployment environment per service; <c>{service}</c> is replaced. The default value is
+    /// <c>production/{service}</c> (one environment per service, so a success only retires that service's deployments).</summary>
+    public string DeploymentEnvironment { get; set; } = "production/{service}";
+
     public bool HasApp => (!string.IsNullOrWhiteSpace(AppId) || !string.IsNullOrWhiteSpace(ClientId))
                           && (!string.IsNullOrWhiteSpace(PrivateKey) || !string.IsNullOrWhiteSpace(PrivateKeyPath));
 
