@@ -69,6 +69,10 @@ public sealed record RolloutState
     /// <summary>Phase to return to on resume.</summary>
     public RolloutPhase? PausedFrom { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
+    /// <summary>Why the rollout is <see cref="RolloutPhase.Paused"/>; decides what resume does. Null when not paused.</summary>
+    public PauseCause? PausedBy { get; init; }
+    /// <summary>The promote flow is under way: stable Deployment moving to the new image, waiting for it to be ready.</summary>
+    public bool Promoting { get; init; }
 
     public bool IsTerminal => Phase is RolloutPhase.Succeeded or RolloutPhase.RolledBack or RolloutPhase.Aborted or RolloutPhase.Failed;
     public StepSpec? CurrentStep => StepIndex >= 0 && StepIndex < Config.Steps.Count ? Config.Steps[StepIndex] : null;

@@ -1,0 +1,247 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bot.Core.Config;
+using Bot.Core.Ports;
+
+namespace Bot.Adapters.Kubernetes;
+
+/// <summary>Pure transforms of a VirtualService's <c>spec.http</c>: only the named route (and the bot's own header route) change;
+/// every other route, and every field the bot does not own, is carried over untouched, unknown fields included. Missing pieces
+/// throw <see cref="RouteCheckFailedException"/> saying what is missing.</summary>
+public static class VirtualServiceRoutes
+{
+    /// <summary>Annotation holding the weights the bot last wrote, per route: <c>{"primary":{"stable":90,"canary":10}}</c>.</summary>
+    public const string WeightsAnnotation = "release-bot/weights";
+
+    /// <summary>Serializer settings for what the bot sends: regexes in matches stay readable (no \u002B for '+').</summary>
+    public static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static int IndexOf(JsonArray http, string name)
+    {
+        for (int i = 0; i < http.Count; i++)
+            if (http[i] is JsonObject o && (string?)o["name"] == name) return i;
+        return -1;
+    }
+
+    /// <summary>Route names for error messages; unnamed routes show as <c>#index</c>.</summary>
+    public static IReadOnlyList<string> RouteNames(JsonArray http) =>
+        http.Select((r, i) => r?["name"] is JsonValue v && v.TryGetValue<string>(out var n) ? n : $"#{i} (unnamed)").ToList();
+
+    /// <summary>The named route's live weights. A sole destination without a weight takes everything; a missing canary is 0.</summary>
+    public static RouteWeights ReadWeights(JsonArray http, RouteRef r)
+    {
+        var route = FindRoute(http, r);
+        var dests = Destinations(route, r);
+        var stable = Find(dests, r.Host, r.StableSubset) ?? throw NoStable(dests, r);
+        var canary = Find(dests, r.Host, r.CanarySubset);
+        return new RouteWeights(
+            WeightOf(stable) ?? (dests.Count == 1 ? 100 : 0),
+            canary is null ? 0 : WeightOf(canary) ?? 0);
+    }
+
+    /// <summary>Sets canary to <paramref name="canaryWeight"/> and stable to the rest, adding the canary destination if missing.</summary>
+    public static RouteEdit SetWeight(JsonArray http, RouteRef r, int canaryWeight)
+    {
+        if (canaryWeight is < 0 or > 100) throw new ArgumentOutOfRangeException(nameof(canaryWeight), canaryWeight, "percent 0-100");
+        var copy = Clone(http);
+        ApplyWeight(copy, r, canaryWeight);
+        return Result(http, copy);
+    }
+
+    /// <summary>Inserts (or replaces) the header route right before the named route; null removes it. The header route keeps
+    /// the named route's matches (each block ANDed with the header) and its other settings (timeouts, retries, headers…).</summary>
+    public static RouteEdit SetHeaderRoute(JsonArray http, RouteRef r, HeaderRouteStep? match)
+    {
+        var copy = Clone(http);
+        ApplyHeaderRoute(copy, r, match);
+        return Result(http, copy);
+    }
+
+    /// <summary>Mirrors <paramref name="percent"/> (0-100) of the named route's traffic to the canary; null or 0 removes the bot's mirror.
+    /// A mirror someone else configured is never replaced.</summary>
+    public static RouteEdit SetMirror(JsonArray http, RouteRef r, double? percent)
+    {
+        if (percent is < 0 or > 100 || (percent is { } p && double.IsNaN(p)))
+            throw new ArgumentOutOfRangeException(nameof(percent), percent, "percent 0-100");
+        var copy = Clone(http);
+        ApplyMirror(copy, r, percent);
+        return Result(http, copy);
+    }
+
+    /// <summary>Canary weight 0, the bot's header route and mirror removed: one edit, hence one write.</summary>
+    public static RouteEdit Rollback(JsonArray http, RouteRef r)
+    {
+        var copy = Clone(http);
+        ApplyWeight(copy, r, 0);
+        ApplyHeaderRoute(copy, r, null);
+        ApplyMirror(copy, r, null);
+        return Result(http, copy);
+    }
+
+    /// <summary>The weights recorded in the <see cref="WeightsAnnotation"/> for the route, or null (never written, or unreadable).</summary>
+    public static RouteWeights? RecordedWeights(JsonObject virtualService, string routeName)
+    {
+        if ((string?)virtualService["metadata"]?["annotations"]?[WeightsAnnotation] is not { Length: > 0 } text) return null;
+        try
+        {
+            if (JsonNode.Parse(text)?[routeName] is JsonObject w && w["stable"] is JsonValue s && w["canary"] is JsonValue c
+                && s.TryGetValue<int>(out var si) && c.TryGetValue<int>(out var ci))
+                return new RouteWeights(si, ci);
+        }
+        catch (JsonException) { }
+        return null;
+    }
+
+    /// <summary>The annotation value after recording <paramref name="weights"/> for the route (other routes' entries kept).</summary>
+    public static string WithRecordedWeights(JsonObject virtualService, string routeName, RouteWeights weights)
+    {
+        JsonObject map = [];
+        if ((string?)virtualService["metadata"]?["annotations"]?[WeightsAnnotation] is { Length: > 0 } text)
+        {
+            try { map = JsonNode.Parse(text) as JsonObject ?? []; }
+            catch (JsonException) { map = []; }
+        }
+        map[routeName] = new JsonObject { ["stable"] = weights.Stable, ["canary"] = weights.Canary };
+        return map.ToJsonString(Json);
+    }
+
+    private static JsonArray Clone(JsonArray http) => (JsonArray)http.DeepClone();
+
+    private static RouteEdit Result(JsonArray before, JsonArray after) => new(after, !JsonNode.DeepEquals(before, after));
+
+    private static void ApplyWeight(JsonArray http, RouteRef r, int canaryWeight)
+    {
+        var route = FindRoute(http, r);
+        var dests = Destinations(route, r);
+        var stable = Find(dests, r.Host, r.StableSubset) ?? throw NoStable(dests, r);
+        var others = dests.OfType<JsonObject>().Where(d => !Matches(d, r.Host, r.StableSubset) && !Matches(d, r.Host, r.CanarySubset)).ToList();
+        if (others.Count > 0)
+            throw new RouteCheckFailedException(
+                $"route '{r.RouteName}' also sends traffic to {string.Join(", ", others.Select(Describe))}; the bot only splits between " +
+                $"subsets '{r.StableSubset}' and '{r.CanarySubset}', so weights could not sum to 100");
+        var canary = Find(dests, r.Host, r.CanarySubset);
+        if (canary is null)
+        {
+            canary = new JsonObject { ["destination"] = NewDestination(stable, r.CanarySubset), ["weight"] = canaryWeight };
+            dests.Insert(dests.IndexOf(stable) + 1, canary);
+        }
+        SetWeightValue(stable, 100 - canaryWeight);
+        SetWeightValue(canary, canaryWeight);
+    }
+
+    private static void ApplyHeaderRoute(JsonArray http, RouteRef r, HeaderRouteStep? match)
+    {
+        int existing = IndexOf(http, r.HeaderRouteName);
+        if (match is null)
+        {
+            if (existing >= 0) http.RemoveAt(existing);
+            return;
+        }
+        if (string.IsNullOrWhiteSpace(match.Header) || match.Header != match.Header.ToLowerInvariant())
+            throw new RouteCheckFailedException($"header route: header name '{match.Header}' must be lowercase (Istio matches lowercase, hyphenated names)");
+        var route = FindRoute(http, r);
+        var stable = Find(Destinations(route, r), r.Host, r.StableSubset) ?? throw NoStable(Destinations(route, r), r);
+        var built = new JsonObject { ["name"] = r.HeaderRouteName };
+        var blocks = new JsonArray();
+        var header = new JsonObject { ["exact"] = match.Value };
+        if (route["match"] is JsonArray { Count: > 0 } matches)
+        {
+            foreach (var m in matches)
+            {
+                var block = (JsonObject)m!.DeepClone();
+                if (block["headers"] is not JsonObject headers) block["headers"] = headers = [];
+                headers[match.Header] = header.DeepClone();
+                blocks.Add(block);
+            }
+        }
+        else blocks.Add(new JsonObject { ["headers"] = new JsonObject { [match.Header] = header } });
+        built["match"] = blocks;
+        foreach (var (key, value) in route)
+        {
+            if (key is "name" or "match" or "route" or "mirror" or "mirrorPercentage" or "mirrors" or "mirror_percent") continue;
+            built[key] = value?.DeepClone();
+        }
+        built["route"] = new JsonArray(new JsonObject { ["destination"] = NewDestination(stable, r.CanarySubset), ["weight"] = 100 });
+
+        if (existing >= 0)
+        {
+            if (JsonNode.DeepEquals(http[existing], built) && existing == IndexOf(http, r.RouteName) - 1) return;
+            http.RemoveAt(existing);
+        }
+        http.Insert(IndexOf(http, r.RouteName), built);
+    }
+
+    private static void ApplyMirror(JsonArray http, RouteRef r, double? percent)
+    {
+        var route = FindRoute(http, r);
+        var current = route["mirror"] as JsonObject;
+        bool ours = current is not null && (string?)current["subset"] == r.CanarySubset;
+        if (percent is null or 0)
+        {
+            if (ours)
+            {
+                route.Remove("mirror");
+                route.Remove("mirrorPercentage");
+            }
+            return;
+        }
+        if (current is not null && !ours)
+            throw new RouteCheckFailedException($"route '{r.RouteName}' already mirrors to {Describe(new JsonObject { ["destination"] = current.DeepClone() })}; the bot does not replace a mirror it did not set");
+        var stable = Find(Destinations(route, r), r.Host, r.StableSubset) ?? throw NoStable(Destinations(route, r), r);
+        var mirror = NewDestination(stable, r.CanarySubset);
+        if (!JsonNode.DeepEquals(current, mirror)) route["mirror"] = mirror;
+        double value = percent.Value;
+        if (route["mirrorPercentage"]?["value"] is not JsonValue v || !v.TryGetValue<double>(out var existing) || existing != value)
+            route["mirrorPercentage"] = new JsonObject { ["value"] = value };
+    }
+
+    private static JsonObject FindRoute(JsonArray http, RouteRef r)
+    {
+        int i = IndexOf(http, r.RouteName);
+        if (i < 0)
+            throw new RouteCheckFailedException(
+                $"route '{r.RouteName}' not found; routes found: {(http.Count == 0 ? "(none)" : string.Join(", ", RouteNames(http)))}");
+        return (JsonObject)http[i]!;
+    }
+
+    private static JsonArray Destinations(JsonObject route, RouteRef r) =>
+        route["route"] as JsonArray
+        ?? throw new RouteCheckFailedException(
+            $"route '{r.RouteName}' has no destinations (it uses {string.Join(", ", route.Select(p => p.Key).Where(k => k is "delegate" or "redirect" or "directResponse").DefaultIfEmpty("no route[]"))}); the bot needs route[] with subset '{r.StableSubset}'");
+
+    private static RouteCheckFailedException NoStable(JsonArray dests, RouteRef r) =>
+        new($"route '{r.RouteName}' does not route to subset '{r.StableSubset}'{(r.Host is null ? "" : $" of host '{r.Host}'")}; its destinations: {string.Join(", ", dests.OfType<JsonObject>().Select(Describe))}");
+
+    private static JsonObject? Find(JsonArray dests, string? host, string subset) =>
+        dests.OfType<JsonObject>().FirstOrDefault(d => Matches(d, host, subset));
+
+    private static bool Matches(JsonObject dest, string? host, string subset) =>
+        dest["destination"] is JsonObject d && (string?)d["subset"] == subset && (host is null || HostMatches((string?)d["host"], host));
+
+    // "reviews" and "reviews.shop.svc.cluster.local" name the same service inside its namespace.
+    private static bool HostMatches(string? a, string b) =>
+        a is not null && (a == b || (!a.Contains('.') && b.StartsWith(a + ".", StringComparison.Ordinal)) || (!b.Contains('.') && a.StartsWith(b + ".", StringComparison.Ordinal)));
+
+    private static JsonObject NewDestination(JsonObject stable, string subset)
+    {
+        var from = (JsonObject)stable["destination"]!;
+        var d = new JsonObject { ["host"] = from["host"]?.DeepClone(), ["subset"] = subset };
+        if (from["port"] is { } port) d["port"] = port.DeepClone();
+        return d;
+    }
+
+    private static int? WeightOf(JsonObject dest) =>
+        dest["weight"] is JsonValue v && v.TryGetValue<int>(out var w) ? w : null;
+
+    private static void SetWeightValue(JsonObject dest, int weight)
+    {
+        if (WeightOf(dest) != weight) dest["weight"] = weight;
+    }
+
+    private static string Describe(JsonObject dest) =>
+        dest["destination"] is JsonObject d
+            ? $"{(string?)d["host"]}{((string?)d["subset"] is { } s ? "/" + s : "")}{(WeightOf(dest) is { } w ? " (" + w.ToString(CultureInfo.InvariantCulture) + ")" : "")}"
+            : dest.ToJsonString();
+}

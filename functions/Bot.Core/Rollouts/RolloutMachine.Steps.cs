@@ -1,0 +1,336 @@
+using Bot.Core.Config;
+using Bot.Core.Ports;
+
+namespace Bot.Core.Rollouts;
+
+public static partial class RolloutMachine
+{
+    /// <summary>How long to wait before observing a Deployment that is still progressing. The default value is 5 seconds.</summary>
+    public static readonly TimeSpan DeploymentRecheckInterval = TimeSpan.FromSeconds(5);
+
+    private static Decision NoOp(ServiceState state, string message) => new(state, [], Message: message);
+
+    // ---- step messages --------------------------------------------------------------------------------------------
+
+    private static Decision OnStepDue(ServiceState state, StepDue due, DateTimeOffset now)
+    {
+        if (state.Active is not { } r || r.Id != due.RolloutId || r.StepIndex != due.StepIndex)
+            return NoOp(state, $"stale step message: {due.RolloutId} step {due.StepIndex + 1} is not current"
+                + (state.Active is { } a ? $" ({a.Id} is at {Position(a)})" : $" (no active rollout for {state.Service})"));
+
+        switch (r.Phase)
+        {
+            case RolloutPhase.Paused:
+                return NoOp(state, $"{r.Id} is paused; the step runs on resume");
+            case RolloutPhase.WaitingApproval:
+                return OnApprovalDeadline(state, r, due.By, now);
+        }
+
+        var fx = new List<Effect>();
+        if (r.Promoting)
+        {
+            fx.Add(new CheckDeployment(Target(r), DeploymentRole.Stable, r.StepIndex) { RolloutId = r.Id });
+            return new Decision(state, fx, Message: $"{r.Id}: checking the stable Deployment again");
+        }
+
+        var from = r.Phase;
+        var running = r with { Phase = RolloutPhase.Progressing, UpdatedAt = now };
+        var by = due.By;
+        switch (r.CurrentStep)
+        {
+            case null:
+            case PromoteStep:
+                return new Decision(RunPromote(state, running, by, null, now, fx, from), fx, Message: $"{r.Id} promoting");
+
+            case SetWeightStep w:
+                fx.Add(new SetTraffic(Target(r), w.Weight) { RolloutId = r.Id });
+                return Completed(state, running with { CanaryWeight = w.Weight }, by, from, now, fx, $"canary at {w.Weight}%");
+
+            case HeaderRouteStep h:
+                fx.Add(new SetHeaderRoute(Target(r), h) { RolloutId = r.Id });
+                return Completed(state, running, by, from, now, fx, $"requests with {h.Header}: {h.Value} go to the canary");
+
+            case MirrorStep m:
+                fx.Add(new SetMirror(Target(r), m.Percent > 0 ? m.Percent : null) { RolloutId = r.Id });
+                return Completed(state, running, by, from, now, fx, m.Percent > 0 ? $"mirroring {m.Percent}% to the canary" : "mirror removed");
+
+            case PauseStep { Duration: null }:
+            {
+                var paused = running with
+                {
+                    Phase = RolloutPhase.Paused, PausedFrom = RolloutPhase.Progressing, PausedBy = PauseCause.Plan,
+                    StepStartedAt = now, NextDueAt = null, Reason = $"plan pause at {Position(r)}: resume to continue",
+                };
+                fx.Add(Notice(paused, NoticeKind.Paused, $"{r.Id} paused by the plan at {Position(r)}; resume to continue or rollback"));
+                fx.Add(Audit(paused, "pause", by, paused.Reason, from, RolloutPhase.Paused, now));
+                return new Decision(state with { Active = paused }, fx, Message: paused.Reason);
+            }
+
+            case PauseStep { Duration: { } bake }:
+                if (r.StepStartedAt is null)
+                {
+                    var baking = running with { StepStartedAt = now, NextDueAt = now + bake };
+                    fx.Add(Notice(baking, NoticeKind.Waiting, $"{r.Id} baking for {Durations.Format(bake)} at canary {r.CanaryWeight}%, until {Stamp(now + bake)}"));
+                    fx.Add(Audit(baking, "bake", by, $"pause {Durations.Format(bake)}", from, RolloutPhase.Progressing, now));
+                    fx.Add(Schedule(baking, r.StepIndex, now + bake));
+                    return new Decision(state with { Active = baking }, fx, Message: $"{r.Id} baking until {Stamp(now + bake)}");
+                }
+                if (r.NextDueAt is { } end && now < end)
+                    return NoOp(state, $"{r.Id} is baking until {Stamp(end)}");
+                return Completed(state, running, by, from, now, fx, $"baked {Durations.Format(bake)}");
+
+            case ApprovalStep a:
+            {
+                var deadline = a.Timeout is { } t ? now + t : (DateTimeOffset?)null;
+                var waiting = running with { Phase = RolloutPhase.WaitingApproval, StepStartedAt = now, NextDueAt = deadline };
+                var who = a.Approvers.Count > 0 ? a.Approvers : r.Config.Approvers.Count > 0 ? r.Config.Approvers : r.Config.Deployers;
+                var text = $"{r.Id} waiting for {a.Count} approval(s)"
+                    + (who.Count > 0 ? $" from {string.Join(", ", who)}" : "")
+                    + (deadline is { } d ? $"; {(a.OnTimeout == TimeoutAction.Rollback ? "rolls back" : "holds")} at {Stamp(d)}" : "");
+                fx.Add(Notice(waiting, NoticeKind.WaitingApproval, text));
+                fx.Add(Audit(waiting, "wait-approval", by, null, from, RolloutPhase.WaitingApproval, now));
+                if (deadline is { } at) fx.Add(Schedule(waiting, r.StepIndex, at));
+                return new Decision(state with { Active = waiting }, fx, Message: text);
+            }
+
+            case SetImageStep:
+                if (r.StepStartedAt is not null)
+                {
+                    fx.Add(new CheckDeployment(Target(r), DeploymentRole.Canary, r.StepIndex) { RolloutId = r.Id });
+                    return new Decision(state, fx, Message: $"{r.Id}: checking the canary Deployment again");
+                }
+                var image = Image(r);
+                var imaging = running with { StepStartedAt = now };
+                fx.Add(new SetCanaryImage(Target(r), image) { RolloutId = r.Id });
+                fx.Add(new CheckDeployment(Target(r), DeploymentRole.Canary, r.StepIndex) { RolloutId = r.Id });
+                fx.Add(Audit(imaging, "set-canary-image", by, image, from, RolloutPhase.Progressing, now));
+                return new Decision(state with { Active = imaging }, fx, Message: $"{r.Id}: canary image {image}, waiting until ready");
+
+            default:
+                return Decision.Refuse(state, RefusalKind.Invalid, $"{r.Id}: unknown step {r.CurrentStep.GetType().Name}");
+        }
+    }
+
+    /// <summary>The current step is done: notify, audit, move to the next step and schedule it now.</summary>
+    private static Decision Completed(ServiceState state, RolloutState r, Actor by, RolloutPhase from, DateTimeOffset now, List<Effect> fx, string what)
+    {
+        var done = Position(r);
+        var next = Advance(r, now, fx, notice: $"{r.Id} {done} done: {what}", by, from);
+        return new Decision(state with { Active = next }, fx, Message: $"{r.Id} {done} done: {what}");
+    }
+
+    /// <summary>Moves to the next step; with <paramref name="notice"/>, also emits the step-done notice and audit first.</summary>
+    private static RolloutState Advance(RolloutState r, DateTimeOffset now, List<Effect> fx, string? notice = null, Actor? by = null, RolloutPhase? from = null)
+    {
+        var next = r with
+        {
+            StepIndex = r.StepIndex + 1, StepStartedAt = null, NextDueAt = now, Phase = RolloutPhase.Progressing, UpdatedAt = now,
+        };
+        if (notice is not null)
+        {
+            fx.Add(Notice(next, NoticeKind.StepDone, notice));
+            fx.Add(Audit(next, "step", by ?? Actor.System, notice, from ?? r.Phase, RolloutPhase.Progressing, now));
+        }
+        fx.Add(Schedule(next, next.StepIndex, now));
+        return next;
+    }
+
+    private static string Image(RolloutState r) =>
+        r.Source.Image ?? r.Config.Deployments?.ImageTemplate.Replace("{version}", r.Version, StringComparison.Ordinal) ?? r.Version;
+
+    // ---- approvals ------------------------------------------------------------------------------------------------
+
+    private static Decision OnApprovalDeadline(ServiceState state, RolloutState r, Actor by, DateTimeOffset now)
+    {
+        if (r.CurrentStep is not ApprovalStep step || r.NextDueAt is not { } deadline || now < deadline)
+            return NoOp(state, $"{r.Id} is waiting for approval" + (r.NextDueAt is { } d ? $" until {Stamp(d)}" : ""));
+
+        var have = CurrentApprovals(r).Count;
+        var reason = $"approval timed out after {Durations.Format(step.Timeout ?? TimeSpan.Zero)} ({have} of {step.Count} approvals)";
+        var fx = new List<Effect>();
+        if (step.OnTimeout == TimeoutAction.Rollback)
+            return new Decision(StopActive(state, r, by, reason, now, RolloutPhase.RolledBack, fx), fx, Message: $"{r.Id}: {reason}; rolled back");
+
+        var held = r with { NextDueAt = null, UpdatedAt = now };
+        fx.Add(Notice(held, NoticeKind.Reminder, $"{r.Id}: {reason}; holding at canary {r.CanaryWeight}% until someone approves or rolls back"));
+        fx.Add(Audit(held, "approval-timeout", by, reason + "; hold", r.Phase, r.Phase, now));
+        return new Decision(state with { Active = held }, fx, Message: $"{r.Id}: {reason}; holding");
+    }
+
+    private static IReadOnlyList<Approval> CurrentApprovals(RolloutState r) =>
+        r.Approvals.Where(a => a.StepIndex == r.StepIndex && a.Revision == r.Revision).ToList();
+
+    private static Decision OnApprove(ServiceState state, Approve input, DateTimeOffset now)
+    {
+        if (Resolve(state, input.RolloutId, "approve") is { } refusal) return refusal;
+        var r = state.Active!;
+        if ((input.StepIndex is { } si && si != r.StepIndex) || (input.Revision is { } rev && rev != r.Revision))
+            return Decision.Refuse(state, RefusalKind.Conflict,
+                $"stale approval: it was for {r.Id} step {(input.StepIndex ?? r.StepIndex) + 1}, revision {input.Revision ?? r.Revision}; "
+                + $"{r.Id} is now {PhaseWord(r.Phase)} at {Position(r)}, revision {r.Revision}");
+        if (r.Phase != RolloutPhase.WaitingApproval || r.CurrentStep is not ApprovalStep step)
+            return Decision.Refuse(state, RefusalKind.Conflict, $"{r.Id} is not waiting for approval; it is {PhaseWord(r.Phase)} at {Position(r)}");
+        if (r.Config.Policy.DistinctApprover && input.By.SamePerson(r.StartedBy))
+            return Decision.Refuse(state, RefusalKind.Forbidden,
+                $"{input.By.Name} started {r.Id} and cannot approve it too (policy distinctApprover); ask another approver");
+
+        var current = CurrentApprovals(r);
+        if (current.Any(a => a.By.SamePerson(input.By)))
+            return NoOp(state, $"{input.By.Name} already approved {r.Id} {Position(r)}; the same person counts once ({current.Count} of {step.Count})");
+
+        var approvals = current.Count + 1;
+        var approved = r with { Approvals = [.. r.Approvals, new Approval(input.By, r.StepIndex, r.Revision, now)], UpdatedAt = now };
+        var fx = new List<Effect>();
+        if (approvals < step.Count)
+        {
+            var text = $"{r.Id} approved by {input.By.Name} ({approvals} of {step.Count}); waiting for {step.Count - approvals} more";
+            fx.Add(Notice(approved, NoticeKind.Approved, text));
+            fx.Add(Audit(approved, "approve", input.By, input.Reason ?? $"{approvals} of {step.Count}", r.Phase, r.Phase, now));
+            return new Decision(state with { Active = approved }, fx, Message: text);
+        }
+
+        var names = string.Join(", ", current.Select(a => a.By.Name).Append(input.By.Name));
+        var advanced = approved with
+        {
+            StepIndex = r.StepIndex + 1, StepStartedAt = null, NextDueAt = now, Phase = RolloutPhase.Progressing,
+        };
+        var done = $"{r.Id} approved by {names} ({approvals} of {step.Count})";
+        fx.Add(Notice(advanced, NoticeKind.Approved, done));
+        fx.Add(Audit(advanced, "approve", input.By, input.Reason ?? $"{approvals} of {step.Count}", r.Phase, RolloutPhase.Progressing, now));
+        fx.Add(Schedule(advanced, advanced.StepIndex, now));
+        return new Decision(state with { Active = advanced }, fx, Message: done);
+    }
+
+    // ---- promotion ------------------------------------------------------------------------------------------------
+
+    private static ServiceState RunPromote(ServiceState state, RolloutState r, Actor by, string? reason, DateTimeOffset now, List<Effect> fx, RolloutPhase from)
+    {
+        fx.Add(new SetTraffic(Target(r), 100) { RolloutId = r.Id });
+        if (r.Config.Deployments is null)
+        {
+            var done = r with { CanaryWeight = 100, UpdatedAt = now };
+            return Succeed(state, done, by, reason, now, fx, from);
+        }
+        // All traffic on the canary (new image) while the stable Deployment moves to the new image; then shift back.
+        var image = Image(r);
+        var promoting = r with
+        {
+            Phase = RolloutPhase.Progressing, Promoting = true, CanaryWeight = 100, StepStartedAt = now, NextDueAt = now + DeploymentRecheckInterval, UpdatedAt = now,
+        };
+        fx.Add(new SetStableImage(Target(r), image) { RolloutId = r.Id });
+        fx.Add(new CheckDeployment(Target(r), DeploymentRole.Stable, r.StepIndex) { RolloutId = r.Id });
+        fx.Add(Notice(promoting, NoticeKind.StepDone, $"{r.Id} promoting: all traffic on the canary while stable moves to {image}"));
+        fx.Add(Audit(promoting, "promote", by, reason, from, RolloutPhase.Progressing, now));
+        return state with { Active = promoting };
+    }
+
+    private static ServiceState Succeed(ServiceState state, RolloutState r, Actor by, string? reason, DateTimeOffset now, List<Effect> fx, RolloutPhase from)
+    {
+        var ran = r.Config.Steps.Take(Math.Min(r.StepIndex + 1, r.Config.Steps.Count)).ToList();
+        if (ran.Any(s => s is HeaderRouteStep)) fx.Add(new SetHeaderRoute(Target(r), null) { RolloutId = r.Id });
+        if (ran.Any(s => s is MirrorStep)) fx.Add(new SetMirror(Target(r), null) { RolloutId = r.Id });
+        var done = r with
+        {
+            Phase = RolloutPhase.Succeeded, FinishedAt = now, UpdatedAt = now, NextDueAt = null, Promoting = false,
+            PausedBy = null, PausedFrom = null, Reason = reason,
+        };
+        fx.Add(Notice(done, NoticeKind.Succeeded, $"{r.Id} succeeded: {r.Service} {r.Version} serves all traffic"));
+        fx.Add(Audit(done, "succeed", by, reason, from, RolloutPhase.Succeeded, now));
+        return Finish(state, done, now, fx);
+    }
+
+    private static Decision OnDeploymentObserved(ServiceState state, DeploymentObserved o, DateTimeOffset now)
+    {
+        if (state.Active is not { } r || r.Id != o.RolloutId || r.StepIndex != o.StepIndex)
+            return NoOp(state, $"stale observation of {o.RolloutId} step {o.StepIndex + 1}");
+        var expected = r.Promoting ? DeploymentRole.Stable : r.CurrentStep is SetImageStep && r.StepStartedAt is not null ? DeploymentRole.Canary : (DeploymentRole?)null;
+        if (expected != o.Role || r.Phase == RolloutPhase.Paused)
+            return NoOp(state, $"{r.Id} is not waiting for the {o.Role.ToString().ToLowerInvariant()} Deployment");
+
+        var fx = new List<Effect>();
+        switch (o.State)
+        {
+            case ReadinessState.Progressing:
+                fx.Add(Schedule(r, r.StepIndex, now + DeploymentRecheckInterval));
+                return new Decision(state, fx, Message: $"{r.Id}: {o.Role.ToString().ToLowerInvariant()} Deployment still progressing: {o.Message}");
+
+            case ReadinessState.Ready when o.Role == DeploymentRole.Canary:
+                return Completed(state, r, o.By, r.Phase, now, fx, $"canary Deployment ready ({o.Message})");
+
+            case ReadinessState.Ready:
+                // Stable now runs the new image: traffic goes back to it, the canary can shrink.
+                fx.Add(new SetTraffic(Target(r), 0) { RolloutId = r.Id });
+                if (r.Config.Deployments is { ScaleDownCanary: true }) fx.Add(new ScaleCanary(Target(r), 0) { RolloutId = r.Id });
+                return new Decision(Succeed(state, r with { CanaryWeight = 0 }, o.By, r.Reason, now, fx, r.Phase), fx, Message: $"{r.Id} succeeded");
+
+            case ReadinessState.Failed when o.Role == DeploymentRole.Canary:
+                var reason = $"canary Deployment failed: {o.Message}";
+                return new Decision(StopActive(state, r, o.By, reason, now, RolloutPhase.RolledBack, fx), fx, Message: $"{r.Id}: {reason}; rolled back");
+
+            default:
+                return PauseFor(state, r, PauseCause.Failure, NoticeKind.Failed, o.By, now,
+                    $"stable Deployment failed during promotion: {o.Message}; traffic stays on the canary at 100%; resume to check again or rollback");
+        }
+    }
+
+    // ---- effect failures ------------------------------------------------------------------------------------------
+
+    private static Decision OnEffectFailed(ServiceState state, EffectFailed f, DateTimeOffset now)
+    {
+        var effect = f.Effect.GetType().Name;
+        if (f.Effect is Notify or AuditEntry or ScheduleStep)
+            return NoOp(state, $"{effect} for {f.RolloutId} failed: {f.Error}; the rollout is unaffected");
+
+        if (state.Active is not { } r || r.Id != f.RolloutId)
+        {
+            // A rollback that failed after the rollout finished: the one case a terminal rollout changes, to Failed.
+            if (f.Effect is RollbackTraffic && state.LastFinished is { Phase: RolloutPhase.RolledBack or RolloutPhase.Aborted } last && last.Id == f.RolloutId)
+            {
+                var failed = last with { Phase = RolloutPhase.Failed, Reason = $"rollback failed: {f.Error}; a human must restore traffic", UpdatedAt = now };
+                List<Effect> lfx =
+                [
+                    Notice(failed, NoticeKind.Failed, $"{last.Id}: {failed.Reason}"),
+                    Audit(failed, "fail", f.By, failed.Reason, last.Phase, RolloutPhase.Failed, now),
+                ];
+                return new Decision(state with { LastFinished = failed }, lfx, Message: failed.Reason);
+            }
+            return NoOp(state, $"stale failure report for {f.RolloutId}: {effect}: {f.Error}");
+        }
+
+        var fx = new List<Effect>();
+        if (f.Effect is VerifyRoute)
+        {
+            var failed = r with
+            {
+                Phase = RolloutPhase.Failed, Reason = $"route check failed before any traffic moved: {f.Error}", FinishedAt = now, UpdatedAt = now, NextDueAt = null,
+            };
+            fx.Add(Notice(failed, NoticeKind.Failed, $"{r.Id} failed: {failed.Reason}"));
+            fx.Add(Audit(failed, "fail", f.By, failed.Reason, r.Phase, RolloutPhase.Failed, now));
+            return new Decision(Finish(state, failed, now, fx), fx, Message: failed.Reason);
+        }
+        if (f.IsDrift)
+            return PauseFor(state, r, PauseCause.Drift, NoticeKind.Drift, f.By, now,
+                $"traffic drift: {f.Error}; resume to restore canary {r.CanaryWeight}% or rollback");
+        if (r.Promoting)
+            return PauseFor(state, r, PauseCause.Failure, NoticeKind.Failed, f.By, now,
+                $"{effect} failed during promotion: {f.Error}; resume to retry or rollback");
+
+        var reason = $"{effect} failed: {f.Error}";
+        return new Decision(StopActive(state, r, f.By, reason, now, RolloutPhase.RolledBack, fx), fx, Message: $"{r.Id}: {reason}; rolled back");
+    }
+
+    private static Decision PauseFor(ServiceState state, RolloutState r, PauseCause cause, NoticeKind kind, Actor by, DateTimeOffset now, string reason)
+    {
+        var paused = r with
+        {
+            Phase = RolloutPhase.Paused, PausedFrom = r.Phase == RolloutPhase.Paused ? r.PausedFrom : r.Phase, PausedBy = cause,
+            Reason = reason, UpdatedAt = now,
+        };
+        List<Effect> fx =
+        [
+            Notice(paused, kind, $"{r.Id} paused: {reason}"),
+            Audit(paused, cause == PauseCause.Drift ? "drift" : "pause", by, reason, r.Phase, RolloutPhase.Paused, now),
+        ];
+        return new Decision(state with { Active = paused }, fx, Message: reason);
+    }
+}

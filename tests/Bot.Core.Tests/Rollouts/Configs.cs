@@ -1,0 +1,27 @@
+using Bot.Core.Config;
+
+namespace Bot.Core.Tests.Rollouts;
+
+internal static class Configs
+{
+    public static ReleaseConfig Checkout(params StepSpec[] steps) => new()
+    {
+        Service = "checkout",
+        Namespace = "shop",
+        Route = new RouteSpec { VirtualService = "checkout", RouteName = "primary", DestinationRule = "checkout" },
+        Steps = steps.Length > 0 ? steps : [new SetWeightStep(10), new ApprovalStep(), new SetWeightStep(100), new PromoteStep()],
+        Approvers = ["@sre", "U0BOB"],
+        Source = "checkout.yaml",
+    };
+
+    public static ReleaseConfig WithDeployments(this ReleaseConfig c, bool scaleDown = false) => c with
+    {
+        Deployments = new DeploymentSpec
+        {
+            Canary = "checkout-canary", Stable = "checkout", ImageTemplate = "registry.example.com/checkout:{version}", ScaleDownCanary = scaleDown,
+        },
+    };
+
+    public static ReleaseConfig WithPolicy(this ReleaseConfig c, NewRevisionPolicy onNew, bool distinct = true) =>
+        c with { Policy = new RolloutPolicy { OnNewRevision = onNew, DistinctApprover = distinct } };
+}
