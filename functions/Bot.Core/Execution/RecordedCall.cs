@@ -1,0 +1,5 @@
+namespace Bot.Core.Execution;
+
+/// <summary>One call a recording port received: <paramref name="Operation"/> (e.g. <c>setWeight</c>), the target
+/// (<c>namespace/virtualService/route</c>) and the argument as text (e.g. <c>10</c>).</summary>
+public sealed record RecordedCall(string Operation, string Target, string? Argument);

@@ -1,0 +1,121 @@
+using Bot.Core.Execution;
+using Bot.Core.Ports;
+using Bot.Core.Rollouts;
+using Bot.Functions.Hosting;
+using Bot.Functions.Releases;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Bot.Functions.Api;
+
+/// <summary>
+/// The command API: the same commands Slack and GitHub issue, over HTTP with a bearer key. Commands run the executor
+/// synchronously, so the answer says whether the transition happened (409 says why not). Functions: <c>Rollouts</c>
+/// (<c>/api/rollouts/...</c>) and <c>Services</c> (<c>/api/services/...</c>).
+/// </summary>
+public static class CommandApi
+{
+    public static IEndpointRouteBuilder MapCommandApi(this IEndpointRouteBuilder app)
+    {
+        var rollouts = app.MapGroup("/api/rollouts").AddEndpointFilter<ApiKeyFilter>().WithMetadata(new FunctionNameMetadata("Rollouts"));
+        rollouts.MapPost("/", StartAsync);
+        rollouts.MapGet("/{id}", GetAsync);
+        rollouts.MapPost("/{id}/{action:regex(^(approve|rollback|pause|resume|promote|abort)$)}", ActAsync);
+
+        var services = app.MapGroup("/api/services").AddEndpointFilter<ApiKeyFilter>().WithMetadata(new FunctionNameMetadata("Services"));
+        services.MapGet("/{service}/rollouts", ListAsync);
+        services.MapGet("/{service}/audit", AuditAsync);
+        return app;
+    }
+
+    private static async Task<IResult> StartAsync(HttpContext http, IReleaseConfigs configs, RolloutExecutor executor, CancellationToken ct)
+    {
+        var (request, errors) = await CommandRequests.ReadStartAsync(http.Request, ct);
+        if (request is null) return TypedResults.ValidationProblem(errors, title: "The start request is not valid");
+        if (await configs.FindAsync(request.Service, ct) is not { } config)
+            return NotFound($"service '{request.Service}' has no release config in the central config folder (Releases:ConfigFolder)");
+
+        var input = new StartRollout(request.Version, config)
+        {
+            By = ApiKeyFilter.ActorOf(http),
+            Reason = request.Reason,
+            Source = new VersionSource(request.Commit, request.Image, request.Repository ?? config.GitHubRepo, request.BuildUrl),
+        };
+        var result = await executor.ExecuteAsync(request.Service, input, ct);
+        if (result.Decision.Refused is { } refused) return Refusal(refused);
+        var response = new CommandResponse(result.Decision.Message ?? $"rollout of {request.Service} {request.Version} started", View(result.Rollout));
+        return result.State.Active is { } active && active.Version == request.Version
+            ? TypedResults.Created($"/api/rollouts/{Uri.EscapeDataString(active.Id)}", response)
+            : TypedResults.Accepted((string?)null, response);
+    }
+
+    private static async Task<IResult> ActAsync(string id, string action, HttpContext http, IRolloutStore store, RolloutExecutor executor, CancellationToken ct)
+    {
+        var (request, errors) = await CommandRequests.ReadActionAsync(http.Request, ct);
+        if (request is null) return TypedResults.ValidationProblem(errors, title: $"The {action} request is not valid");
+        if (await FindAsync(store, id, ct) is not { } rollout) return NotFound($"no rollout '{id}'");
+
+        var by = ApiKeyFilter.ActorOf(http);
+        RolloutInput input = action switch
+        {
+            "approve" => new Approve(id, request.StepIndex, request.Revision) { By = by, Reason = request.Reason },
+            "rollback" => new Rollback(id) { By = by, Reason = request.Reason },
+            "pause" => new Pause(id) { By = by, Reason = request.Reason },
+            "resume" => new Resume(id) { By = by, Reason = request.Reason },
+            "promote" => new Promote(id) { By = by, Reason = request.Reason },
+            _ => new Abort(id) { By = by, Reason = request.Reason },
+        };
+        var result = await executor.ExecuteAsync(rollout.Service, input, ct);
+        if (result.Decision.Refused is { } refused) return Refusal(refused);
+        var after = Same(result.State.Active, id) ?? Same(result.State.LastFinished, id) ?? await FindAsync(store, id, ct);
+        return TypedResults.Ok(new CommandResponse(result.Decision.Message ?? $"{action}: {after?.Phase}", View(after)));
+    }
+
+    private static async Task<IResult> GetAsync(string id, IRolloutStore store, CancellationToken ct) =>
+        await FindAsync(store, id, ct) is { } r ? TypedResults.Ok(RolloutView.From(r)) : NotFound($"no rollout '{id}'");
+
+    private static async Task<IResult> ListAsync(string service, int? max, IRolloutStore store, IReleaseConfigs configs, CancellationToken ct)
+    {
+        if (!CommandRequests.IsServiceName(service)) return NotFound($"no service '{service}'");
+        if (max is < 1 or > 200) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["max"] = ["between 1 and 200"] });
+        var list = await store.ListAsync(service, max ?? 20, ct);
+        var current = (await store.GetAsync(service, ct))?.Value;
+        if (list.Count == 0 && current is null && await configs.FindAsync(service, ct) is null) return NotFound($"no service '{service}'");
+        // Archived copies can lag the live state by one transition; prefer the live one.
+        var views = list.Select(r => Same(current?.Active, r.Id) ?? Same(current?.LastFinished, r.Id) ?? r).Select(RolloutView.From).ToList();
+        return TypedResults.Ok(views);
+    }
+
+    private static async Task<IResult> AuditAsync(string service, string? rolloutId, IAuditLog audit, IRolloutStore store, IReleaseConfigs configs, CancellationToken ct)
+    {
+        if (!CommandRequests.IsServiceName(service)) return NotFound($"no service '{service}'");
+        var entries = await audit.ListAsync(service, rolloutId, ct);
+        if (entries.Count == 0 && await store.GetAsync(service, ct) is null && await configs.FindAsync(service, ct) is null)
+            return NotFound($"no service '{service}'");
+        return TypedResults.Ok(entries.Select(AuditView.From).ToList());
+    }
+
+    /// <summary>The live copy of a rollout when it is the active or last finished one, else the archived copy.</summary>
+    private static async Task<RolloutState?> FindAsync(IRolloutStore store, string id, CancellationToken ct)
+    {
+        var archived = await store.FindAsync(id, ct);
+        if (archived is null) return null;
+        var live = (await store.GetAsync(archived.Service, ct))?.Value;
+        return Same(live?.Active, id) ?? Same(live?.LastFinished, id) ?? archived;
+    }
+
+    private static RolloutState? Same(RolloutState? r, string id) => r is not null && r.Id == id ? r : null;
+
+    private static RolloutView? View(RolloutState? r) => r is null ? null : RolloutView.From(r);
+
+    private static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(title: "Not found", detail: detail, statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>Maps an engine refusal to its status: 404 unknown, 409 impossible now, 403 not allowed, 400 invalid.</summary>
+    public static ProblemHttpResult Refusal(Refusal refusal) => refusal.Kind switch
+    {
+        RefusalKind.NotFound => TypedResults.Problem(title: "Not found", detail: refusal.Message, statusCode: StatusCodes.Status404NotFound),
+        RefusalKind.Forbidden => TypedResults.Problem(title: "Forbidden", detail: refusal.Message, statusCode: StatusCodes.Status403Forbidden),
+        RefusalKind.Invalid => TypedResults.Problem(title: "Invalid", detail: refusal.Message, statusCode: StatusCodes.Status400BadRequest),
+        _ => TypedResults.Problem(title: "Conflict", detail: refusal.Message, statusCode: StatusCodes.Status409Conflict),
+    };
+}

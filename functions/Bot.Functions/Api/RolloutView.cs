@@ -1,0 +1,31 @@
+using Bot.Core.Rollouts;
+
+namespace Bot.Functions.Api;
+
+/// <summary>A rollout as the API shows it.</summary>
+public sealed record RolloutView(
+    string Id, string Service, string Version, int Revision, string Phase, int StepIndex, string? Step,
+    IReadOnlyList<string> Steps, int CanaryWeight, string StartedBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    DateTimeOffset? NextDueAt, IReadOnlyList<ApprovalView> Approvals, string? Reason, DateTimeOffset? FinishedAt,
+    VersionSource Source)
+{
+    public static RolloutView From(RolloutState r) => new(
+        r.Id, r.Service, r.Version, r.Revision, ToCamel(r.Phase.ToString()), r.StepIndex, r.CurrentStep?.Describe(),
+        [.. r.Config.Steps.Select(s => s.Describe())], r.CanaryWeight, $"{r.StartedBy.Name} ({r.StartedBy.Surface})",
+        r.CreatedAt, r.UpdatedAt, r.NextDueAt, [.. r.Approvals.Select(a => new ApprovalView(a.By.Name, a.By.Surface, a.StepIndex, a.Revision, a.At))],
+        r.Reason, r.FinishedAt, r.Source);
+
+    private static string ToCamel(string s) => char.ToLowerInvariant(s[0]) + s[1..];
+}
+
+public sealed record ApprovalView(string By, string Surface, int StepIndex, int Revision, DateTimeOffset At);
+
+/// <summary>The answer to a command: what happened and the rollout afterwards.</summary>
+public sealed record CommandResponse(string Message, RolloutView? Rollout);
+
+/// <summary>An audit record as the API shows it.</summary>
+public sealed record AuditView(string RolloutId, string Service, string Action, string By, string Surface, string? Reason, string From, string To, DateTimeOffset At)
+{
+    public static AuditView From(AuditEntry e) => new(e.RolloutId, e.Service, e.Action, e.By.Name, e.By.Surface, e.Reason,
+        e.From.ToString(), e.To.ToString(), e.At);
+}

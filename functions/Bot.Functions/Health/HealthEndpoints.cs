@@ -1,0 +1,30 @@
+using Bot.Functions.Hosting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Bot.Functions.Health;
+
+/// <summary><c>GET /api/health</c> (function <c>Health</c>): version, mode and each dependency's reachability;
+/// 200 when every check is healthy or degraded, 503 otherwise. No key needed; answers carry no secrets.
+/// Dependencies register ordinary ASP.NET Core health checks: <c>services.AddHealthChecks().AddCheck&lt;T&gt;("slack")</c>.</summary>
+public static class HealthEndpoints
+{
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/health", GetAsync).WithMetadata(new FunctionNameMetadata("Health"));
+        return app;
+    }
+
+    private static async Task<IResult> GetAsync(HealthCheckService checks, HostEnvironment env, CancellationToken ct)
+    {
+        var report = await checks.CheckHealthAsync(ct);
+        var body = new HealthResponse(
+            report.Status.ToString(), env.Version, env.Mode.ToString().ToLowerInvariant(),
+            report.Entries.ToDictionary(e => e.Key, e => new DependencyHealth(
+                e.Value.Status.ToString(), e.Value.Description ?? e.Value.Exception?.Message, (long)e.Value.Duration.TotalMilliseconds)));
+        return TypedResults.Json(body, statusCode: report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+    }
+}
+
+public sealed record HealthResponse(string Status, string Version, string Mode, IReadOnlyDictionary<string, DependencyHealth> Dependencies);
+
+public sealed record DependencyHealth(string Status, string? Description, long DurationMs);
