@@ -39,6 +39,9 @@ public sealed record ReleaseConfig
     /// <summary>Who may approve. Empty means the approvers named on each approval step, else the deployers.</summary>
     public IReadOnlyList<string> Approvers { get; init; } = [];
 
+    /// <summary>What starts a rollout from GitHub (push or workflow run). Null: only commands start rollouts.</summary>
+    public TriggerSpec? Trigger { get; init; }
+
     /// <summary>Where this config came from (file path or repo@sha), for error messages.</summary>
     public string Source { get; init; } = "";
 }

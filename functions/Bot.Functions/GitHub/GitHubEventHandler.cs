@@ -1,0 +1,238 @@
+using System.Text;
+using Bot.Adapters.GitHub;
+using Bot.Core.Config;
+using Bot.Core.Execution;
+using Bot.Core.Ports;
+using Bot.Core.Rollouts;
+using Bot.Functions.Releases;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Functions.GitHub;
+
+/// <summary>
+/// Turns verified GitHub events into rollout inputs: push and workflow_run start rollouts (config from the repository's
+/// <c>.releasebot.yaml</c> at the commit, else the central config), check-run buttons and <c>/release</c> PR comments
+/// become commands by the person who acted.
+/// </summary>
+public sealed class GitHubEventHandler(
+    GitHubClient github, RolloutExecutor executor, IRolloutStore store, IReleaseConfigs configs,
+    IOptions<GitHubOptions> options, ILogger<GitHubEventHandler> log, IRepoConfigParser? repoParser = null)
+{
+    private static readonly string[] CommandPermissions = ["admin", "maintain", "write"];
+
+    public async Task<WebhookOutcome> HandleAsync(GitHubWebhookEvent e, CancellationToken ct)
+    {
+        if (e.InstallationId is { } installation && RepoOf(e) is { } repo) github.Credentials.RememberInstallation(repo, installation);
+        return e switch
+        {
+            PushEvent push => await OnPushAsync(push, ct),
+            WorkflowRunEvent run => await OnWorkflowRunAsync(run, ct),
+            CheckRunEvent check => await OnCheckRunAsync(check, ct),
+            IssueCommentEvent comment => await OnCommentAsync(comment, ct),
+            IgnoredEvent ignored => WebhookOutcome.Ignored(ignored.Reason),
+            _ => WebhookOutcome.Ignored($"{e.Event} needs no action"),
+        };
+    }
+
+    private static RepoRef? RepoOf(GitHubWebhookEvent e) => e switch
+    {
+        PushEvent p => p.Repository, WorkflowRunEvent w => w.Repository, CheckRunEvent c => c.Repository, IssueCommentEvent i => i.Repository, _ => null,
+    };
+
+    // ---- starting rollouts ---------------------------------------------------------------------------------
+
+    private async Task<WebhookOutcome> OnPushAsync(PushEvent e, CancellationToken ct)
+    {
+        if (e.Deleted) return WebhookOutcome.Ignored($"{e.Ref} was deleted");
+        if (e.Branch is not { } branch) return WebhookOutcome.Ignored($"{e.Ref} is not a branch");
+        var actor = new Actor(e.Sender?.Login ?? e.Pusher, e.Sender?.Login ?? e.Pusher, "github");
+        return await StartAsync(e.Repository, e.After, branch, null, null, actor,
+            t => t.Kind == TriggerKind.Push && t.Branch == branch, $"push to {branch}", ct);
+    }
+
+    private async Task<WebhookOutcome> OnWorkflowRunAsync(WorkflowRunEvent e, CancellationToken ct)
+    {
+        if (e.Action != "completed") return WebhookOutcome.Ignored($"workflow_run {e.Action} starts nothing; only completed runs do");
+        if (e.Conclusion != "success")
+            return WebhookOutcome.Ignored($"workflow '{e.WorkflowName}' concluded {e.Conclusion ?? "(none)"}: only success starts a rollout");
+        var actor = new Actor(e.Sender.Login, e.Sender.Login, "github");
+        return await StartAsync(e.Repository, e.HeadSha, e.HeadBranch, e.RunId, e.HtmlUrl, actor,
+            t => t.Kind == TriggerKind.WorkflowRun && WorkflowMatches(t.Workflow, e) && (e.HeadBranch is null || t.Branch == e.HeadBranch),
+            $"workflow '{e.WorkflowName}' succeeded", ct);
+    }
+
+    private static bool WorkflowMatches(string? wanted, WorkflowRunEvent e) =>
+        wanted is not null && (string.Equals(wanted, e.WorkflowName, StringComparison.Ordinal)
+                               || string.Equals(wanted, e.WorkflowPath, StringComparison.Ordinal)
+                               || (e.WorkflowPath is { } p && string.Equals(wanted, Path.GetFileName(p), StringComparison.Ordinal)));
+
+    private async Task<WebhookOutcome> StartAsync(RepoRef repo, string sha, string? branch, long? runId, string? buildUrl, Actor by,
+        Func<TriggerSpec, bool> matches, string why, CancellationToken ct)
+    {
+        var central = (await configs.ListAsync(ct)).Where(c => SameRepo(c.GitHubRepo, repo)).ToList();
+        var (repoConfig, errors) = await ReadRepoConfigAsync(repo, sha, ct);
+        if (errors.Count > 0)
+        {
+            await FailConfigCheckAsync(repo, sha, central.Select(c => c.Service).DefaultIfEmpty("config"), errors, ct);
+            return WebhookOutcome.Done($"{options.Value.ConfigFile} at {sha[..Math.Min(7, sha.Length)]} is broken: {string.Join("; ", errors)}");
+        }
+        // The repository's file wins for the service it names; central configs cover the rest.
+        var candidates = central.Where(c => repoConfig is null || c.Service != repoConfig.Service).ToList();
+        if (repoConfig is not null) candidates.Add(repoConfig with { GitHubRepo = repoConfig.GitHubRepo ?? repo.FullName });
+        var started = new List<string>();
+        foreach (var config in candidates.Where(c => c.Trigger is { } t && matches(t)))
+        {
+            var version = Version(config.Trigger!.VersionTemplate, sha, branch, runId);
+            var input = new StartRollout(version, config)
+            {
+                By = by,
+                Reason = why,
+                Source = new VersionSource(sha, null, repo.FullName, buildUrl),
+            };
+            var result = await executor.ExecuteAsync(config.Service, input, ct);
+            started.Add(result.Decision.Refused is { } r ? $"{config.Service}: {r.Message}" : $"{config.Service}: {result.Decision.Message ?? $"rollout of {version} started"}");
+        }
+        return started.Count == 0
+            ? WebhookOutcome.Ignored($"{why} on {repo.FullName}: no service is triggered by it")
+            : WebhookOutcome.Done(string.Join("; ", started));
+    }
+
+    public static string Version(string? template, string sha, string? branch, long? runId) =>
+        template is null ? sha : template
+            .Replace("{sha}", sha, StringComparison.Ordinal)
+            .Replace("{sha7}", sha[..Math.Min(7, sha.Length)], StringComparison.Ordinal)
+            .Replace("{branch}", (branch ?? "").Replace('/', '-'), StringComparison.Ordinal)
+            .Replace("{run}", runId?.ToString() ?? "", StringComparison.Ordinal);
+
+    private async Task<(ReleaseConfig?, IReadOnlyList<string>)> ReadRepoConfigAsync(RepoRef repo, string sha, CancellationToken ct)
+    {
+        if (repoParser is null) return (null, []);
+        var file = await github.GetFileAsync(repo, options.Value.ConfigFile, sha, ct);
+        if (file is null) return (null, []);
+        var (config, errors) = repoParser.Parse(file.Text, $"{repo.FullName}@{sha[..Math.Min(7, sha.Length)]}:{options.Value.ConfigFile}");
+        return (config, errors);
+    }
+
+    private async Task FailConfigCheckAsync(RepoRef repo, string sha, IEnumerable<string> services, IReadOnlyList<string> errors, CancellationToken ct)
+    {
+        if (!github.Credentials.IsApp)
+        {
+            log.LogWarning("{Repo}@{Sha}: broken release config and no GitHub App to report it: {Errors}", repo, sha, string.Join("; ", errors));
+            return;
+        }
+        var text = new StringBuilder("The release config could not be read, so no rollout started. Fix these and push again:\n\n");
+        foreach (var err in errors) text.Append("- `").Append(err.Replace("`", "'")).Append("`\n");
+        foreach (var service in services)
+        {
+            await github.CreateCheckRunAsync(repo, new CreateCheckRunRequest
+            {
+                Name = CheckRunRenderer.CheckRunName(service),
+                HeadSha = sha,
+                Conclusion = "failure",
+                Output = new CheckRunOutput($"{options.Value.ConfigFile} is invalid ({errors.Count} error{(errors.Count == 1 ? "" : "s")})", text.ToString()),
+            }, ct);
+        }
+    }
+
+    // ---- commands ------------------------------------------------------------------------------------------
+
+    private async Task<WebhookOutcome> OnCheckRunAsync(CheckRunEvent e, CancellationToken ct)
+    {
+        if (e.Action != "requested_action") return WebhookOutcome.Ignored($"check_run {e.Action} needs no action");
+        if (e.Identifier is not (CheckRunRenderer.ApproveId or CheckRunRenderer.RollbackId or CheckRunRenderer.PauseId))
+            return WebhookOutcome.Ignored($"check-run action '{e.Identifier}' is not one of the bot's");
+        if (e.ExternalId is not { Length: > 0 } rolloutId || await store.FindAsync(rolloutId, ct) is not { } rollout)
+            return WebhookOutcome.Ignored($"check run {e.CheckRunId} is not a rollout the bot knows");
+        var by = new Actor(e.Sender.Login, e.Sender.Login, "github");
+        RolloutInput input = e.Identifier switch
+        {
+            CheckRunRenderer.ApproveId => new Approve(rolloutId) { By = by },
+            CheckRunRenderer.RollbackId => new Rollback(rolloutId) { By = by, Reason = "Rollback button on the check run" },
+            _ => new Pause(rolloutId) { By = by },
+        };
+        var result = await executor.ExecuteAsync(rollout.Service, input, ct);
+        return result.Decision.Refused is { } r
+            ? WebhookOutcome.Done($"{e.Identifier} by {by.Id} refused: {r.Message}")
+            : WebhookOutcome.Done($"{e.Identifier} by {by.Id}: {result.Decision.Message ?? result.Rollout?.Phase.ToString()}");
+    }
+
+    private async Task<WebhookOutcome> OnCommentAsync(IssueCommentEvent e, CancellationToken ct)
+    {
+        if (e.Action != "created") return WebhookOutcome.Ignored($"issue_comment {e.Action}: only new comments carry commands");
+        if (!e.IsPullRequest) return WebhookOutcome.Ignored("comment on an issue, not a pull request");
+        var services = (await configs.ListAsync(ct)).Where(c => SameRepo(c.GitHubRepo, e.Repository)).Select(c => c.Service).ToList();
+        var commands = ReleaseCommandLine.ParseAll(e.Body, w => services.Contains(w, StringComparer.Ordinal));
+        if (commands.Count == 0) return WebhookOutcome.Ignored("no /release command in the comment");
+
+        var user = e.Commenter.Login;
+        if (!await MayCommandAsync(e.Repository, user, ct))
+        {
+            var who = "collaborators with write, maintain or admin permission on " + e.Repository.FullName
+                      + (options.Value.CommandTeams.Count > 0 ? " and members of " + string.Join(", ", options.Value.CommandTeams.Select(t => "@" + t)) : "");
+            await ReplyAsync(e, $"@{user} you may not run release commands here: only {who} may. Nothing was changed.", "-1", ct);
+            return WebhookOutcome.Done($"{user} refused: not allowed");
+        }
+
+        var by = new Actor(user, user, "github");
+        var lines = new List<string>();
+        var allOk = true;
+        foreach (var cmd in commands)
+        {
+            var (ok, text) = await RunAsync(cmd, services, by, e, ct);
+            allOk &= ok;
+            lines.Add($"- `{cmd.Text.Replace("`", "'")}`: {text}");
+        }
+        await ReplyAsync(e, $"@{user}\n" + string.Join("\n", lines), allOk ? "+1" : "confused", ct);
+        return WebhookOutcome.Done(string.Join("; ", lines));
+    }
+
+    private async Task<(bool Ok, string Text)> RunAsync(ReleaseCommandLine cmd, IReadOnlyList<string> services, Actor by, IssueCommentEvent e, CancellationToken ct)
+    {
+        if (!ReleaseCommandLine.Verbs.Contains(cmd.Verb))
+            return (false, $"unknown command '{cmd.Verb}'; use one of {string.Join(", ", ReleaseCommandLine.Verbs)}");
+        string service;
+        if (cmd.Service is { } named) service = named;
+        else if (services.Count == 1) service = services[0];
+        else if (services.Count == 0) return (false, $"no service is configured for {e.Repository.FullName}");
+        else return (false, $"{e.Repository.FullName} has several services ({string.Join(", ", services)}): name one, e.g. `/release {cmd.Verb} {services[0]}`");
+
+        var current = (await store.GetAsync(service, ct))?.Value;
+        if (current?.Active is not { } active) return (false, $"{service} has no rollout in progress");
+        RolloutInput input = cmd.Verb switch
+        {
+            "approve" => new Approve(active.Id) { By = by, Reason = cmd.Reason },
+            "rollback" => new Rollback(active.Id) { By = by, Reason = cmd.Reason ?? $"/release rollback on PR #{e.IssueNumber}" },
+            "pause" => new Pause(active.Id) { By = by, Reason = cmd.Reason },
+            "resume" => new Resume(active.Id) { By = by, Reason = cmd.Reason },
+            "promote" => new Promote(active.Id) { By = by, Reason = cmd.Reason },
+            _ => new Abort(active.Id) { By = by, Reason = cmd.Reason },
+        };
+        var result = await executor.ExecuteAsync(service, input, ct);
+        if (result.Decision.Refused is { } r) return (false, $"refused: {r.Message}");
+        var after = result.Rollout;
+        return (true, result.Decision.Message ?? $"{service} {CheckRunRenderer.Short(active.Version)}: {cmd.Verb} done, now {after?.Phase} at {after?.CanaryWeight}%");
+    }
+
+    /// <summary>Write, maintain or admin on the repository, or an active member of a configured team.</summary>
+    private async Task<bool> MayCommandAsync(RepoRef repo, string user, CancellationToken ct)
+    {
+        var permission = await github.GetCollaboratorPermissionAsync(repo, user, ct);
+        if (CommandPermissions.Contains(permission.RoleName ?? permission.Permission) || CommandPermissions.Contains(permission.Permission)) return true;
+        foreach (var team in options.Value.CommandTeams)
+        {
+            var parts = team.Split('/', 2);
+            if (parts.Length != 2) continue;
+            if (await github.GetTeamMembershipAsync(repo, parts[0], parts[1], user, ct) is { State: "active" }) return true;
+        }
+        return false;
+    }
+
+    private async Task ReplyAsync(IssueCommentEvent e, string body, string reaction, CancellationToken ct)
+    {
+        await github.CreateCommentReactionAsync(e.Repository, e.CommentId, reaction, ct);
+        await github.CreateIssueCommentAsync(e.Repository, e.IssueNumber, body, ct);
+    }
+
+    private static bool SameRepo(string? configured, RepoRef repo) =>
+        configured is not null && RepoRef.TryParse(configured, out var r) && r.Equals(repo);
+}
