@@ -91,7 +91,7 @@ public static class CommandApi
         var entries = await audit.ListAsync(service, rolloutId, ct);
         if (entries.Count == 0 && await store.GetAsync(service, ct) is null && await configs.FindAsync(service, ct) is null)
             return NotFound($"no service '{service}'");
-        return TypedResults.Ok(entries.Select(AuditView.From).ToList());
+        return TypedResults.Ok(entries.Select(AuditView.Of).ToList());
     }
 
     /// <summary>The live copy of a rollout when it is the active or last finished one, else the archived copy.</summary>

@@ -24,8 +24,8 @@ public sealed record ApprovalView(string By, string Surface, int StepIndex, int 
 public sealed record CommandResponse(string Message, RolloutView? Rollout);
 
 /// <summary>An audit record as the API shows it.</summary>
-public sealed record AuditView(string RolloutId, string Service, string Action, string By, string Surface, string? Reason, string From, string To, DateTimeOffset At)
+public sealed record AuditView(string RolloutId, string Service, string Action, string By, string Surface, string? Reason, string FromPhase, string ToPhase, DateTimeOffset At)
 {
-    public static AuditView From(AuditEntry e) => new(e.RolloutId, e.Service, e.Action, e.By.Name, e.By.Surface, e.Reason,
+    public static AuditView Of(AuditEntry e) => new(e.RolloutId, e.Service, e.Action, e.By.Name, e.By.Surface, e.Reason,
         e.From.ToString(), e.To.ToString(), e.At);
 }

@@ -1,0 +1,19 @@
+namespace Bot.Functions.Api;
+
+public static class CommandApiExtensions
+{
+    /// <summary>Binds and validates <c>CommandApi</c> (keys) at start-up.</summary>
+    public static WebApplicationBuilder AddCommandApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CommandApiOptions>().BindConfiguration(CommandApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ApiKeyFilter>();
+        return builder;
+    }
+
+    /// <summary>Maps the command API unless <c>CommandApi:Enabled=false</c>.</summary>
+    public static WebApplication MapCommandApiIfEnabled(this WebApplication app)
+    {
+        if (app.Configuration.GetValue($"{CommandApiOptions.Section}:Enabled", true)) app.MapCommandApi();
+        return app;
+    }
+}

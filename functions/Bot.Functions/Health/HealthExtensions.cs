@@ -1,0 +1,12 @@
+namespace Bot.Functions.Health;
+
+public static class HealthExtensions
+{
+    /// <summary>Health checks for /api/health; storage is always checked. Others add theirs with
+    /// <c>builder.Services.AddHealthChecks().AddCheck&lt;T&gt;("name")</c>.</summary>
+    public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
+        return builder;
+    }
+}

@@ -1,0 +1,51 @@
+using Bot.Core.Execution;
+using Bot.Core.Ports;
+using Bot.Core.Rollouts;
+using Bot.Functions.Hosting;
+using Bot.Functions.Releases;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Functions.Steps;
+
+public static class RolloutCoreExtensions
+{
+    /// <summary>The engine and its executor, the release config folder, and the step queue and sweep functions.
+    /// Ports not registered by an adapter fall back to: no Deployment management (<see cref="NullDeploymentController"/>),
+    /// and no notifier (notices go nowhere). Notifiers add themselves with <c>services.AddSingleton&lt;INotifier, T&gt;()</c>;
+    /// all registered notifiers receive every notice.</summary>
+    public static WebApplicationBuilder AddRolloutCore(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ExecutorOptions>().BindConfiguration("Executor")
+            .Validate(o => o.MaxConflictRetries is >= 1 and <= 1000 && o.MaxFeedbackRounds is >= 1 and <= 100,
+                "Executor:MaxConflictRetries must be 1-1000 and Executor:MaxFeedbackRounds 1-100")
+            .ValidateOnStart();
+        services.AddOptions<SweepOptions>().BindConfiguration(SweepOptions.Section)
+            .Validate(o => o.OverdueGrace >= TimeSpan.Zero, "Sweep:OverdueGrace must not be negative (e.g. 00:02:00)").ValidateOnStart();
+        services.AddOptions<ReleasesOptions>().BindConfiguration(ReleasesOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConfigFolder), "Releases:ConfigFolder is empty: set it to the folder of release configs (e.g. ./releases)")
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RolloutDecider>(RolloutMachine.Decide);
+        services.TryAddSingleton<KeyedLock>();
+        services.TryAddSingleton<IDeploymentController, NullDeploymentController>();
+        services.TryAddSingleton<IReleaseConfigs, ConfigFolderReleaseConfigs>();
+        services.AddSingleton(sp => new RolloutExecutor(
+            sp.GetRequiredService<IRolloutStore>(),
+            sp.GetRequiredService<ITrafficRouter>(),
+            sp.GetRequiredService<IDeploymentController>(),
+            new CompositeNotifier(sp.GetServices<INotifier>()),
+            sp.GetRequiredService<IStepScheduler>(),
+            sp.GetRequiredService<IAuditLog>(),
+            sp.GetRequiredService<RolloutDecider>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<ExecutorOptions>>().Value,
+            sp.GetRequiredService<KeyedLock>()));
+
+        services.AddFunctionHandler<RolloutStepsFunction>();
+        services.AddFunctionHandler<SweepFunction>();
+        return builder;
+    }
+}

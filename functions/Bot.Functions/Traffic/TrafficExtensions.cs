@@ -1,0 +1,43 @@
+using Bot.Core.Ports;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Functions.Traffic;
+
+public static class TrafficExtensions
+{
+    /// <summary>Binds <c>Traffic</c>. With <c>Traffic:Mode=recording</c> registers the recording router; with
+    /// <c>istio</c> (the default) expects <c>AddKubernetes()</c> to register an <see cref="ITrafficRouter"/> and fails
+    /// start-up with a clear message when none is, rather than silently moving no traffic.</summary>
+    public static WebApplicationBuilder AddTrafficRouting(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TrafficOptions>().BindConfiguration(TrafficOptions.Section)
+            .Validate(o => o.Mode is "istio" or "recording", "Traffic:Mode must be 'istio' (the default; needs Kubernetes configured) or 'recording' (dry run: moves no traffic)")
+            .ValidateOnStart();
+        var mode = builder.Configuration[$"{TrafficOptions.Section}:Mode"] ?? "istio";
+        if (mode == "recording")
+        {
+            builder.Services.AddSingleton(sp => FileRecordingTrafficRouter.Create(sp.GetRequiredService<IOptions<TrafficOptions>>().Value.RecordFile));
+            builder.Services.AddSingleton<ITrafficRouter>(sp => sp.GetRequiredService<Bot.Core.Execution.RecordingTrafficRouter>());
+        }
+        builder.Services.AddHostedService<TrafficRouterCheck>();
+        return builder;
+    }
+}
+
+/// <summary>Fails start-up when no router is registered for the configured mode.</summary>
+internal sealed class TrafficRouterCheck(IServiceProvider services, IOptions<TrafficOptions> options, ILogger<TrafficRouterCheck> log) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var router = services.GetService<ITrafficRouter>() ?? throw new InvalidOperationException(
+            $"Traffic:Mode is '{options.Value.Mode}' but no traffic router is registered: configure Kubernetes (AddKubernetes, Kubernetes:* settings) " +
+            "or set Traffic__Mode=recording for a dry run that moves no traffic");
+        if (options.Value.Mode == "recording")
+            log.LogWarning("Traffic:Mode=recording: rollouts move NO traffic; calls are recorded{File}", options.Value.RecordFile is { } f ? $" to {f}" : "");
+        else
+            log.LogInformation("traffic router: {Router}", router.GetType().Name);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
