@@ -7,6 +7,13 @@ namespace Bot.Functions.GitHub;
 
 public static class GitHubServiceCollectionExtensions
 {
+    /// <summary><see cref="AddGitHub(IServiceCollection, IConfiguration)"/> for <c>Program.cs</c>.</summary>
+    public static WebApplicationBuilder AddGitHub(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddGitHub(builder.Configuration);
+        return builder;
+    }
+
     /// <summary>
     /// GitHub options (section <c>GitHub</c>), the typed client with app or personal-token credentials, the webhook
     /// handler and the <see cref="GitHubNotifier"/> (registered as an <see cref="INotifier"/>). Without an app or token,
@@ -19,7 +26,9 @@ public static class GitHubServiceCollectionExtensions
             .ValidateOnStart();
         var options = configuration.GetSection(GitHubOptions.Section).Get<GitHubOptions>() ?? new GitHubOptions();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IGitHubOutputStore, InMemoryGitHubOutputStore>();
+        // Table-backed when storage is registered, so ids survive restarts and scale-out.
+        services.TryAddSingleton<IGitHubOutputStore>(sp => sp.GetService<Bot.Adapters.Storage.ITableService>() is { } tables
+            ? new TableGitHubOutputStore(tables) : new InMemoryGitHubOutputStore());
         services.TryAddSingleton<IRolloutChatLink, ChannelChatLink>();
         services.AddHttpClient<GitHubConnection>();
         services.AddSingleton<IGitHubCredentials>(sp =>
