@@ -1,4 +1,5 @@
 using Bot.Functions.Api;
+using Bot.Functions.GitHub;
 using Bot.Functions.Health;
 using Bot.Functions.Hosting;
 using Bot.Functions.Steps;
@@ -17,7 +18,7 @@ builder.AddHealth();           // /api/health checks; adapters add theirs
 // Integrations add themselves here (each binds and validates its own section):
 // builder.AddKubernetes();    // Istio ITrafficRouter + IDeploymentController, health check
 // builder.AddSlack();         // INotifier, /api/slack/* endpoints, health check
-// builder.AddGitHub();        // INotifier, /api/github/webhooks, health check
+builder.AddGitHub();           // GitHub:* — App or token client, INotifier (check run + deployment), POST /api/github
 // builder.AddCi();            // /api/ci/* webhooks, calendar timers
 
 var app = builder.Build();
@@ -25,7 +26,8 @@ var app = builder.Build();
 app.MapBotHost();              // readiness GET / and POST /{FunctionName} (queue and timer invocations)
 app.MapHealth();               // GET /api/health
 app.MapCommandApiIfEnabled();  // /api/rollouts, /api/services
-// app.MapSlack(); app.MapGitHub(); app.MapCi();
+app.MapGitHub();               // POST /api/github (GitHubWebhook)
+// app.MapSlack(); app.MapCi();
 
 app.Run();
 
