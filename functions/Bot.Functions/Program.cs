@@ -11,7 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddBotHost();          // mode (Functions | standalone), 127.0.0.1:port, host.json + function folders, standalone triggers
 builder.AddStorage();          // AzureWebJobsStorage: queues, tables, rollout state, audit, delivery dedup, step scheduler
-builder.AddRolloutCore();      // Decide + executor, release configs (Releases:ConfigFolder), RolloutSteps and Sweep functions
+builder.AddRolloutCore();      // Decide + executor, release configs (ReleaseConfig:Directory), RolloutSteps and Sweep functions
 builder.AddTrafficRouting();   // Traffic:Mode — istio (needs AddKubernetes) or recording (dry run)
 builder.AddCommandApi();       // CommandApi:Keys — bearer keys for /api/rollouts and /api/services
 builder.AddHealth();           // /api/health checks; adapters add theirs

@@ -9,15 +9,17 @@ namespace Bot.Adapters.Kubernetes;
 
 /// <summary>Resolves a <see cref="ClusterConnection"/> from kubeconfig files (several merged, like kubectl) or from the pod's
 /// service account. Errors name the file and the field.</summary>
-public sealed class KubeConfigLoader(KubernetesOptions options, TimeProvider time)
+public sealed class KubeConfigLoader(KubernetesOptions options, TimeProvider time, Func<string, string?>? environment = null)
 {
+    private readonly Func<string, string?> _env = environment ?? Environment.GetEnvironmentVariable;
+
     private static readonly IDeserializer Yaml = new DeserializerBuilder().IgnoreUnmatchedProperties().Build();
 
     /// <summary>Whether to use the in-cluster service account: <see cref="KubernetesOptions.InCluster"/>, else when running in a pod
     /// without a configured kubeconfig path.</summary>
     public bool UseInCluster =>
-        options.InCluster ?? (options.KubeconfigPath is null && Environment.GetEnvironmentVariable("KUBECONFIG") is null
-                              && Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 });
+        options.InCluster ?? (options.KubeconfigPath is null && _env("KUBECONFIG") is null
+                              && _env("KUBERNETES_SERVICE_HOST") is { Length: > 0 });
 
     /// <summary>The connection for <paramref name="context"/> (null: the current context, or in-cluster).</summary>
     public ClusterConnection Load(string? context)
@@ -35,7 +37,7 @@ public sealed class KubeConfigLoader(KubernetesOptions options, TimeProvider tim
     /// <summary>kubeconfig files in merge order: the option, else <c>KUBECONFIG</c>, else <c>~/.kube/config</c>.</summary>
     public IReadOnlyList<string> KubeconfigPaths()
     {
-        var raw = options.KubeconfigPath ?? Environment.GetEnvironmentVariable("KUBECONFIG");
+        var raw = options.KubeconfigPath ?? _env("KUBECONFIG");
         if (string.IsNullOrWhiteSpace(raw))
             return [Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config")];
         return raw.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -44,8 +46,8 @@ public sealed class KubeConfigLoader(KubernetesOptions options, TimeProvider tim
     public ClusterConnection LoadInCluster()
     {
         var dir = options.ServiceAccountPath;
-        var host = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST");
-        var port = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_PORT");
+        var host = _env("KUBERNETES_SERVICE_HOST");
+        var port = _env("KUBERNETES_SERVICE_PORT");
         string authority = string.IsNullOrEmpty(host)
             ? "kubernetes.default.svc:443"
             : $"{(host.Contains(':') ? $"[{host}]" : host)}:{(string.IsNullOrEmpty(port) ? "443" : port)}";

@@ -14,10 +14,11 @@ public sealed class KubernetesClientFactory : IDisposable
     private readonly ILoggerFactory _logs;
     private readonly ConcurrentDictionary<string, Lazy<KubernetesClient>> _clients = new();
 
-    public KubernetesClientFactory(KubernetesOptions options, TimeProvider time, ILoggerFactory? logs = null)
+    /// <param name="environment">Reads environment variables (KUBECONFIG, KUBERNETES_SERVICE_HOST/PORT); tests pass their own.</param>
+    public KubernetesClientFactory(KubernetesOptions options, TimeProvider time, ILoggerFactory? logs = null, Func<string, string?>? environment = null)
     {
         _options = options;
-        _loader = new KubeConfigLoader(options, time);
+        _loader = new KubeConfigLoader(options, time, environment);
         _logs = logs ?? NullLoggerFactory.Instance;
     }
 

@@ -32,7 +32,7 @@ public static class CommandApi
         var (request, errors) = await CommandRequests.ReadStartAsync(http.Request, ct);
         if (request is null) return TypedResults.ValidationProblem(errors, title: "The start request is not valid");
         if (await configs.FindAsync(request.Service, ct) is not { } config)
-            return NotFound($"service '{request.Service}' has no release config in the central config folder (Releases:ConfigFolder)");
+            return NotFound($"service '{request.Service}' has no release config in the central config folder (ReleaseConfig:Directory)");
 
         var input = new StartRollout(request.Version, config)
         {

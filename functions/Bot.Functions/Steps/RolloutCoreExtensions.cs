@@ -1,3 +1,4 @@
+using Bot.Adapters.Config;
 using Bot.Core.Execution;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
@@ -23,8 +24,8 @@ public static class RolloutCoreExtensions
             .ValidateOnStart();
         services.AddOptions<SweepOptions>().BindConfiguration(SweepOptions.Section)
             .Validate(o => o.OverdueGrace >= TimeSpan.Zero, "Sweep:OverdueGrace must not be negative (e.g. 00:02:00)").ValidateOnStart();
-        services.AddOptions<ReleasesOptions>().BindConfiguration(ReleasesOptions.Section)
-            .Validate(o => !string.IsNullOrWhiteSpace(o.ConfigFolder), "Releases:ConfigFolder is empty: set it to the folder of release configs (e.g. ./releases)")
+        services.AddOptions<ReleaseConfigOptions>().BindConfiguration(ReleaseConfigOptions.SectionName)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Directory), "ReleaseConfig:Directory is empty: set it to the folder of release configs (e.g. config/services)")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);

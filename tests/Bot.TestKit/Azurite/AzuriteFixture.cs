@@ -23,8 +23,8 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
     private string? _location;
     private readonly List<string> _output = [];
 
-    /// <summary>Shared by every service this fixture creates. Idle connections are dropped before Azurite's 5 s keep-alive closes them.</summary>
-    public HttpClient Http { get; } = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(2) });
+    /// <summary>Shared by every service this fixture creates (<see cref="StorageHttpClient.Create"/>).</summary>
+    public HttpClient Http { get; } = StorageHttpClient.Create();
 
     public int QueuePort { get; private set; }
     public int TablePort { get; private set; }

@@ -1,0 +1,19 @@
+namespace Bot.Adapters.Storage;
+
+/// <summary>Names of the tables and the queue the bot's stores use. Table names: 3-63 letters/digits, starting with a
+/// letter; queue names: 3-63 lowercase letters, digits and single dashes.</summary>
+public sealed record StorageOptions
+{
+    /// <summary>Service states and archived rollouts. The default value is <c>rollouts</c>.</summary>
+    public string RolloutsTable { get; init; } = "rollouts";
+
+    /// <summary>Audit records, one partition per service. The default value is <c>audit</c>.</summary>
+    public string AuditTable { get; init; } = "audit";
+
+    /// <summary>Claimed delivery ids with their expiry. The default value is <c>deliveries</c>.</summary>
+    public string DeliveriesTable { get; init; } = "deliveries";
+
+    /// <summary>Queue of <c>StepMessage</c> JSON that drives rollouts (the <c>rollout-steps</c> queue trigger).
+    /// The default value is <c>rollout-steps</c>.</summary>
+    public string StepQueue { get; init; } = "rollout-steps";
+}

@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using Bot.TestKit;
+using Bot.TestKit.Azurite;
+
+namespace Bot.Functions.Tests.Support;
+
+/// <summary>A throw-away app root: the repository's host.json and function folders, with this test's own step queue
+/// name and quicker queue settings, plus a central config folder with one service per plan.</summary>
+internal sealed class TestAppRoot : IDisposable
+{
+    public TestAppRoot(int maxDequeueCount = 3)
+    {
+        Root = Path.Combine(Path.GetTempPath(), "releasebot-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Root);
+        Queue = AzuriteFixture.NewName("steps");
+        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")))!;
+        var queues = host["extensions"]!["queues"]!;
+        queues["maxPollingInterval"] = "00:00:00.500";
+        queues["visibilityTimeout"] = "00:00:00";
+        queues["maxDequeueCount"] = maxDequeueCount;
+        File.WriteAllText(Path.Combine(Root, "host.json"), host.ToJsonString());
+        foreach (var dir in Directory.EnumerateDirectories(Path.Combine(RepoPaths.Root, "functions")))
+        {
+            var fj = Path.Combine(dir, "function.json");
+            if (!File.Exists(fj)) continue;
+            var target = Directory.CreateDirectory(Path.Combine(Root, Path.GetFileName(dir))).FullName;
+            File.WriteAllText(Path.Combine(target, "function.json"), File.ReadAllText(fj).Replace("\"rollout-steps\"", $"\"{Queue}\"", StringComparison.Ordinal));
+        }
+        ConfigDir = Directory.CreateDirectory(Path.Combine(Root, "config")).FullName;
+        RecordFile = Path.Combine(Root, "traffic.jsonl");
+    }
+
+    public string Root { get; }
+    public string Queue { get; }
+    public string ConfigDir { get; }
+    public string RecordFile { get; }
+
+    /// <summary>Writes <c>&lt;service&gt;.yaml</c> with the given steps (YAML list items).</summary>
+    public void AddService(string service, params string[] steps) =>
+        File.WriteAllText(Path.Combine(ConfigDir, service + ".yaml"),
+            $"service: {service}\nnamespace: shop\nroute: {{virtualService: {service}, name: primary}}\nsteps:\n"
+            + string.Concat(steps.Select(s => $"  - {s}\n")));
+
+    /// <summary>The issue's plan: setWeight 10, approval, setWeight 100, promote.</summary>
+    public void AddIssuePlan(string service) => AddService(service, "setWeight: 10", "approval: {}", "setWeight: 100", "promote: {}");
+
+    public const string DeployerKey = "deployer-key-0123456789abcdef";
+    public const string ApproverKey = "approver-key-0123456789abcdef";
+
+    /// <summary>The settings the app needs, as configuration keys.</summary>
+    public Dictionary<string, string> Settings(string connectionString, bool runTriggers) => new()
+    {
+        ["AzureWebJobsStorage"] = connectionString,
+        ["Bot:AppRoot"] = Root,
+        ["Bot:RunTriggers"] = runTriggers ? "true" : "false",
+        ["ReleaseConfig:Directory"] = ConfigDir,
+        ["Traffic:Mode"] = "recording",
+        ["Traffic:RecordFile"] = RecordFile,
+        ["CommandApi:Keys:0:Name"] = "deployer",
+        ["CommandApi:Keys:0:Key"] = DeployerKey,
+        ["CommandApi:Keys:1:Name"] = "approver",
+        ["CommandApi:Keys:1:Key"] = ApproverKey,
+    };
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
