@@ -14,9 +14,9 @@ namespace Bot.Functions.GitHub;
 /// <c>.releasebot.yaml</c> at the commit, else the central config), check-run buttons and <c>/release</c> PR comments
 /// become commands by the person who acted.
 /// </summary>
-public sealed class GitHubEventHandler(
+public sealed partial class GitHubEventHandler(
     GitHubClient github, RolloutExecutor executor, IRolloutStore store, IReleaseConfigs configs,
-    IOptions<GitHubOptions> options, ILogger<GitHubEventHandler> log, IRepoConfigParser? repoParser = null)
+    IOptions<GitHubOptions> options, IRepoConfigParser repoParser, ILogger<GitHubEventHandler> log)
 {
     private static readonly string[] CommandPermissions = ["admin", "maintain", "write"];
 
@@ -70,10 +70,11 @@ public sealed class GitHubEventHandler(
         Func<TriggerSpec, bool> matches, string why, CancellationToken ct)
     {
         var central = (await configs.ListAsync(ct)).Where(c => SameRepo(c.GitHubRepo, repo)).ToList();
-        var (repoConfig, errors) = await ReadRepoConfigAsync(repo, sha, ct);
+        var (repoConfig, errors, namedService) = await ReadRepoConfigAsync(repo, sha, ct);
         if (errors.Count > 0)
         {
-            await FailConfigCheckAsync(repo, sha, central.Select(c => c.Service).DefaultIfEmpty("config"), errors, ct);
+            var services = central.Select(c => c.Service).Append(namedService).OfType<string>().Distinct().DefaultIfEmpty("config");
+            await FailConfigCheckAsync(repo, sha, services, errors, ct);
             return WebhookOutcome.Done($"{options.Value.ConfigFile} at {sha[..Math.Min(7, sha.Length)]} is broken: {string.Join("; ", errors)}");
         }
         // The repository's file wins for the service it names; central configs cover the rest.
@@ -104,14 +105,21 @@ public sealed class GitHubEventHandler(
             .Replace("{branch}", (branch ?? "").Replace('/', '-'), StringComparison.Ordinal)
             .Replace("{run}", runId?.ToString() ?? "", StringComparison.Ordinal);
 
-    private async Task<(ReleaseConfig?, IReadOnlyList<string>)> ReadRepoConfigAsync(RepoRef repo, string sha, CancellationToken ct)
+    /// <summary>The repository's config at <paramref name="sha"/>: none when the file is absent (the central config applies),
+    /// else the parsed config or its <c>file:line</c> errors plus the service the broken file names, if it names one.</summary>
+    private async Task<(ReleaseConfig?, IReadOnlyList<string>, string?)> ReadRepoConfigAsync(RepoRef repo, string sha, CancellationToken ct)
     {
-        if (repoParser is null) return (null, []);
-        var file = await github.GetFileAsync(repo, options.Value.ConfigFile, sha, ct);
-        if (file is null) return (null, []);
-        var (config, errors) = repoParser.Parse(file.Text, $"{repo.FullName}@{sha[..Math.Min(7, sha.Length)]}:{options.Value.ConfigFile}");
-        return (config, errors);
+        var path = options.Value.ConfigFile;
+        var file = await github.GetFileAsync(repo, path, sha, ct);
+        if (file is null) return (null, [], null);
+        var (config, errors) = repoParser.Parse(file.Text, path);
+        if (config is not null) return (config with { Source = $"{repo.FullName}@{sha[..Math.Min(7, sha.Length)]}:{path}" }, [], null);
+        var named = ServiceLine().Match(file.Text);
+        return (null, errors, named.Success ? named.Groups[1].Value : null);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^service:\s*[""']?([a-z0-9][a-z0-9-]{0,62})[""']?\s*(#.*)?$", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex ServiceLine();
 
     private async Task FailConfigCheckAsync(RepoRef repo, string sha, IEnumerable<string> services, IReadOnlyList<string> errors, CancellationToken ct)
     {

@@ -48,6 +48,7 @@ public static class GitHubServiceCollectionExtensions
             throw new InvalidOperationException("GitHub: set GitHub:ClientId (or GitHub:AppId) and GitHub:PrivateKey, or GitHub:Token");
         });
         services.AddTransient<GitHubClient>();
+        services.TryAddSingleton<IRepoConfigParser, YamlRepoConfigParser>();
         services.AddTransient<GitHubEventHandler>();
         if (options.HasApp || options.HasToken)
             services.AddSingleton<INotifier, GitHubNotifier>();

@@ -67,6 +67,17 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         Client = App.GetTestClient();
     }
 
+    public static Task<GitHubWebhookApp> CreateAsync() => Task.FromResult(new GitHubWebhookApp());
+
+    /// <summary>GitHub's workflow_run example is a queued run; as the completed, successful run it stands for.</summary>
+    public static string SuccessfulRun()
+    {
+        var run = Fixture("workflow_run.completed.0.json");
+        run["workflow_run"]!["status"] = "completed";
+        run["workflow_run"]!["conclusion"] = "success";
+        return run.ToJsonString();
+    }
+
     public static ReleaseConfig Config(TriggerSpec trigger) => new()
     {
         Service = "hello-world",
