@@ -1,7 +1,9 @@
 using System.Text;
 using Bot.Adapters.GitHub;
+using Bot.Core.Commands;
 using Bot.Core.Config;
 using Bot.Core.Execution;
+using Bot.Core.Policies;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
 using Bot.Functions.Releases;
@@ -16,7 +18,7 @@ namespace Bot.Functions.GitHub;
 /// </summary>
 public sealed partial class GitHubEventHandler(
     GitHubClient github, RolloutExecutor executor, IRolloutStore store, IReleaseConfigs configs,
-    IOptions<GitHubOptions> options, IRepoConfigParser repoParser, ILogger<GitHubEventHandler> log)
+    IOptions<GitHubOptions> options, IRepoConfigParser repoParser, GitHubTeamMembershipCache teams, ILogger<GitHubEventHandler> log)
 {
     private static readonly string[] CommandPermissions = ["admin", "maintain", "write"];
 
@@ -144,6 +146,8 @@ public sealed partial class GitHubEventHandler(
 
     // ---- commands ------------------------------------------------------------------------------------------
 
+    private Authorizer AuthorizerFor(RepoRef repo) => new(new GitHubTeamMembershipResolver(github, repo, teams));
+
     private async Task<WebhookOutcome> OnCheckRunAsync(CheckRunEvent e, CancellationToken ct)
     {
         if (e.Action != "requested_action") return WebhookOutcome.Ignored($"check_run {e.Action} needs no action");
@@ -152,28 +156,38 @@ public sealed partial class GitHubEventHandler(
         if (e.ExternalId is not { Length: > 0 } rolloutId || await store.FindAsync(rolloutId, ct) is not { } rollout)
             return WebhookOutcome.Ignored($"check run {e.CheckRunId} is not a rollout the bot knows");
         var by = new Actor(e.Sender.Login, e.Sender.Login, "github");
-        RolloutInput input = e.Identifier switch
+        // GitHub shows the buttons to anyone with write access; the service's deployers/approvers still decide.
+        var (action, input) = e.Identifier switch
         {
-            CheckRunRenderer.ApproveId => new Approve(rolloutId) { By = by },
-            CheckRunRenderer.RollbackId => new Rollback(rolloutId) { By = by, Reason = "Rollback button on the check run" },
-            _ => new Pause(rolloutId) { By = by },
+            CheckRunRenderer.ApproveId => (ReleaseAction.Approve, (RolloutInput)new Approve(rolloutId) { By = by }),
+            CheckRunRenderer.RollbackId => (ReleaseAction.Rollback, new Rollback(rolloutId) { By = by, Reason = "Rollback button on the check run" }),
+            _ => (ReleaseAction.Pause, new Pause(rolloutId) { By = by }),
         };
+        var current = (await store.GetAsync(rollout.Service, ct))?.Value.Active;
+        var auth = await AuthorizerFor(e.Repository).AuthorizeAsync((current ?? rollout).Config, by, action, current ?? rollout, ct);
+        if (!auth.Allowed) return WebhookOutcome.Done($"{e.Identifier} by {by.Id} refused: {auth.Message}");
         var result = await executor.ExecuteAsync(rollout.Service, input, ct);
         return result.Decision.Refused is { } r
             ? WebhookOutcome.Done($"{e.Identifier} by {by.Id} refused: {r.Message}")
             : WebhookOutcome.Done($"{e.Identifier} by {by.Id}: {result.Decision.Message ?? result.Rollout?.Phase.ToString()}");
     }
 
+    /// <summary>Lines that start with <c>/release</c> (then a space or the end): the rest of the comment is conversation.</summary>
+    public static IReadOnlyList<string> CommandLines(string body) =>
+        body.Split('\n').Select(l => l.Trim())
+            .Where(l => l.StartsWith("/release", StringComparison.OrdinalIgnoreCase) && (l.Length == 8 || char.IsWhiteSpace(l[8])))
+            .ToList();
+
     private async Task<WebhookOutcome> OnCommentAsync(IssueCommentEvent e, CancellationToken ct)
     {
         if (e.Action != "created") return WebhookOutcome.Ignored($"issue_comment {e.Action}: only new comments carry commands");
         if (!e.IsPullRequest) return WebhookOutcome.Ignored("comment on an issue, not a pull request");
-        var services = (await configs.ListAsync(ct)).Where(c => SameRepo(c.GitHubRepo, e.Repository)).Select(c => c.Service).ToList();
-        var commands = ReleaseCommandLine.ParseAll(e.Body, w => services.Contains(w, StringComparer.Ordinal));
-        if (commands.Count == 0) return WebhookOutcome.Ignored("no /release command in the comment");
+        var lines = CommandLines(e.Body);
+        if (lines.Count == 0) return WebhookOutcome.Ignored("no /release command in the comment");
 
         var user = e.Commenter.Login;
-        if (!await MayCommandAsync(e.Repository, user, ct))
+        var by = new Actor(user, user, "github");
+        if (!await MayCommandAsync(e.Repository, by, ct))
         {
             var who = "collaborators with write, maintain or admin permission on " + e.Repository.FullName
                       + (options.Value.CommandTeams.Count > 0 ? " and members of " + string.Join(", ", options.Value.CommandTeams.Select(t => "@" + t)) : "");
@@ -181,57 +195,91 @@ public sealed partial class GitHubEventHandler(
             return WebhookOutcome.Done($"{user} refused: not allowed");
         }
 
-        var by = new Actor(user, user, "github");
-        var lines = new List<string>();
-        var allOk = true;
-        foreach (var cmd in commands)
+        var all = await configs.ListAsync(ct);
+        var defaultService = await DefaultServiceAsync(e, all, ct);
+        var parse = new CommandParseOptions
         {
-            var (ok, text) = await RunAsync(cmd, services, by, e, ct);
+            KnownServices = all.Select(c => c.Service).Append(defaultService).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
+            DefaultService = defaultService,
+        };
+        var replies = new List<string>();
+        var allOk = true;
+        foreach (var line in lines)
+        {
+            var parsed = CommandParser.Parse(line, parse);
+            var (ok, text) = parsed.Command is { } command
+                ? await RunAsync(command, by, e, ct)
+                : (false, parsed.Message!.Replace("\n", " — "));
             allOk &= ok;
-            lines.Add($"- `{cmd.Text.Replace("`", "'")}`: {text}");
+            replies.Add($"- `{line.Replace("`", "'")}`: {text}");
         }
-        await ReplyAsync(e, $"@{user}\n" + string.Join("\n", lines), allOk ? "+1" : "confused", ct);
-        return WebhookOutcome.Done(string.Join("; ", lines));
+        await ReplyAsync(e, $"@{user}\n" + string.Join("\n", replies), allOk ? "+1" : "confused", ct);
+        return WebhookOutcome.Done(string.Join("; ", replies));
     }
 
-    private async Task<(bool Ok, string Text)> RunAsync(ReleaseCommandLine cmd, IReadOnlyList<string> services, Actor by, IssueCommentEvent e, CancellationToken ct)
+    /// <summary>The service a PR comment means when it names none: the one in the PR head's <c>.releasebot.yaml</c>, else
+    /// the only central service whose <c>github.repo</c> is this repository; null when neither decides.</summary>
+    private async Task<string?> DefaultServiceAsync(IssueCommentEvent e, IReadOnlyList<ReleaseConfig> all, CancellationToken ct)
     {
-        if (!ReleaseCommandLine.Verbs.Contains(cmd.Verb))
-            return (false, $"unknown command '{cmd.Verb}'; use one of {string.Join(", ", ReleaseCommandLine.Verbs)}");
-        string service;
-        if (cmd.Service is { } named) service = named;
-        else if (services.Count == 1) service = services[0];
-        else if (services.Count == 0) return (false, $"no service is configured for {e.Repository.FullName}");
-        else return (false, $"{e.Repository.FullName} has several services ({string.Join(", ", services)}): name one, e.g. `/release {cmd.Verb} {services[0]}`");
+        try
+        {
+            var pull = await github.GetPullRequestAsync(e.Repository, e.IssueNumber, ct);
+            if ((await ReadRepoConfigAsync(e.Repository, pull.Head.Sha, ct)).Item1 is { } own) return own.Service;
+        }
+        catch (GitHubApiException ex) when (ex.IsNotFound)
+        {
+            // A deleted head or no access to the PR: the central config decides.
+        }
+        var mine = all.Where(c => SameRepo(c.GitHubRepo, e.Repository)).Select(c => c.Service).ToList();
+        return mine.Count == 1 ? mine[0] : null;
+    }
+
+    private async Task<(bool Ok, string Text)> RunAsync(ReleaseCommand command, Actor by, IssueCommentEvent e, CancellationToken ct)
+    {
+        var service = command switch
+        {
+            ApproveCommand c => c.Service, RollbackCommand c => c.Service, PauseCommand c => c.Service, ResumeCommand c => c.Service,
+            PromoteCommand c => c.Service, AbortCommand c => c.Service, StatusCommand c => c.Service,
+            _ => null,
+        };
+        Func<string, RolloutInput>? make = command switch
+        {
+            ApproveCommand => id => new Approve(id) { By = by },
+            RollbackCommand c => id => new Rollback(id) { By = by, Reason = c.Reason ?? $"/release rollback on PR #{e.IssueNumber}" },
+            PauseCommand => id => new Pause(id) { By = by },
+            ResumeCommand => id => new Resume(id) { By = by },
+            PromoteCommand => id => new Promote(id) { By = by },
+            AbortCommand => id => new Abort(id) { By = by },
+            _ => null,
+        };
+        if (command is HelpCommand help)
+            return (true, help.Topic is { } t ? $"usage: `{CommandParser.Usages[t]}`" : "commands: " + string.Join(", ", CommandParser.Usages.Values.Select(u => $"`{u}`")));
+        if (service is null)
+            return (false, command is StatusCommand
+                ? $"name a service: {e.Repository.FullName} has no single service of its own"
+                : $"`/release {command.Verb}` is not available in PR comments; use Slack or the command API");
 
         var current = (await store.GetAsync(service, ct))?.Value;
-        if (current?.Active is not { } active) return (false, $"{service} has no rollout in progress");
-        RolloutInput input = cmd.Verb switch
-        {
-            "approve" => new Approve(active.Id) { By = by, Reason = cmd.Reason },
-            "rollback" => new Rollback(active.Id) { By = by, Reason = cmd.Reason ?? $"/release rollback on PR #{e.IssueNumber}" },
-            "pause" => new Pause(active.Id) { By = by, Reason = cmd.Reason },
-            "resume" => new Resume(active.Id) { By = by, Reason = cmd.Reason },
-            "promote" => new Promote(active.Id) { By = by, Reason = cmd.Reason },
-            _ => new Abort(active.Id) { By = by, Reason = cmd.Reason },
-        };
-        var result = await executor.ExecuteAsync(service, input, ct);
+        if (current?.Active is not { } active) return (command is StatusCommand, $"{service} has no rollout in progress");
+        if (make is null)
+            return (true, $"{service} {CheckRunRenderer.Short(active.Version)}: {active.Phase} at {active.CanaryWeight}%, step {active.StepIndex + 1} of {active.Config.Steps.Count}");
+
+        var auth = await AuthorizerFor(e.Repository).AuthorizeAsync(active.Config, by, command.Action, active, ct);
+        if (!auth.Allowed) return (false, $"refused: {auth.Message}. Nothing was changed.");
+        var result = await executor.ExecuteAsync(service, make(active.Id), ct);
         if (result.Decision.Refused is { } r) return (false, $"refused: {r.Message}");
         var after = result.Rollout;
-        return (true, result.Decision.Message ?? $"{service} {CheckRunRenderer.Short(active.Version)}: {cmd.Verb} done, now {after?.Phase} at {after?.CanaryWeight}%");
+        return (true, result.Decision.Message ?? $"{service} {CheckRunRenderer.Short(active.Version)}: {command.Verb} done, now {after?.Phase} at {after?.CanaryWeight}%");
     }
 
-    /// <summary>Write, maintain or admin on the repository, or an active member of a configured team.</summary>
-    private async Task<bool> MayCommandAsync(RepoRef repo, string user, CancellationToken ct)
+    /// <summary>Write, maintain or admin on the repository, or an active member of a team in <see cref="GitHubOptions.CommandTeams"/>.</summary>
+    private async Task<bool> MayCommandAsync(RepoRef repo, Actor actor, CancellationToken ct)
     {
-        var permission = await github.GetCollaboratorPermissionAsync(repo, user, ct);
-        if (CommandPermissions.Contains(permission.RoleName ?? permission.Permission) || CommandPermissions.Contains(permission.Permission)) return true;
+        var permission = await github.GetCollaboratorPermissionAsync(repo, actor.Id, ct);
+        if ((permission.RoleName is { } role && CommandPermissions.Contains(role)) || CommandPermissions.Contains(permission.Permission)) return true;
+        var teamResolver = new GitHubTeamMembershipResolver(github, repo, teams);
         foreach (var team in options.Value.CommandTeams)
-        {
-            var parts = team.Split('/', 2);
-            if (parts.Length != 2) continue;
-            if (await github.GetTeamMembershipAsync(repo, parts[0], parts[1], user, ct) is { State: "active" }) return true;
-        }
+            if (await teamResolver.IsMemberAsync("@" + team, actor, ct)) return true;
         return false;
     }
 

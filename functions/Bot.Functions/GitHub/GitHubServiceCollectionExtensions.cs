@@ -49,6 +49,7 @@ public static class GitHubServiceCollectionExtensions
         });
         services.AddTransient<GitHubClient>();
         services.TryAddSingleton<IRepoConfigParser, YamlRepoConfigParser>();
+        services.TryAddSingleton<GitHubTeamMembershipCache>();
         services.AddTransient<GitHubEventHandler>();
         if (options.HasApp || options.HasToken)
             services.AddSingleton<INotifier, GitHubNotifier>();

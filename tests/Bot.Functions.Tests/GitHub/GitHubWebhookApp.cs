@@ -78,6 +78,30 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         return run.ToJsonString();
     }
 
+    /// <summary>GitHub's issue_comment example, moved onto pull request #1, with <paramref name="body"/> by <paramref name="login"/>.</summary>
+    public static string PrComment(string body, string login, long commentId = 5550001)
+    {
+        var c = Fixture("issue_comment.created.0.json");
+        c["issue"]!["pull_request"] = new JsonObject { ["url"] = "https://api.github.com/repos/Codertocat/Hello-World/pulls/1" };
+        c["comment"]!["body"] = body;
+        c["comment"]!["id"] = commentId;
+        c["comment"]!["user"]!["login"] = login;
+        c["sender"]!["login"] = login;
+        return c.ToJsonString();
+    }
+
+    /// <summary>GitHub's check_run requested_action example, on this app's repository and installation, for the rollout's check run.</summary>
+    public static string CheckRunAction(string rolloutId, string identifier, string login = "codebytere")
+    {
+        var action = Fixture("check_run.requested_action.6.json");
+        action["repository"]!["full_name"] = Repo.FullName;
+        action["check_run"]!["external_id"] = rolloutId;
+        action["requested_action"]!["identifier"] = identifier;
+        action["installation"]!["id"] = 99;
+        action["sender"]!["login"] = login;
+        return action.ToJsonString();
+    }
+
     public static ReleaseConfig Config(TriggerSpec trigger) => new()
     {
         Service = "hello-world",

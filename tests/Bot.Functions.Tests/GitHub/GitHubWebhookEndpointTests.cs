@@ -22,32 +22,12 @@ public class GitHubWebhookEndpointTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    /// <summary>GitHub's workflow_run example is a queued run; as the completed, successful run it stands for.</summary>
-    private static string SuccessfulRun()
-    {
-        var run = GitHubWebhookApp.Fixture("workflow_run.completed.0.json");
-        run["workflow_run"]!["status"] = "completed";
-        run["workflow_run"]!["conclusion"] = "success";
-        return run.ToJsonString();
-    }
-
     private async Task<RolloutState> StartAsync()
     {
-        var response = await _app.PostAsync("workflow_run", SuccessfulRun());
+        var response = await _app.PostAsync("workflow_run", GitHubWebhookApp.SuccessfulRun());
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         await _app.RunStepsAsync();
         return (await _app.StateAsync())!.Active!;
-    }
-
-    private static string PrComment(string body, string login, long commentId = 5550001)
-    {
-        var c = GitHubWebhookApp.Fixture("issue_comment.created.0.json");
-        c["issue"]!["pull_request"] = new JsonObject { ["url"] = "https://api.github.com/repos/Codertocat/Hello-World/pulls/1" };
-        c["comment"]!["body"] = body;
-        c["comment"]!["id"] = commentId;
-        c["comment"]!["user"]!["login"] = login;
-        c["sender"]!["login"] = login;
-        return c.ToJsonString();
     }
 
     [Fact]
@@ -86,7 +66,7 @@ public class GitHubWebhookEndpointTests : IAsyncLifetime
         var rollout = await StartAsync();
         _app.GitHub.Permissions[(GitHubWebhookApp.Repo, "mona")] = "write";
 
-        var response = await _app.PostAsync("issue_comment", PrComment("Looks good.\n/release approve ship it", "mona"));
+        var response = await _app.PostAsync("issue_comment", GitHubWebhookApp.PrComment("Looks good.\n/release approve", "mona"));
         await _app.RunStepsAsync(1);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -110,7 +90,7 @@ public class GitHubWebhookEndpointTests : IAsyncLifetime
         var before = await _app.StateAsync();
         _app.GitHub.Permissions[(GitHubWebhookApp.Repo, "octocat")] = "read";
 
-        var response = await _app.PostAsync("issue_comment", PrComment("/release approve", "octocat"));
+        var response = await _app.PostAsync("issue_comment", GitHubWebhookApp.PrComment("/release approve", "octocat"));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(before, await _app.StateAsync());
@@ -131,7 +111,7 @@ public class GitHubWebhookEndpointTests : IAsyncLifetime
         await StartAsync();
         _app.GitHub.TeamMembers[("Codertocat", "releasers", "hubot")] = "member";
 
-        await _app.PostAsync("issue_comment", PrComment("/release pause", "hubot"));
+        await _app.PostAsync("issue_comment", GitHubWebhookApp.PrComment("/release pause", "hubot"));
 
         Assert.Equal(RolloutPhase.Paused, (await _app.StateAsync())!.Active!.Phase);
     }
@@ -155,7 +135,7 @@ public class GitHubWebhookEndpointTests : IAsyncLifetime
     public async Task CommandAboutUnknownRollout_RepliesSo()
     {
         _app.GitHub.Permissions[(GitHubWebhookApp.Repo, "mona")] = "admin";
-        await _app.PostAsync("issue_comment", PrComment("/release rollback", "mona"));
+        await _app.PostAsync("issue_comment", GitHubWebhookApp.PrComment("/release rollback", "mona"));
         Assert.Contains("hello-world has no rollout in progress", Assert.Single(_app.GitHub.Comments).Body);
     }
 
@@ -163,13 +143,7 @@ public class GitHubWebhookEndpointTests : IAsyncLifetime
     public async Task CheckRunApproveAction_Approves()
     {
         var rollout = await StartAsync();
-        var action = GitHubWebhookApp.Fixture("check_run.requested_action.6.json");
-        action["repository"]!["full_name"] = GitHubWebhookApp.Repo.FullName;
-        action["check_run"]!["external_id"] = rollout.Id;
-        action["requested_action"]!["identifier"] = "approve";
-        action["installation"]!["id"] = 99;
-
-        var response = await _app.PostAsync("check_run", action.ToJsonString());
+        var response = await _app.PostAsync("check_run", GitHubWebhookApp.CheckRunAction(rollout.Id, "approve"));
         await _app.RunStepsAsync(1);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -183,7 +157,7 @@ public class GitHubWebhookEndpointTests : IAsyncLifetime
     {
         var rollout = await StartAsync();
         _app.GitHub.Permissions[(GitHubWebhookApp.Repo, "mona")] = "write";
-        var body = PrComment("/release pause", "mona");
+        var body = GitHubWebhookApp.PrComment("/release pause", "mona");
 
         var first = await _app.PostAsync("issue_comment", body, delivery: "72d3162e-cc78-11e3-81ab-4c9367dc0958");
         var afterFirst = await _app.StateAsync();
@@ -203,7 +177,7 @@ public class GitHubWebhookEndpointTests : IAsyncLifetime
     [Fact]
     public async Task BadSignature_Is401AndChangesNothing()
     {
-        var response = await _app.PostAsync("workflow_run", SuccessfulRun(), signature: "sha256=" + new string('0', 64));
+        var response = await _app.PostAsync("workflow_run", GitHubWebhookApp.SuccessfulRun(), signature: "sha256=" + new string('0', 64));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Null(await _app.StateAsync());
         Assert.Empty(_app.GitHub.Requests);
