@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Bot.Adapters.GitHub;
+using Bot.Adapters.Storage;
 using Bot.Core.Config;
 using Bot.Core.Execution;
 using Bot.Core.Ports;
@@ -11,6 +12,7 @@ using Bot.Core.Rollouts;
 using Bot.Functions.GitHub;
 using Bot.Functions.Releases;
 using Bot.TestKit;
+using Bot.TestKit.Azurite;
 using Bot.TestKit.GitHub;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -25,7 +27,7 @@ namespace Bot.Benchmarks;
 
 /// <summary>
 /// Webhook acknowledgement latency over real HTTP (Kestrel on loopback): an empty endpoint next to signed GitHub
-/// deliveries (ping; a push that triggers no service; a check-run button for an unknown rollout; a /release comment
+/// deliveries with state, dedup and queue on Azurite (ping; a push that triggers no service; a check-run button for an unknown rollout; a /release comment
 /// that is authorized through the GitHub double and answered), in one run, interleaved. GitHub needs an answer within 10 s.
 /// </summary>
 public sealed class GitHubAckBenchmark : IBenchmark
@@ -38,7 +40,14 @@ public sealed class GitHubAckBenchmark : IBenchmark
         const int warmup = 200, rounds = 2000;
         using var key = RSA.Create(2048);
         var time = TimeProvider.System;
-        var ports = new InMemoryRolloutPorts();
+        // State, audit, delivery dedup and step queue on a real Azurite, as in production (its latency is part of the ack).
+        await using var azurite = new AzuriteFixture();
+        await azurite.InitializeAsync();
+        var tables = azurite.CreateTableService();
+        var storage = new StorageOptions { StepQueue = AzuriteFixture.NewName("steps") };
+        var store = new TableRolloutStore(tables, storage);
+        var audit = new TableAuditLog(tables, storage);
+        var scheduler = new QueueStepScheduler(azurite.CreateQueueService(), time, storage);
         using var github = new GitHubDouble(new FakeTimeProvider(DateTimeOffset.UtcNow)) { AppKey = key, AppIssuer = GitHubTestApp.ClientId };
         var repo = new RepoRef("Codertocat", "Hello-World");
         github.AddInstallation(1, repo);
@@ -54,10 +63,11 @@ public sealed class GitHubAckBenchmark : IBenchmark
             ["GitHub:WebhookSecret"] = GitHubTestApp.WebhookSecret,
         });
         var s = builder.Services;
-        s.AddSingleton<IRolloutStore>(ports);
-        s.AddSingleton<IAuditLog>(ports);
-        s.AddSingleton<IDeliveryDedup>(ports);
-        s.AddSingleton<IStepScheduler>(ports);
+        s.AddSingleton<ITableService>(tables);
+        s.AddSingleton<IRolloutStore>(store);
+        s.AddSingleton<IAuditLog>(audit);
+        s.AddSingleton<IDeliveryDedup>(new TableDeliveryDedup(tables, time, storage));
+        s.AddSingleton<IStepScheduler>(scheduler);
         s.AddSingleton<IReleaseConfigs>(new OneConfig(new ReleaseConfig
         {
             Service = "hello-world", Namespace = "shop", GitHubRepo = repo.FullName,
@@ -67,8 +77,8 @@ public sealed class GitHubAckBenchmark : IBenchmark
         }));
         builder.AddGitHub();
         s.AddHttpClient<GitHubConnection>().ConfigurePrimaryHttpMessageHandler(() => github);
-        s.AddSingleton(sp => new RolloutExecutor(ports, new RecordingTrafficRouter(), new NullDeploymentController(),
-            new CompositeNotifier(sp.GetServices<INotifier>()), ports, ports, RolloutMachine.Decide, time));
+        s.AddSingleton(sp => new RolloutExecutor(store, new RecordingTrafficRouter(), new NullDeploymentController(),
+            new CompositeNotifier(sp.GetServices<INotifier>()), scheduler, audit, RolloutMachine.Decide, time));
         await using var app = builder.Build();
         app.MapPost("/api/empty", () => Results.Ok());
         app.MapGitHub();

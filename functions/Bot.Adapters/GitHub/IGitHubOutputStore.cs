@@ -23,17 +23,18 @@ public sealed class InMemoryGitHubOutputStore : IGitHubOutputStore
     public Task SaveAsync(GitHubRolloutOutputs outputs, CancellationToken ct) { _items[outputs.RolloutId] = outputs; return Task.CompletedTask; }
 }
 
-/// <summary>Azure Table <c>githuboutputs</c>: partition <c>rollout</c>, row = rollout id.</summary>
-public sealed class TableGitHubOutputStore(ITableService tables) : IGitHubOutputStore
+/// <summary>Azure Table <paramref name="table"/> (default <c>githuboutputs</c>): partition <c>rollout</c>, row = rollout id.</summary>
+public sealed class TableGitHubOutputStore(ITableService tables, string table = TableGitHubOutputStore.DefaultTable) : IGitHubOutputStore
 {
-    public const string Table = "githuboutputs";
+    public const string DefaultTable = "githuboutputs";
+    private readonly string _table = table;
     private const string Partition = "rollout";
     private int _created;
 
     private async Task EnsureAsync(CancellationToken ct)
     {
         if (Volatile.Read(ref _created) == 1) return;
-        await tables.CreateTableIfNotExistsAsync(Table, ct);
+        await tables.CreateTableIfNotExistsAsync(_table, ct);
         Volatile.Write(ref _created, 1);
     }
 
@@ -43,7 +44,7 @@ public sealed class TableGitHubOutputStore(ITableService tables) : IGitHubOutput
     public async Task<GitHubRolloutOutputs?> GetAsync(string rolloutId, CancellationToken ct)
     {
         await EnsureAsync(ct);
-        var e = await tables.GetAsync(Table, Partition, Key(rolloutId), ct);
+        var e = await tables.GetAsync(_table, Partition, Key(rolloutId), ct);
         if (e is null) return null;
         long? L(string k) => e.Properties[k] is JsonValue v && v.TryGetValue<long>(out var n) ? n : null;
         return new GitHubRolloutOutputs(rolloutId, L("CheckRunId"), L("DeploymentId"), (string?)e.Properties["LastDeploymentState"]);
@@ -56,6 +57,6 @@ public sealed class TableGitHubOutputStore(ITableService tables) : IGitHubOutput
         if (outputs.CheckRunId is { } c) props["CheckRunId"] = c;
         if (outputs.DeploymentId is { } d) props["DeploymentId"] = d;
         if (outputs.LastDeploymentState is { } s) props["LastDeploymentState"] = s;
-        await tables.UpsertAsync(Table, new TableEntity(Partition, Key(outputs.RolloutId), props), ct);
+        await tables.UpsertAsync(_table, new TableEntity(Partition, Key(outputs.RolloutId), props), ct);
     }
 }

@@ -1,19 +1,21 @@
 using System.Net;
 using Bot.Core.Config;
 using Bot.Core.Rollouts;
+using Bot.TestKit.Azurite;
 
 namespace Bot.Functions.Tests.GitHub;
 
 /// <summary>PR comments in the shared <c>/release</c> grammar and check-run buttons, authorized by repository permission
 /// (or <c>GitHub:CommandTeams</c>) and then by the service's deployers/approvers through the Core Authorizer.</summary>
-public class GitHubCommandTests : IAsyncLifetime
+[Collection(AzuriteFixture.Collection)]
+public class GitHubCommandTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private const string ApproverTeam = "@Codertocat/release-approvers";
     private GitHubWebhookApp _app = null!;
 
     public async Task InitializeAsync()
     {
-        _app = await GitHubWebhookApp.CreateAsync();
+        _app = await GitHubWebhookApp.CreateAsync(azurite);
         _app.Configs.Add(GitHubWebhookApp.Config(new TriggerSpec { Kind = TriggerKind.WorkflowRun, Workflow = "syntax.yml" }) with { Approvers = [ApproverTeam] });
     }
 
@@ -34,12 +36,12 @@ public class GitHubCommandTests : IAsyncLifetime
     public async Task ApproveComment_WriterOutsideApproverTeam_IsRefusedNamingApproversAndChangesNothing()
     {
         await StartAsync();
-        var before = await _app.StateAsync();
+        var before = await _app.SnapshotAsync();
         _app.GitHub.Permissions[(GitHubWebhookApp.Repo, "mona")] = "write";
 
         await _app.PostAsync("issue_comment", GitHubWebhookApp.PrComment("/release approve", "mona"));
 
-        Assert.Equal(before, await _app.StateAsync());
+        Assert.Equal(before, await _app.SnapshotAsync());
         Assert.Contains($"refused: mona may not approve hello-world; approvers of hello-world: {ApproverTeam}. Nothing was changed.", Reply());
         Assert.Contains(_app.GitHub.Reactions, r => r.Content == "confused");
         Assert.Single(_app.GitHub.RequestsTo("teams/get-membership-for-user-in-org"));
@@ -65,25 +67,25 @@ public class GitHubCommandTests : IAsyncLifetime
     public async Task CheckRunApprove_ByNonApprover_IsRefused()
     {
         var rollout = await StartAsync();
-        var before = await _app.StateAsync();
+        var before = await _app.SnapshotAsync();
 
         var response = await _app.PostAsync("check_run", GitHubWebhookApp.CheckRunAction(rollout.Id, "approve", login: "octocat"));
 
         Assert.Contains("octocat may not approve hello-world", await response.Content.ReadAsStringAsync());
-        Assert.Equal(before, await _app.StateAsync());
+        Assert.Equal(before, await _app.SnapshotAsync());
     }
 
     [Fact]
     public async Task Comment_MisspelledVerb_RepliesWithSuggestionAndUsage()
     {
         await StartAsync();
-        var before = await _app.StateAsync();
+        var before = await _app.SnapshotAsync();
         _app.GitHub.Permissions[(GitHubWebhookApp.Repo, "mona")] = "admin";
 
         await _app.PostAsync("issue_comment", GitHubWebhookApp.PrComment("/release aprove", "mona"));
 
         Assert.Contains("unknown command 'aprove'; did you mean 'approve'?", Reply());
-        Assert.Equal(before, await _app.StateAsync());
+        Assert.Equal(before, await _app.SnapshotAsync());
         Assert.Contains(_app.GitHub.Reactions, r => r.Content == "confused");
     }
 

@@ -1,11 +1,13 @@
 using System.Net;
 using Bot.Core.Config;
 using Bot.Core.Rollouts;
+using Bot.TestKit.Azurite;
 
 namespace Bot.Functions.Tests.GitHub;
 
 /// <summary><c>.releasebot.yaml</c> read at the commit through the contents API (the GitHub double), parsed by the engine's parser.</summary>
-public class GitHubRepoConfigTests : IAsyncLifetime
+[Collection(AzuriteFixture.Collection)]
+public class GitHubRepoConfigTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private const string Sha = "5779607b49aab1200488439f02372c57b4f75444";
     private GitHubWebhookApp _app = null!;
@@ -24,7 +26,7 @@ public class GitHubRepoConfigTests : IAsyncLifetime
           versionTemplate: "main-{sha7}"
         """;
 
-    public async Task InitializeAsync() => _app = await GitHubWebhookApp.CreateAsync();
+    public async Task InitializeAsync() => _app = await GitHubWebhookApp.CreateAsync(azurite);
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 

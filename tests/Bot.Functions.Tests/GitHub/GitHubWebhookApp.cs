@@ -8,7 +8,9 @@ using Bot.Core.Ports;
 using Bot.Core.Rollouts;
 using Bot.Functions.GitHub;
 using Bot.Functions.Releases;
+using Bot.Adapters.Storage;
 using Bot.TestKit;
+using Bot.TestKit.Azurite;
 using Bot.TestKit.GitHub;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -20,24 +22,42 @@ using Microsoft.Extensions.Logging;
 namespace Bot.Functions.Tests.GitHub;
 
 /// <summary>The GitHub endpoint, handler and notifier wired as in Program (AddGitHub/MapGitHub) over the real
-/// executor and engine, with GitHub played by the contract double and state in memory.</summary>
+/// executor and engine. Rollout state, audit, delivery dedup, step queue and GitHub output ids live in the test's Azurite
+/// (tables and queue of their own per app); GitHub is the contract double and traffic the recording router.</summary>
 public sealed class GitHubWebhookApp : IAsyncDisposable
 {
     public static readonly RepoRef Repo = new("Codertocat", "Hello-World");
 
     public FakeTimeProvider Time { get; } = new();
     public GitHubDouble GitHub { get; }
-    public InMemoryRolloutPorts Ports { get; } = new();
     public RecordingTrafficRouter Router { get; } = new();
     public List<ReleaseConfig> Configs { get; } = [];
+    /// <summary>This app's table and queue names.</summary>
+    public StorageOptions Storage { get; } = new()
+    {
+        RolloutsTable = AzuriteFixture.NewName("rollouts"), AuditTable = AzuriteFixture.NewName("audit"),
+        DeliveriesTable = AzuriteFixture.NewName("deliveries"), StepQueue = AzuriteFixture.NewName("steps"),
+    };
+    public IRolloutStore Store { get; }
+    public IAuditLog Audit { get; }
+    public IDeliveryDedup Dedup { get; }
     public WebApplication App { get; }
-    public HttpClient Client { get; }
+    public HttpClient Client { get; private set; }
+    private readonly IQueueService _queues;
     private readonly System.Security.Cryptography.RSA _key = System.Security.Cryptography.RSA.Create(2048);
 
-    public GitHubWebhookApp(IRepoConfigParser? parser = null)
+    private GitHubWebhookApp(AzuriteFixture azurite)
     {
         GitHub = new GitHubDouble(Time) { AppKey = _key, AppIssuer = GitHubTestApp.ClientId };
         GitHub.AddInstallation(99, Repo);
+        // Storage requests are signed with the real clock (Azurite checks x-ms-date); the bot's decisions use the fake one.
+        var tables = azurite.CreateTableService();
+        _queues = azurite.CreateQueueService();
+        Store = new TableRolloutStore(tables, Storage);
+        Audit = new TableAuditLog(tables, Storage);
+        Dedup = new TableDeliveryDedup(tables, Time, Storage);
+        var scheduler = new QueueStepScheduler(_queues, Time, Storage);
+
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
@@ -49,25 +69,32 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         });
         var s = builder.Services;
         s.AddSingleton<TimeProvider>(Time);
-        s.AddSingleton<IRolloutStore>(Ports);
-        s.AddSingleton<IAuditLog>(Ports);
-        s.AddSingleton<IDeliveryDedup>(Ports);
-        s.AddSingleton<IStepScheduler>(Ports);
+        s.AddSingleton<ITableService>(tables);
+        s.AddSingleton(Store);
+        s.AddSingleton(Audit);
+        s.AddSingleton(Dedup);
+        s.AddSingleton<IStepScheduler>(scheduler);
+        s.AddSingleton<IGitHubOutputStore>(new TableGitHubOutputStore(tables, AzuriteFixture.NewName("githubout")));
         s.AddSingleton<ITrafficRouter>(Router);
         s.AddSingleton<IDeploymentController, NullDeploymentController>();
         s.AddSingleton<IReleaseConfigs>(new ListConfigs(Configs));
-        if (parser is not null) s.AddSingleton(parser);
         builder.AddGitHub();
         s.AddHttpClient<GitHubConnection>().ConfigurePrimaryHttpMessageHandler(() => GitHub);
-        s.AddSingleton(sp => new RolloutExecutor(sp.GetRequiredService<IRolloutStore>(), Router, new NullDeploymentController(),
-            new CompositeNotifier(sp.GetServices<INotifier>()), Ports, Ports, RolloutMachine.Decide, Time));
+        s.AddSingleton(sp => new RolloutExecutor(Store, Router, new NullDeploymentController(),
+            new CompositeNotifier(sp.GetServices<INotifier>()), scheduler, Audit, RolloutMachine.Decide, Time));
         App = builder.Build();
         App.MapGitHub();
-        App.StartAsync().GetAwaiter().GetResult();
-        Client = App.GetTestClient();
+        Client = null!;
     }
 
-    public static Task<GitHubWebhookApp> CreateAsync() => Task.FromResult(new GitHubWebhookApp());
+    public static async Task<GitHubWebhookApp> CreateAsync(AzuriteFixture azurite)
+    {
+        var app = new GitHubWebhookApp(azurite);
+        await app._queues.CreateIfNotExistsAsync(app.Storage.StepQueue, default);
+        await app.App.StartAsync();
+        app.Client = app.App.GetTestClient();
+        return app;
+    }
 
     /// <summary>GitHub's workflow_run example is a queued run; as the completed, successful run it stands for.</summary>
     public static string SuccessfulRun()
@@ -128,19 +155,29 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         return Client.SendAsync(request);
     }
 
-    /// <summary>Runs due step messages as the queue trigger would, moving the clock to each, until none is left
-    /// (bakes pass instantly; an approval step waits without scheduling).</summary>
+    /// <summary>Runs step messages from the Azurite queue as the queue trigger would, one at a time, until none is
+    /// visible (the plans here have no bakes, so every step is due at once; an approval step waits without a message).</summary>
     public async Task RunStepsAsync(int max = 20)
     {
         var executor = App.Services.GetRequiredService<RolloutExecutor>();
-        for (var i = 0; i < max && Ports.Scheduled.TryDequeue(out var next); i++)
+        for (var i = 0; i < max; i++)
         {
-            if (next.At > Time.GetUtcNow()) Time.SetUtcNow(next.At);
-            await executor.ExecuteAsync(next.Message.Service, new StepDue(next.Message.RolloutId, next.Message.StepIndex) { By = Actor.Timer }, default);
+            var batch = await _queues.ReceiveAsync(Storage.StepQueue, 1, TimeSpan.FromSeconds(30), default);
+            if (batch.Count == 0) return;
+            var step = StateJson.Deserialize<StepMessage>(batch[0].Text);
+            await executor.ExecuteAsync(step.Service, new StepDue(step.RolloutId, step.StepIndex) { By = Actor.Timer }, default);
+            await _queues.DeleteMessageAsync(Storage.StepQueue, batch[0].MessageId, batch[0].PopReceipt, default);
         }
     }
 
-    public async Task<ServiceState?> StateAsync() => (await Ports.GetAsync("hello-world", default))?.Value;
+    public async Task<ServiceState?> StateAsync() => (await Store.GetAsync("hello-world", default))?.Value;
+
+    /// <summary>The stored row's ETag and state JSON: equal snapshots mean nothing was written.</summary>
+    public async Task<string> SnapshotAsync() =>
+        (await Store.GetAsync("hello-world", default)) is { } v ? $"{v.ETag} {StateJson.Serialize(v.Value)}" : "(none)";
+
+    /// <summary>True when <paramref name="delivery"/> was never claimed (claims it now, which the caller no longer needs).</summary>
+    public Task<bool> WasUnclaimedAsync(string delivery) => Dedup.TryClaimAsync("github", delivery, TimeSpan.FromHours(1), default);
 
     public async ValueTask DisposeAsync()
     {

@@ -2,22 +2,23 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Bot.Core.Config;
 using Bot.Core.Rollouts;
+using Bot.TestKit.Azurite;
 using Bot.Functions.GitHub;
 using Bot.TestKit.GitHub;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Functions.Tests.GitHub;
 
-public class GitHubWebhookEndpointTests : IAsyncLifetime
+[Collection(AzuriteFixture.Collection)]
+public class GitHubWebhookEndpointTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private GitHubWebhookApp _app = null!;
     private const string Sha = "5779607b49aab1200488439f02372c57b4f75444";
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        _app = new GitHubWebhookApp();
+        _app = await GitHubWebhookApp.CreateAsync(azurite);
         _app.Configs.Add(GitHubWebhookApp.Config(new TriggerSpec { Kind = TriggerKind.WorkflowRun, Workflow = "syntax.yml", Branch = "main" }));
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
@@ -87,13 +88,13 @@ public class GitHubWebhookEndpointTests : IAsyncLifetime
     public async Task ReadOnlyUserComment_IsRefusedAndChangesNothing()
     {
         await StartAsync();
-        var before = await _app.StateAsync();
+        var before = await _app.SnapshotAsync();
         _app.GitHub.Permissions[(GitHubWebhookApp.Repo, "octocat")] = "read";
 
         var response = await _app.PostAsync("issue_comment", GitHubWebhookApp.PrComment("/release approve", "octocat"));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal(before, await _app.StateAsync());
+        Assert.Equal(before, await _app.SnapshotAsync());
         var reply = Assert.Single(_app.GitHub.Comments);
         Assert.Contains("you may not run release commands", reply.Body);
         Assert.Contains("write, maintain or admin", reply.Body);
@@ -105,7 +106,7 @@ public class GitHubWebhookEndpointTests : IAsyncLifetime
     {
         await StartAsync();
         await _app.DisposeAsync();
-        _app = new GitHubWebhookApp();
+        _app = await GitHubWebhookApp.CreateAsync(azurite);
         _app.Configs.Add(GitHubWebhookApp.Config(new TriggerSpec { Kind = TriggerKind.WorkflowRun, Workflow = "syntax.yml" }));
         _app.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Bot.Adapters.GitHub.GitHubOptions>>().Value.CommandTeams.Add("Codertocat/releasers");
         await StartAsync();
@@ -120,14 +121,14 @@ public class GitHubWebhookEndpointTests : IAsyncLifetime
     public async Task CommentOnIssueOrEdited_IsIgnored()
     {
         await StartAsync();
-        var before = await _app.StateAsync();
+        var before = await _app.SnapshotAsync();
         var onIssue = GitHubWebhookApp.Fixture("issue_comment.created.0.json");
         onIssue["comment"]!["body"] = "/release approve";
         var r1 = await _app.PostAsync("issue_comment", onIssue.ToJsonString());
         var r2 = await _app.PostAsync("issue_comment", GitHubWebhookApp.Fixture("issue_comment.edited.7.json").ToJsonString());
         Assert.Contains("not a pull request", await r1.Content.ReadAsStringAsync());
         Assert.Contains("only new comments", await r2.Content.ReadAsStringAsync());
-        Assert.Equal(before, await _app.StateAsync());
+        Assert.Equal(before, await _app.SnapshotAsync());
         Assert.Empty(_app.GitHub.Comments);
     }
 
@@ -161,14 +162,17 @@ public class GitHubWebhookEndpointTests : IAsyncLifetime
 
         var first = await _app.PostAsync("issue_comment", body, delivery: "72d3162e-cc78-11e3-81ab-4c9367dc0958");
         var afterFirst = await _app.StateAsync();
+        var snapshot = await _app.SnapshotAsync();
         var requests = _app.GitHub.Requests.Count;
+        var audit = (await _app.Audit.ListAsync("hello-world", null, default)).Count;
         var again = await _app.PostAsync("issue_comment", body, delivery: "72d3162e-cc78-11e3-81ab-4c9367dc0958");
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
         Assert.Contains("already handled", await again.Content.ReadAsStringAsync());
-        Assert.Equal(afterFirst, await _app.StateAsync());
+        Assert.Equal(snapshot, await _app.SnapshotAsync());
         Assert.Equal(requests, _app.GitHub.Requests.Count);
+        Assert.Equal(audit, (await _app.Audit.ListAsync("hello-world", null, default)).Count);
         Assert.Single(_app.GitHub.Comments);
         Assert.Equal(RolloutPhase.Paused, afterFirst!.Active!.Phase);
         Assert.Equal(rollout.Id, afterFirst.Active.Id);
@@ -177,20 +181,22 @@ public class GitHubWebhookEndpointTests : IAsyncLifetime
     [Fact]
     public async Task BadSignature_Is401AndChangesNothing()
     {
-        var response = await _app.PostAsync("workflow_run", GitHubWebhookApp.SuccessfulRun(), signature: "sha256=" + new string('0', 64));
+        const string delivery = "a1b2c3d4-0000-11e3-81ab-4c9367dc0958";
+        var response = await _app.PostAsync("workflow_run", GitHubWebhookApp.SuccessfulRun(), delivery, signature: "sha256=" + new string('0', 64));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Null(await _app.StateAsync());
         Assert.Empty(_app.GitHub.Requests);
-        Assert.Empty(_app.Ports.Claimed);
+        Assert.True(await _app.WasUnclaimedAsync(delivery));
     }
 
     [Fact]
     public async Task MalformedPayload_Is400SayingWhat()
     {
-        var response = await _app.PostAsync("workflow_run", "{\"action\":\"completed\",\"repository\":{\"full_name\":\"Codertocat/Hello-World\"}}");
+        const string delivery = "a1b2c3d4-0001-11e3-81ab-4c9367dc0958";
+        var response = await _app.PostAsync("workflow_run", "{\"action\":\"completed\",\"repository\":{\"full_name\":\"Codertocat/Hello-World\"}}", delivery);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("'workflow_run.id' is missing", await response.Content.ReadAsStringAsync());
-        Assert.Empty(_app.Ports.Claimed);
+        Assert.True(await _app.WasUnclaimedAsync(delivery));
     }
 
     [Fact]
