@@ -71,8 +71,9 @@ public sealed partial class GitHubEventHandler(
     private async Task<WebhookOutcome> StartAsync(RepoRef repo, string sha, string? branch, long? runId, string? buildUrl, Actor by,
         Func<TriggerSpec, bool> matches, string why, CancellationToken ct)
     {
-        var central = (await configs.ListAsync(ct)).Where(c => SameRepo(c.GitHubRepo, repo)).ToList();
-        var (repoConfig, errors, namedService) = await ReadRepoConfigAsync(repo, sha, ct);
+        var all = await configs.ListAsync(ct);
+        var central = all.Where(c => SameRepo(c.GitHubRepo, repo)).ToList();
+        var (repoConfig, errors, namedService) = await ReadRepoConfigAsync(repo, sha, all, ct);
         if (errors.Count > 0)
         {
             var services = central.Select(c => c.Service).Append(namedService).OfType<string>().Distinct().DefaultIfEmpty("config");
@@ -109,15 +110,22 @@ public sealed partial class GitHubEventHandler(
 
     /// <summary>The repository's config at <paramref name="sha"/>: none when the file is absent (the central config applies),
     /// else the parsed config or its <c>file:line</c> errors plus the service the broken file names, if it names one.</summary>
-    private async Task<(ReleaseConfig?, IReadOnlyList<string>, string?)> ReadRepoConfigAsync(RepoRef repo, string sha, CancellationToken ct)
+    private async Task<(ReleaseConfig?, IReadOnlyList<string>, string?)> ReadRepoConfigAsync(RepoRef repo, string sha, IReadOnlyList<ReleaseConfig> central, CancellationToken ct)
     {
         var path = options.Value.ConfigFile;
         var file = await github.GetFileAsync(repo, path, sha, ct);
         if (file is null) return (null, [], null);
         var (config, errors) = repoParser.Parse(file.Text, path);
-        if (config is not null) return (config with { Source = $"{repo.FullName}@{sha[..Math.Min(7, sha.Length)]}:{path}" }, [], null);
         var named = ServiceLine().Match(file.Text);
-        return (null, errors, named.Success ? named.Groups[1].Value : null);
+        var serviceLine = named.Success ? file.Text[..named.Index].Count(c => c == '\n') + 1 : 1;
+        if (config is null) return (null, errors, named.Success ? named.Groups[1].Value : null);
+        // A repository configures only its own services: otherwise any repository the app is installed on could
+        // start (and set the approvers of) another team's service.
+        if (config.GitHubRepo is { } claimed && !SameRepo(claimed, repo))
+            return (null, [$"{path}:{serviceLine}: github.repo: '{claimed}' is not this repository ({repo.FullName}); remove github.repo or set it to {repo.FullName}"], config.Service);
+        if (central.FirstOrDefault(c => c.Service == config.Service && c.GitHubRepo is not null && !SameRepo(c.GitHubRepo, repo)) is { } owner)
+            return (null, [$"{path}:{serviceLine}: service: '{config.Service}' belongs to {owner.GitHubRepo} ({owner.Source}); rename the service or configure it in its own repository"], config.Service);
+        return (config with { Source = $"{repo.FullName}@{sha[..Math.Min(7, sha.Length)]}:{path}" }, [], null);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^service:\s*[""']?([a-z0-9][a-z0-9-]{0,62})[""']?\s*(#.*)?$", System.Text.RegularExpressions.RegexOptions.Multiline)]
@@ -224,7 +232,7 @@ public sealed partial class GitHubEventHandler(
         try
         {
             var pull = await github.GetPullRequestAsync(e.Repository, e.IssueNumber, ct);
-            if ((await ReadRepoConfigAsync(e.Repository, pull.Head.Sha, ct)).Item1 is { } own) return own.Service;
+            if ((await ReadRepoConfigAsync(e.Repository, pull.Head.Sha, all, ct)).Item1 is { } own) return own.Service;
         }
         catch (GitHubApiException ex) when (ex.IsNotFound)
         {

@@ -94,4 +94,18 @@ public class GitHubRepoConfigTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Empty(_app.GitHub.Deployments);
         Assert.Empty(_app.GitHub.Violations);
     }
+
+    [Fact]
+    public async Task WorkflowRun_RepoConfigNamingAnotherRepositorysService_FailsCheckAndStartsNothing()
+    {
+        _app.Configs.Add(GitHubWebhookApp.Config(new TriggerSpec { Kind = TriggerKind.Push }) with { GitHubRepo = "acme/hello-world-prod", Source = "central/hello-world.yaml" });
+        CommitFile(RepoConfig);
+
+        await _app.PostAsync("workflow_run", GitHubWebhookApp.SuccessfulRun());
+
+        Assert.Null(await _app.StateAsync());
+        var run = Assert.Single(_app.GitHub.CheckRuns.Values);
+        Assert.Equal("failure", (string?)run["conclusion"]);
+        Assert.Contains(".releasebot.yaml:1: service: 'hello-world' belongs to acme/hello-world-prod (central/hello-world.yaml)", (string?)run["output"]!["summary"]);
+    }
 }
