@@ -1,5 +1,6 @@
 using Bot.Functions.Api;
 using Bot.Functions.Ci;
+using Bot.Functions.GitHub;
 using Bot.Functions.Health;
 using Bot.Functions.Hosting;
 using Bot.Functions.Slack;
@@ -17,9 +18,7 @@ builder.AddTrafficRouting();   // Traffic:Mode — istio (needs AddKubernetes) o
 builder.AddCommandApi();       // CommandApi:Keys — bearer keys for /api/rollouts and /api/services
 builder.AddHealth();           // /api/health checks; adapters add theirs
 builder.AddSlackIfConfigured(); // Slack:BotToken + Slack:SigningSecret — /api/slack/*, live rollout messages (INotifier)
-// Integrations add themselves here (each binds and validates its own section):
-// builder.AddKubernetes();    // Istio ITrafficRouter + IDeploymentController, health check
-// builder.AddGitHub();        // INotifier, /api/github/webhooks, health check
+builder.AddGitHub();           // GitHub:* — App or token client, INotifier (check run + deployment), POST /api/github
 builder.AddCi();               // Ci:* — POST /api/ci, freezes, deploy windows and cron slots in decisions, due index + sweep
 
 var app = builder.Build();
@@ -28,8 +27,8 @@ app.MapBotHost();              // readiness GET / and POST /{FunctionName} (queu
 app.MapHealth();               // GET /api/health
 app.MapCommandApiIfEnabled();  // /api/rollouts, /api/services
 app.MapSlackIfConfigured();    // /api/slack/commands, /api/slack/interactions (logs "Slack is off" when not configured)
+app.MapGitHub();               // POST /api/github (GitHubWebhook)
 app.MapCi();                   // POST /api/ci, /api/freezes
-// app.MapGitHub();
 
 app.Run();
 

@@ -12,6 +12,7 @@ public static class ReleaseConfigSections
         new PolicySection(),
         new ChatSection(),
         new GitHubSection(),
+        new TriggerSection(),
         new PeopleSection("deployers"),
         new PeopleSection("approvers"),
         new Scheduling.WindowSection(),

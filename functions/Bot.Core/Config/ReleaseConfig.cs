@@ -42,6 +42,9 @@ public sealed record ReleaseConfig
     /// <summary>When steps that raise canary traffic or promote may run; null means any time. See <see cref="Calendar.DeployWindow"/>.</summary>
     public Calendar.DeployWindow? Window { get; init; }
 
+    /// <summary>What starts a rollout from GitHub (push or workflow run). Null: only commands start rollouts.</summary>
+    public TriggerSpec? Trigger { get; init; }
+
     /// <summary>Where this config came from (file path or repo@sha), for error messages.</summary>
     public string Source { get; init; } = "";
 }

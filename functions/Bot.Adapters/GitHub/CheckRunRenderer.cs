@@ -1,0 +1,101 @@
+using System.Text;
+using Bot.Core.Config;
+using Bot.Core.Rollouts;
+
+namespace Bot.Adapters.GitHub;
+
+/// <summary>Pure mapping from a rollout snapshot to the check run and deployment status GitHub shows.</summary>
+public static class CheckRunRenderer
+{
+    public const string ApproveId = "approve", RollbackId = "rollback", PauseId = "pause";
+
+    /// <summary>Buttons while a human is awaited (approval step, or paused); none otherwise.</summary>
+    public static IReadOnlyList<CheckRunAction> Actions(RolloutState r) => r.Phase switch
+    {
+        RolloutPhase.WaitingApproval =>
+        [
+            new("Approve", "Approve the current step", ApproveId),
+            new("Rollback", "Send all traffic back to stable", RollbackId),
+            new("Pause", "Hold the rollout where it is", PauseId),
+        ],
+        RolloutPhase.Paused => [new("Rollback", "Send all traffic back to stable", RollbackId)],
+        _ => [],
+    };
+
+    public static string CheckRunName(string service) => $"release/{service}";
+
+    /// <summary><c>in_progress</c> while running, <c>completed</c> at the end.</summary>
+    public static string Status(RolloutState r) => r.IsTerminal ? "completed" : "in_progress";
+
+    public static string? Conclusion(RolloutState r) => r.Phase switch
+    {
+        RolloutPhase.Succeeded => "success",
+        RolloutPhase.RolledBack or RolloutPhase.Failed => "failure",
+        RolloutPhase.Aborted => "cancelled",
+        _ => null,
+    };
+
+    /// <summary>The deployment status for the phase: in_progress, success, failure, or inactive (superseded/aborted).</summary>
+    public static string DeploymentState(RolloutState r) => r.Phase switch
+    {
+        RolloutPhase.Succeeded => "success",
+        RolloutPhase.RolledBack or RolloutPhase.Failed => "failure",
+        RolloutPhase.Aborted => "inactive",
+        _ => "in_progress",
+    };
+
+    public static string Title(RolloutState r) => r.Phase switch
+    {
+        RolloutPhase.WaitingApproval => $"{r.Service} {Short(r.Version)}: waiting for approval at {r.CanaryWeight}%",
+        RolloutPhase.Paused => $"{r.Service} {Short(r.Version)}: paused at {r.CanaryWeight}%",
+        RolloutPhase.Succeeded => $"{r.Service} {Short(r.Version)}: released",
+        RolloutPhase.RolledBack => $"{r.Service} {Short(r.Version)}: rolled back",
+        RolloutPhase.Aborted => $"{r.Service} {Short(r.Version)}: aborted",
+        RolloutPhase.Failed => $"{r.Service} {Short(r.Version)}: failed",
+        _ => $"{r.Service} {Short(r.Version)}: {r.CanaryWeight}% canary",
+    };
+
+    /// <summary>Markdown: version, step table, weight, approvals, chat link, and the latest event.</summary>
+    public static string Summary(RolloutState r, string? latest, string? chatLink)
+    {
+        var sb = new StringBuilder();
+        sb.Append("**Version** `").Append(Md(r.Version)).Append('`');
+        if (r.Source.Commit is { } c && c != r.Version) sb.Append(" (commit `").Append(Short(c)).Append("`)");
+        sb.Append(" · revision ").Append(r.Revision).Append(" · started by ").Append(Md(r.StartedBy.Name)).Append("\n\n");
+        sb.Append("**Phase** ").Append(r.Phase).Append(" · **Canary weight** ").Append(r.CanaryWeight).Append("%\n\n");
+        sb.Append("| # | Step | State |\n|---|---|---|\n");
+        for (var i = 0; i < r.Config.Steps.Count; i++)
+        {
+            var state = i < r.StepIndex || r.Phase == RolloutPhase.Succeeded ? "done"
+                : i == r.StepIndex && !r.IsTerminal ? r.Phase switch
+                {
+                    RolloutPhase.WaitingApproval => "**waiting for approval**",
+                    RolloutPhase.Paused => "**paused**",
+                    _ => "**running**",
+                }
+                : r.IsTerminal && i == r.StepIndex ? "stopped" : "";
+            sb.Append("| ").Append(i + 1).Append(" | ").Append(Md(r.Config.Steps[i].Describe())).Append(" | ").Append(state).Append(" |\n");
+        }
+        sb.Append('\n');
+        if (r.CurrentStep is ApprovalStep a && r.Phase == RolloutPhase.WaitingApproval)
+        {
+            var got = r.Approvals.Count(x => x.StepIndex == r.StepIndex && x.Revision == r.Revision);
+            sb.Append("**Approvals** ").Append(got).Append(" of ").Append(a.Count);
+        }
+        else sb.Append("**Approvals** ").Append(r.Approvals.Count);
+        if (r.Approvals.Count > 0) sb.Append(": ").Append(string.Join(", ", r.Approvals.Select(x => $"{Md(x.By.Name)} (step {x.StepIndex + 1})")));
+        sb.Append("\n\n");
+        if (r.Reason is { Length: > 0 } reason) sb.Append("**Reason** ").Append(Md(reason)).Append("\n\n");
+        if (latest is { Length: > 0 }) sb.Append("**Latest** ").Append(Md(latest)).Append("\n\n");
+        if (chatLink is not null) sb.Append("[Slack message](").Append(chatLink).Append(")\n\n");
+        if (r.Phase == RolloutPhase.WaitingApproval)
+            sb.Append("Use the buttons above, or comment `/release approve` or `/release rollback` on the pull request.\n");
+        var text = sb.ToString();
+        return text.Length <= CheckRunOutput.MaxSummary ? text : text[..(CheckRunOutput.MaxSummary - 1)] + "…";
+    }
+
+    public static string Short(string version) => version.Length == 40 && version.All(Uri.IsHexDigit) ? version[..7] : version;
+
+    // Keep user text from breaking the table or injecting links.
+    private static string Md(string s) => s.Replace("|", "\\|").Replace("\n", " ").Replace("[", "\\[").Replace("]", "\\]");
+}

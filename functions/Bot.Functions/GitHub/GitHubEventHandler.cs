@@ -1,0 +1,302 @@
+using System.Text;
+using Bot.Adapters.GitHub;
+using Bot.Core.Commands;
+using Bot.Core.Config;
+using Bot.Core.Execution;
+using Bot.Core.Policies;
+using Bot.Core.Ports;
+using Bot.Core.Rollouts;
+using Bot.Functions.Releases;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Functions.GitHub;
+
+/// <summary>
+/// Turns verified GitHub events into rollout inputs: push and workflow_run start rollouts (config from the repository's
+/// <c>.releasebot.yaml</c> at the commit, else the central config), check-run buttons and <c>/release</c> PR comments
+/// become commands by the person who acted.
+/// </summary>
+public sealed partial class GitHubEventHandler(
+    GitHubClient github, RolloutExecutor executor, IRolloutStore store, IReleaseConfigs configs,
+    IOptions<GitHubOptions> options, IRepoConfigParser repoParser, GitHubTeamMembershipCache teams, ILogger<GitHubEventHandler> log)
+{
+    private static readonly string[] CommandPermissions = ["admin", "maintain", "write"];
+
+    public async Task<WebhookOutcome> HandleAsync(GitHubWebhookEvent e, CancellationToken ct)
+    {
+        if (e.InstallationId is { } installation && RepoOf(e) is { } repo) github.Credentials.RememberInstallation(repo, installation);
+        return e switch
+        {
+            PushEvent push => await OnPushAsync(push, ct),
+            WorkflowRunEvent run => await OnWorkflowRunAsync(run, ct),
+            CheckRunEvent check => await OnCheckRunAsync(check, ct),
+            IssueCommentEvent comment => await OnCommentAsync(comment, ct),
+            IgnoredEvent ignored => WebhookOutcome.Ignored(ignored.Reason),
+            _ => WebhookOutcome.Ignored($"{e.Event} needs no action"),
+        };
+    }
+
+    private static RepoRef? RepoOf(GitHubWebhookEvent e) => e switch
+    {
+        PushEvent p => p.Repository, WorkflowRunEvent w => w.Repository, CheckRunEvent c => c.Repository, IssueCommentEvent i => i.Repository, _ => null,
+    };
+
+    // ---- starting rollouts ---------------------------------------------------------------------------------
+
+    private async Task<WebhookOutcome> OnPushAsync(PushEvent e, CancellationToken ct)
+    {
+        if (e.Deleted) return WebhookOutcome.Ignored($"{e.Ref} was deleted");
+        if (e.Branch is not { } branch) return WebhookOutcome.Ignored($"{e.Ref} is not a branch");
+        var actor = new Actor(e.Sender?.Login ?? e.Pusher, e.Sender?.Login ?? e.Pusher, "github");
+        return await StartAsync(e.Repository, e.After, branch, null, null, actor,
+            t => t.Kind == TriggerKind.Push && t.Branch == branch, $"push to {branch}", ct);
+    }
+
+    private async Task<WebhookOutcome> OnWorkflowRunAsync(WorkflowRunEvent e, CancellationToken ct)
+    {
+        if (e.Action != "completed") return WebhookOutcome.Ignored($"workflow_run {e.Action} starts nothing; only completed runs do");
+        if (e.Conclusion != "success")
+            return WebhookOutcome.Ignored($"workflow '{e.WorkflowName}' concluded {e.Conclusion ?? "(none)"}: only success starts a rollout");
+        var actor = new Actor(e.Sender.Login, e.Sender.Login, "github");
+        return await StartAsync(e.Repository, e.HeadSha, e.HeadBranch, e.RunId, e.HtmlUrl, actor,
+            t => t.Kind == TriggerKind.WorkflowRun && WorkflowMatches(t.Workflow, e) && (e.HeadBranch is null || t.Branch == e.HeadBranch),
+            $"workflow '{e.WorkflowName}' succeeded", ct);
+    }
+
+    private static bool WorkflowMatches(string? wanted, WorkflowRunEvent e) =>
+        wanted is not null && (string.Equals(wanted, e.WorkflowName, StringComparison.Ordinal)
+                               || string.Equals(wanted, e.WorkflowPath, StringComparison.Ordinal)
+                               || (e.WorkflowPath is { } p && string.Equals(wanted, Path.GetFileName(p), StringComparison.Ordinal)));
+
+    private async Task<WebhookOutcome> StartAsync(RepoRef repo, string sha, string? branch, long? runId, string? buildUrl, Actor by,
+        Func<TriggerSpec, bool> matches, string why, CancellationToken ct)
+    {
+        var all = await configs.ListAsync(ct);
+        var central = all.Where(c => SameRepo(c.GitHubRepo, repo)).ToList();
+        var (repoConfig, errors, namedService) = await ReadRepoConfigAsync(repo, sha, all, ct);
+        if (errors.Count > 0)
+        {
+            var services = central.Select(c => c.Service).Append(namedService).OfType<string>().Distinct().DefaultIfEmpty("config");
+            await FailConfigCheckAsync(repo, sha, services, errors, ct);
+            return WebhookOutcome.Done($"{options.Value.ConfigFile} at {sha[..Math.Min(7, sha.Length)]} is broken: {string.Join("; ", errors)}");
+        }
+        // The repository's file wins for the service it names; central configs cover the rest.
+        var candidates = central.Where(c => repoConfig is null || c.Service != repoConfig.Service).ToList();
+        if (repoConfig is not null) candidates.Add(repoConfig with { GitHubRepo = repoConfig.GitHubRepo ?? repo.FullName });
+        var started = new List<string>();
+        foreach (var config in candidates.Where(c => c.Trigger is { } t && matches(t)))
+        {
+            var version = Version(config.Trigger!.VersionTemplate, sha, branch, runId);
+            var input = new StartRollout(version, config)
+            {
+                By = by,
+                Reason = why,
+                Source = new VersionSource(sha, null, repo.FullName, buildUrl),
+            };
+            var result = await executor.ExecuteAsync(config.Service, input, ct);
+            started.Add(result.Decision.Refused is { } r ? $"{config.Service}: {r.Message}" : $"{config.Service}: {result.Decision.Message ?? $"rollout of {version} started"}");
+        }
+        return started.Count == 0
+            ? WebhookOutcome.Ignored($"{why} on {repo.FullName}: no service is triggered by it")
+            : WebhookOutcome.Done(string.Join("; ", started));
+    }
+
+    public static string Version(string? template, string sha, string? branch, long? runId) =>
+        template is null ? sha : template
+            .Replace("{sha}", sha, StringComparison.Ordinal)
+            .Replace("{sha7}", sha[..Math.Min(7, sha.Length)], StringComparison.Ordinal)
+            .Replace("{branch}", (branch ?? "").Replace('/', '-'), StringComparison.Ordinal)
+            .Replace("{run}", runId?.ToString() ?? "", StringComparison.Ordinal);
+
+    /// <summary>The repository's config at <paramref name="sha"/>: none when the file is absent (the central config applies),
+    /// else the parsed config or its <c>file:line</c> errors plus the service the broken file names, if it names one.</summary>
+    private async Task<(ReleaseConfig?, IReadOnlyList<string>, string?)> ReadRepoConfigAsync(RepoRef repo, string sha, IReadOnlyList<ReleaseConfig> central, CancellationToken ct)
+    {
+        var path = options.Value.ConfigFile;
+        var file = await github.GetFileAsync(repo, path, sha, ct);
+        if (file is null) return (null, [], null);
+        var (config, errors) = repoParser.Parse(file.Text, path);
+        var named = ServiceLine().Match(file.Text);
+        var serviceLine = named.Success ? file.Text[..named.Index].Count(c => c == '\n') + 1 : 1;
+        if (config is null) return (null, errors, named.Success ? named.Groups[1].Value : null);
+        // A repository configures only its own services: otherwise any repository the app is installed on could
+        // start (and set the approvers of) another team's service.
+        if (config.GitHubRepo is { } claimed && !SameRepo(claimed, repo))
+            return (null, [$"{path}:{serviceLine}: github.repo: '{claimed}' is not this repository ({repo.FullName}); remove github.repo or set it to {repo.FullName}"], config.Service);
+        if (central.FirstOrDefault(c => c.Service == config.Service && c.GitHubRepo is not null && !SameRepo(c.GitHubRepo, repo)) is { } owner)
+            return (null, [$"{path}:{serviceLine}: service: '{config.Service}' belongs to {owner.GitHubRepo} ({owner.Source}); rename the service or configure it in its own repository"], config.Service);
+        return (config with { Source = $"{repo.FullName}@{sha[..Math.Min(7, sha.Length)]}:{path}" }, [], null);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^service:\s*[""']?([a-z0-9][a-z0-9-]{0,62})[""']?\s*(#.*)?$", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex ServiceLine();
+
+    private async Task FailConfigCheckAsync(RepoRef repo, string sha, IEnumerable<string> services, IReadOnlyList<string> errors, CancellationToken ct)
+    {
+        if (!github.Credentials.IsApp)
+        {
+            log.LogWarning("{Repo}@{Sha}: broken release config and no GitHub App to report it: {Errors}", repo, sha, string.Join("; ", errors));
+            return;
+        }
+        var text = new StringBuilder("The release config could not be read, so no rollout started. Fix these and push again:\n\n");
+        foreach (var err in errors) text.Append("- `").Append(err.Replace("`", "'")).Append("`\n");
+        foreach (var service in services)
+        {
+            await github.CreateCheckRunAsync(repo, new CreateCheckRunRequest
+            {
+                Name = CheckRunRenderer.CheckRunName(service),
+                HeadSha = sha,
+                Conclusion = "failure",
+                Output = new CheckRunOutput($"{options.Value.ConfigFile} is invalid ({errors.Count} error{(errors.Count == 1 ? "" : "s")})", text.ToString()),
+            }, ct);
+        }
+    }
+
+    // ---- commands ------------------------------------------------------------------------------------------
+
+    private Authorizer AuthorizerFor(RepoRef repo) => new(new GitHubTeamMembershipResolver(github, repo, teams));
+
+    private async Task<WebhookOutcome> OnCheckRunAsync(CheckRunEvent e, CancellationToken ct)
+    {
+        if (e.Action != "requested_action") return WebhookOutcome.Ignored($"check_run {e.Action} needs no action");
+        if (e.Identifier is not (CheckRunRenderer.ApproveId or CheckRunRenderer.RollbackId or CheckRunRenderer.PauseId))
+            return WebhookOutcome.Ignored($"check-run action '{e.Identifier}' is not one of the bot's");
+        if (e.ExternalId is not { Length: > 0 } rolloutId || await store.FindAsync(rolloutId, ct) is not { } rollout)
+            return WebhookOutcome.Ignored($"check run {e.CheckRunId} is not a rollout the bot knows");
+        var by = new Actor(e.Sender.Login, e.Sender.Login, "github");
+        // GitHub shows the buttons to anyone with write access; the service's deployers/approvers still decide.
+        var (action, input) = e.Identifier switch
+        {
+            CheckRunRenderer.ApproveId => (ReleaseAction.Approve, (RolloutInput)new Approve(rolloutId) { By = by }),
+            CheckRunRenderer.RollbackId => (ReleaseAction.Rollback, new Rollback(rolloutId) { By = by, Reason = "Rollback button on the check run" }),
+            _ => (ReleaseAction.Pause, new Pause(rolloutId) { By = by }),
+        };
+        var current = (await store.GetAsync(rollout.Service, ct))?.Value.Active;
+        var auth = await AuthorizerFor(e.Repository).AuthorizeAsync((current ?? rollout).Config, by, action, current ?? rollout, ct);
+        if (!auth.Allowed) return WebhookOutcome.Done($"{e.Identifier} by {by.Id} refused: {auth.Message}");
+        var result = await executor.ExecuteAsync(rollout.Service, input, ct);
+        return result.Decision.Refused is { } r
+            ? WebhookOutcome.Done($"{e.Identifier} by {by.Id} refused: {r.Message}")
+            : WebhookOutcome.Done($"{e.Identifier} by {by.Id}: {result.Decision.Message ?? result.Rollout?.Phase.ToString()}");
+    }
+
+    /// <summary>Lines that start with <c>/release</c> (then a space or the end): the rest of the comment is conversation.</summary>
+    public static IReadOnlyList<string> CommandLines(string body) =>
+        body.Split('\n').Select(l => l.Trim())
+            .Where(l => l.StartsWith("/release", StringComparison.OrdinalIgnoreCase) && (l.Length == 8 || char.IsWhiteSpace(l[8])))
+            .ToList();
+
+    private async Task<WebhookOutcome> OnCommentAsync(IssueCommentEvent e, CancellationToken ct)
+    {
+        if (e.Action != "created") return WebhookOutcome.Ignored($"issue_comment {e.Action}: only new comments carry commands");
+        if (!e.IsPullRequest) return WebhookOutcome.Ignored("comment on an issue, not a pull request");
+        var lines = CommandLines(e.Body);
+        if (lines.Count == 0) return WebhookOutcome.Ignored("no /release command in the comment");
+
+        var user = e.Commenter.Login;
+        var by = new Actor(user, user, "github");
+        if (!await MayCommandAsync(e.Repository, by, ct))
+        {
+            var who = "collaborators with write, maintain or admin permission on " + e.Repository.FullName
+                      + (options.Value.CommandTeams.Count > 0 ? " and members of " + string.Join(", ", options.Value.CommandTeams.Select(t => "@" + t)) : "");
+            await ReplyAsync(e, $"@{user} you may not run release commands here: only {who} may. Nothing was changed.", "-1", ct);
+            return WebhookOutcome.Done($"{user} refused: not allowed");
+        }
+
+        var all = await configs.ListAsync(ct);
+        var defaultService = await DefaultServiceAsync(e, all, ct);
+        var parse = new CommandParseOptions
+        {
+            KnownServices = all.Select(c => c.Service).Append(defaultService).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
+            DefaultService = defaultService,
+        };
+        var replies = new List<string>();
+        var allOk = true;
+        foreach (var line in lines)
+        {
+            var parsed = CommandParser.Parse(line, parse);
+            var (ok, text) = parsed.Command is { } command
+                ? await RunAsync(command, by, e, ct)
+                : (false, parsed.Message!.Replace("\n", " — "));
+            allOk &= ok;
+            replies.Add($"- `{line.Replace("`", "'")}`: {text}");
+        }
+        await ReplyAsync(e, $"@{user}\n" + string.Join("\n", replies), allOk ? "+1" : "confused", ct);
+        return WebhookOutcome.Done(string.Join("; ", replies));
+    }
+
+    /// <summary>The service a PR comment means when it names none: the one in the PR head's <c>.releasebot.yaml</c>, else
+    /// the only central service whose <c>github.repo</c> is this repository; null when neither decides.</summary>
+    private async Task<string?> DefaultServiceAsync(IssueCommentEvent e, IReadOnlyList<ReleaseConfig> all, CancellationToken ct)
+    {
+        try
+        {
+            var pull = await github.GetPullRequestAsync(e.Repository, e.IssueNumber, ct);
+            if ((await ReadRepoConfigAsync(e.Repository, pull.Head.Sha, all, ct)).Item1 is { } own) return own.Service;
+        }
+        catch (GitHubApiException ex) when (ex.IsNotFound)
+        {
+            // A deleted head or no access to the PR: the central config decides.
+        }
+        var mine = all.Where(c => SameRepo(c.GitHubRepo, e.Repository)).Select(c => c.Service).ToList();
+        return mine.Count == 1 ? mine[0] : null;
+    }
+
+    private async Task<(bool Ok, string Text)> RunAsync(ReleaseCommand command, Actor by, IssueCommentEvent e, CancellationToken ct)
+    {
+        var service = command switch
+        {
+            ApproveCommand c => c.Service, RollbackCommand c => c.Service, PauseCommand c => c.Service, ResumeCommand c => c.Service,
+            PromoteCommand c => c.Service, AbortCommand c => c.Service, StatusCommand c => c.Service,
+            _ => null,
+        };
+        Func<string, RolloutInput>? make = command switch
+        {
+            ApproveCommand => id => new Approve(id) { By = by },
+            RollbackCommand c => id => new Rollback(id) { By = by, Reason = c.Reason ?? $"/release rollback on PR #{e.IssueNumber}" },
+            PauseCommand => id => new Pause(id) { By = by },
+            ResumeCommand => id => new Resume(id) { By = by },
+            PromoteCommand => id => new Promote(id) { By = by },
+            AbortCommand => id => new Abort(id) { By = by },
+            _ => null,
+        };
+        if (command is HelpCommand help)
+            return (true, help.Topic is { } t ? $"usage: `{CommandParser.Usages[t]}`" : "commands: " + string.Join(", ", CommandParser.Usages.Values.Select(u => $"`{u}`")));
+        if (service is null)
+            return (false, command is StatusCommand
+                ? $"name a service: {e.Repository.FullName} has no single service of its own"
+                : $"`/release {command.Verb}` is not available in PR comments; use Slack or the command API");
+
+        var current = (await store.GetAsync(service, ct))?.Value;
+        if (current?.Active is not { } active) return (command is StatusCommand, $"{service} has no rollout in progress");
+        if (make is null)
+            return (true, $"{service} {CheckRunRenderer.Short(active.Version)}: {active.Phase} at {active.CanaryWeight}%, step {active.StepIndex + 1} of {active.Config.Steps.Count}");
+
+        var auth = await AuthorizerFor(e.Repository).AuthorizeAsync(active.Config, by, command.Action, active, ct);
+        if (!auth.Allowed) return (false, $"refused: {auth.Message}. Nothing was changed.");
+        var result = await executor.ExecuteAsync(service, make(active.Id), ct);
+        if (result.Decision.Refused is { } r) return (false, $"refused: {r.Message}");
+        var after = result.Rollout;
+        return (true, result.Decision.Message ?? $"{service} {CheckRunRenderer.Short(active.Version)}: {command.Verb} done, now {after?.Phase} at {after?.CanaryWeight}%");
+    }
+
+    /// <summary>Write, maintain or admin on the repository, or an active member of a team in <see cref="GitHubOptions.CommandTeams"/>.</summary>
+    private async Task<bool> MayCommandAsync(RepoRef repo, Actor actor, CancellationToken ct)
+    {
+        var permission = await github.GetCollaboratorPermissionAsync(repo, actor.Id, ct);
+        if ((permission.RoleName is { } role && CommandPermissions.Contains(role)) || CommandPermissions.Contains(permission.Permission)) return true;
+        var teamResolver = new GitHubTeamMembershipResolver(github, repo, teams);
+        foreach (var team in options.Value.CommandTeams)
+            if (await teamResolver.IsMemberAsync("@" + team, actor, ct)) return true;
+        return false;
+    }
+
+    private async Task ReplyAsync(IssueCommentEvent e, string body, string reaction, CancellationToken ct)
+    {
+        await github.CreateCommentReactionAsync(e.Repository, e.CommentId, reaction, ct);
+        await github.CreateIssueCommentAsync(e.Repository, e.IssueNumber, body, ct);
+    }
+
+    private static bool SameRepo(string? configured, RepoRef repo) =>
+        configured is not null && RepoRef.TryParse(configured, out var r) && r.Equals(repo);
+}

@@ -1,0 +1,58 @@
+using Bot.Adapters.GitHub;
+using Bot.Core.Ports;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Functions.GitHub;
+
+public static class GitHubServiceCollectionExtensions
+{
+    /// <summary><see cref="AddGitHub(IServiceCollection, IConfiguration)"/> for <c>Program.cs</c>.</summary>
+    public static WebApplicationBuilder AddGitHub(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddGitHub(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>
+    /// GitHub options (section <c>GitHub</c>), the typed client with app or personal-token credentials, the webhook
+    /// handler and the <see cref="GitHubNotifier"/> (registered as an <see cref="INotifier"/>). Without an app or token,
+    /// nothing but the options is registered. With a token only, start-up warns that check runs need an app.
+    /// </summary>
+    public static IServiceCollection AddGitHub(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GitHubOptions>().Bind(configuration.GetSection(GitHubOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _), "GitHub:BaseUrl must be an absolute URL, e.g. https://api.github.com/ or https://HOST/api/v3/")
+            .ValidateOnStart();
+        var options = configuration.GetSection(GitHubOptions.Section).Get<GitHubOptions>() ?? new GitHubOptions();
+        services.TryAddSingleton(TimeProvider.System);
+        // Table-backed when storage is registered, so ids survive restarts and scale-out.
+        services.TryAddSingleton<IGitHubOutputStore>(sp => sp.GetService<Bot.Adapters.Storage.ITableService>() is { } tables
+            ? new TableGitHubOutputStore(tables) : new InMemoryGitHubOutputStore());
+        services.TryAddSingleton<IRolloutChatLink, ChannelChatLink>();
+        services.AddHttpClient<GitHubConnection>();
+        services.AddSingleton<IGitHubCredentials>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<GitHubOptions>>().Value;
+            var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("GitHub");
+            if (o.HasApp)
+            {
+                var pem = o.PrivateKey ?? File.ReadAllText(o.PrivateKeyPath!);
+                return new GitHubAppCredentials(sp.GetRequiredService<GitHubConnection>(), new GitHubAppJwt(pem, o.Issuer!, sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<TimeProvider>());
+            }
+            if (o.HasToken)
+            {
+                log.LogWarning("GitHub: only a personal token is configured (GitHub:Token). Check runs and their Approve/Rollback buttons need a GitHub App (GitHub:ClientId or GitHub:AppId plus GitHub:PrivateKey); deployments and comments still work.");
+                return new PersonalTokenCredentials(o.Token!);
+            }
+            throw new InvalidOperationException("GitHub: set GitHub:ClientId (or GitHub:AppId) and GitHub:PrivateKey, or GitHub:Token");
+        });
+        services.AddTransient<GitHubClient>();
+        services.TryAddSingleton<IRepoConfigParser, YamlRepoConfigParser>();
+        services.TryAddSingleton<GitHubTeamMembershipCache>();
+        services.AddTransient<GitHubEventHandler>();
+        if (options.HasApp || options.HasToken)
+            services.AddSingleton<INotifier, GitHubNotifier>();
+        return services;
+    }
+}

@@ -1,0 +1,62 @@
+using Bot.Adapters.GitHub;
+using Bot.Core.Ports;
+using Bot.Functions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Functions.GitHub;
+
+/// <summary><c>POST /api/github</c> (function <c>GitHubWebhook</c>, forwarded raw so the signature covers the exact bytes).</summary>
+public static class GitHubWebhookEndpoint
+{
+    public const string FunctionName = "GitHubWebhook";
+    /// <summary>GitHub does not send payloads over 25 MB.</summary>
+    private const int MaxBody = 25 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapGitHub(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/github", HandleAsync).WithMetadata(new FunctionNameMetadata(FunctionName));
+        return app;
+    }
+
+    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<GitHubOptions> options, IDeliveryDedup dedup,
+        GitHubEventHandler handler, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var log = loggers.CreateLogger(typeof(GitHubWebhookEndpoint));
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, ct);
+        if (buffer.Length > MaxBody) return TypedResults.BadRequest(new { error = "payload larger than 25 MB" });
+        var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+
+        var secret = options.Value.WebhookSecret;
+        if (string.IsNullOrEmpty(secret) || !WebhookSignature.IsValid(secret, body, http.Request.Headers[WebhookSignature.Header]))
+            return TypedResults.Json(new { error = $"{WebhookSignature.Header} is missing or does not match the body signed with the webhook secret" }, statusCode: StatusCodes.Status401Unauthorized);
+
+        var eventName = http.Request.Headers["X-GitHub-Event"].ToString();
+        var delivery = http.Request.Headers["X-GitHub-Delivery"].ToString();
+        GitHubWebhookEvent parsed;
+        try
+        {
+            parsed = GitHubWebhookParser.Parse(eventName, delivery, body);
+        }
+        catch (WebhookPayloadException e)
+        {
+            return TypedResults.BadRequest(new { error = e.Message });
+        }
+
+        switch (parsed)
+        {
+            case PingEvent ping:
+                return TypedResults.Ok(new { ok = true, zen = ping.Zen });
+            case IgnoredEvent ignored:
+                return TypedResults.Accepted((string?)null, new { ignored = true, reason = ignored.Reason });
+        }
+
+        // Claimed before acting: GitHub's redelivery repeats X-GitHub-Delivery, and must not act twice.
+        if (!await dedup.TryClaimAsync("github", delivery, options.Value.DeliveryTtl, ct))
+            return TypedResults.Accepted((string?)null, new { ignored = true, reason = $"delivery {delivery} was already handled" });
+
+        var outcome = await handler.HandleAsync(parsed, ct);
+        log.LogInformation("GitHub {Event} {Delivery}: {Outcome}", eventName, delivery, outcome.Message);
+        return TypedResults.Accepted((string?)null, new { ignored = !outcome.Handled, reason = outcome.Message });
+    }
+}

@@ -1,0 +1,240 @@
+using System.Net;
+using Bot.Adapters.GitHub;
+using Bot.TestKit;
+using Bot.TestKit.GitHub;
+
+namespace Bot.Adapters.Tests.GitHub;
+
+public class GitHubClientTests : IDisposable
+{
+    private static readonly RepoRef Repo = new("acme", "checkout-api");
+    private const string Sha = "3f2c9e1b7d4a5c6e8f9a0b1c2d3e4f5a6b7c8d9e";
+    private readonly FakeTimeProvider _time = new();
+    private readonly GitHubTestApp _app;
+
+    public GitHubClientTests()
+    {
+        _app = new GitHubTestApp(_time);
+        _app.Double.AddInstallation(42, Repo);
+    }
+
+    public void Dispose() => _app.Dispose();
+
+    private GitHubDouble Double => _app.Double;
+    private GitHubClient Client => _app.Client;
+
+    private static CreateCheckRunRequest Run(IReadOnlyList<CheckRunAction>? actions = null) => new()
+    {
+        Name = "release/checkout-api", HeadSha = Sha, Status = "in_progress", ExternalId = "checkout-api-7",
+        Output = new CheckRunOutput("Rolling out 3f2c9e1", "| step | |\n|---|---|"), Actions = actions,
+    };
+
+    [Fact]
+    public async Task CreateCheckRunAsync_AsApp_SendsRequiredHeadersAndValidBody()
+    {
+        var run = await Client.CreateCheckRunAsync(Repo, Run([new("Approve", "Approve the current step", "approve")]), default);
+
+        Assert.Equal("release/checkout-api", run.Name);
+        Assert.Equal("in_progress", run.Status);
+        Assert.Empty(Double.Violations);
+        var sent = Assert.Single(Double.RequestsTo("checks/create"));
+        Assert.Equal(201, sent.Status);
+        Assert.Equal("application/vnd.github+json", Assert.Single(sent.Headers.Accept).MediaType);
+        Assert.Equal("2022-11-28", Assert.Single(sent.Headers.GetValues("X-GitHub-Api-Version")));
+        Assert.Equal("release-bot", Assert.Single(sent.Headers.UserAgent).Product!.Name);
+        Assert.StartsWith("ghs_", sent.Headers.Authorization!.Parameter);
+        Assert.Equal(Sha, (string?)sent.Json!["head_sha"]);
+        Assert.Null(sent.Json!["conclusion"]); // nulls are left out, not sent as null
+    }
+
+    [Fact]
+    public async Task GetTokenAsync_InstallationFromApi_LooksUpOnceAndCachesToken()
+    {
+        await Client.CreateCommitStatusAsync(Repo, Sha, new("pending", Context: "release-bot/canary"), default);
+        await Client.CreateCommitStatusAsync(Repo, Sha, new("success", Context: "release-bot/canary"), default);
+
+        Assert.Single(Double.RequestsTo("apps/get-repo-installation"));
+        Assert.Single(Double.RequestsTo("apps/create-installation-access-token"));
+        Assert.Equal("/app/installations/42/access_tokens", Double.RequestsTo("apps/create-installation-access-token").Single().Path);
+        Assert.Empty(Double.Violations);
+    }
+
+    [Fact]
+    public async Task GetTokenAsync_InstallationFromWebhook_SkipsLookup()
+    {
+        _app.Credentials.RememberInstallation(Repo, 42);
+        await Client.CreateIssueCommentAsync(Repo, 7, "hello", default);
+        Assert.Empty(Double.RequestsTo("apps/get-repo-installation"));
+    }
+
+    [Fact]
+    public async Task GetTokenAsync_FiveMinutesBeforeExpiry_Renews()
+    {
+        await Client.CreateIssueCommentAsync(Repo, 7, "one", default);
+        _time.Advance(TimeSpan.FromMinutes(54)); // token valid 60 min; 6 min left
+        await Client.CreateIssueCommentAsync(Repo, 7, "two", default);
+        Assert.Single(Double.RequestsTo("apps/create-installation-access-token"));
+
+        _time.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1)); // under 5 min left
+        await Client.CreateIssueCommentAsync(Repo, 7, "three", default);
+        Assert.Equal(2, Double.RequestsTo("apps/create-installation-access-token").Count());
+        Assert.Empty(Double.Violations);
+    }
+
+    [Fact]
+    public async Task GetTokenAsync_AppNotInstalled_SaysInstallIt()
+    {
+        var e = await Assert.ThrowsAsync<GitHubApiException>(() => Client.CreateIssueCommentAsync(new RepoRef("acme", "other"), 1, "x", default));
+        Assert.True(e.IsNotFound);
+        Assert.Contains("not installed on acme/other", e.Message);
+    }
+
+    [Fact]
+    public async Task CreateCheckRunAsync_PersonalToken_ForbiddenAsOnGitHub()
+    {
+        Double.PersonalTokens.Add("ghp_example");
+        var client = new GitHubClient(_app.Connection, new PersonalTokenCredentials("ghp_example"));
+        var e = await Assert.ThrowsAsync<GitHubApiException>(() => client.CreateCheckRunAsync(Repo, Run(), default));
+        Assert.Equal(HttpStatusCode.Forbidden, e.StatusCode);
+        Assert.Contains("GitHub App", e.Message);
+        Assert.False(e.IsRateLimited);
+    }
+
+    [Fact]
+    public async Task CreateCheckRunAsync_FourActions_RefusedBeforeSending()
+    {
+        CheckRunAction A(string id) => new(id, "d", id);
+        await Assert.ThrowsAsync<ArgumentException>(() => Client.CreateCheckRunAsync(Repo, Run([A("a"), A("b"), A("c"), A("d")]), default));
+        await Assert.ThrowsAsync<ArgumentException>(() => Client.CreateCheckRunAsync(Repo, Run([new("A label longer than 20", "d", "x")]), default));
+        Assert.Empty(Double.RequestsTo("checks/create"));
+    }
+
+    [Fact]
+    public async Task Double_BodyAgainstSchema_422WithReason()
+    {
+        // Bypass the client's guard: the double itself must hold GitHub's contract.
+        var e = await Assert.ThrowsAsync<GitHubApiException>(() => _app.Connection.SendAsync(HttpMethod.Post, GitHubRoutes.CheckRuns(Repo),
+            new { name = "x", head_sha = Sha, status = "waiting" }, _app.Credentials.GetTokenAsync(Repo, default).Result, default));
+        Assert.True(e.IsValidationFailed);
+        Assert.Contains("status", e.Body);
+        Assert.NotEmpty(Double.Violations);
+    }
+
+    [Fact]
+    public async Task CreateDeploymentAsync_Created_SendsNoAutoMergeAndNoContexts()
+    {
+        var result = await Client.CreateDeploymentAsync(Repo, new CreateDeploymentRequest { Ref = Sha, Environment = "production", Description = "checkout-api 3f2c9e1" }, default);
+
+        Assert.True(result.Created);
+        var sent = Double.RequestsTo("repos/create-deployment").Single().Json!;
+        Assert.False((bool)sent["auto_merge"]!);
+        Assert.Empty(sent["required_contexts"]!.AsArray());
+        var status = await Client.CreateDeploymentStatusAsync(Repo, result.Deployment!.Id, new("in_progress") { Description = "10% canary" }, default);
+        Assert.Equal("in_progress", status.State);
+        Assert.Empty(Double.Violations);
+    }
+
+    [Fact]
+    public async Task CreateDeploymentAsync_202_ReturnsMergedMessage()
+    {
+        Double.DeploymentsAnswerMerged = 1;
+        var result = await Client.CreateDeploymentAsync(Repo, new CreateDeploymentRequest { Ref = "topic-branch" }, default);
+        Assert.False(result.Created);
+        Assert.Contains("Auto-merged", result.MergedMessage);
+    }
+
+    [Fact]
+    public async Task GetFileAsync_AtRef_DecodesBase64AndMissingIsNull()
+    {
+        Double.Files[(Repo, Sha, ".releasebot.yaml")] = "service: checkout-api\nnamespace: shop\n" + new string('#', 200);
+        var file = await Client.GetFileAsync(Repo, ".releasebot.yaml", Sha, default);
+        Assert.StartsWith("service: checkout-api\n", file!.Text);
+        Assert.Contains($"ref={Sha}", Double.RequestsTo("repos/get-content").Single().Query);
+        Assert.Null(await Client.GetFileAsync(Repo, ".releasebot.yaml", "other", default));
+    }
+
+    [Fact]
+    public async Task GetCollaboratorPermissionAsync_RoleAndUnknownUser()
+    {
+        Double.Permissions[(Repo, "mona")] = "maintain";
+        Assert.Equal("maintain", (await Client.GetCollaboratorPermissionAsync(Repo, "mona", default)).RoleName);
+        Assert.Equal("none", (await Client.GetCollaboratorPermissionAsync(Repo, "stranger", default)).Permission);
+    }
+
+    [Fact]
+    public async Task GetTeamMembershipAsync_MemberAndNot()
+    {
+        Double.TeamMembers[("acme", "releasers", "mona")] = "member";
+        Assert.Equal("active", (await Client.GetTeamMembershipAsync(Repo, "acme", "releasers", "mona", default))!.State);
+        Assert.Null(await Client.GetTeamMembershipAsync(Repo, "acme", "releasers", "hubot", default));
+    }
+
+    [Fact]
+    public async Task GetPullRequestAsync_ReadsHead()
+    {
+        Double.Pulls[(Repo, 12)] = ("feature/pay", Sha);
+        var pr = await Client.GetPullRequestAsync(Repo, 12, default);
+        Assert.Equal(Sha, pr.Head.Sha);
+        var missing = await Assert.ThrowsAsync<GitHubApiException>(() => Client.GetPullRequestAsync(Repo, 13, default));
+        Assert.True(missing.IsNotFound);
+    }
+
+    [Fact]
+    public async Task CreateCommentReactionAsync_Twice_SecondIs200()
+    {
+        await Client.CreateCommentReactionAsync(Repo, 99, "+1", default);
+        await Client.CreateCommentReactionAsync(Repo, 99, "+1", default);
+        Assert.Equal([201, 200], Double.RequestsTo("reactions/create-for-issue-comment").Select(r => r.Status));
+        Assert.Single(Double.Reactions);
+    }
+
+    [Fact]
+    public async Task SendAsync_EnterpriseServerBaseUrl_KeepsApiV3Prefix()
+    {
+        using var ghes = new GitHubTestApp(_time, "https://github.acme.internal/api/v3");
+        ghes.Double.AddInstallation(7, Repo);
+        await ghes.Client.CreateIssueCommentAsync(Repo, 3, "hi", default);
+        Assert.All(ghes.Double.Requests, r => Assert.StartsWith("/api/v3/", r.Path));
+        Assert.Empty(ghes.Double.Violations);
+    }
+
+    [Fact]
+    public async Task SendAsync_SecondaryLimitWithRetryAfter_WaitsThenSucceeds()
+    {
+        _app.Credentials.RememberInstallation(Repo, 42);
+        await _app.Credentials.GetTokenAsync(Repo, default);
+        Double.RateLimitNext(1, secondary: true, retryAfter: TimeSpan.FromSeconds(30), status: HttpStatusCode.TooManyRequests);
+        var before = _time.GetUtcNow();
+
+        var call = Client.CreateIssueCommentAsync(Repo, 7, "after the limit", default);
+        await AdvanceUntil(call, TimeSpan.FromSeconds(5));
+
+        Assert.Equal("after the limit", (await call).Body);
+        Assert.Equal([429, 201], Double.RequestsTo("issues/create-comment").Select(r => r.Status));
+        Assert.True(_time.GetUtcNow() - before >= TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task SendAsync_RateLimitResetBeyondMaxWait_ThrowsRateLimited()
+    {
+        _app.Options.MaxRateLimitWait = TimeSpan.FromMinutes(5);
+        _app.Credentials.RememberInstallation(Repo, 42);
+        await _app.Credentials.GetTokenAsync(Repo, default);
+        Double.RateLimitNext(1, secondary: false, resetIn: TimeSpan.FromMinutes(30));
+
+        var e = await Assert.ThrowsAsync<GitHubApiException>(() => Client.CreateIssueCommentAsync(Repo, 7, "x", default));
+        Assert.True(e.IsRateLimited);
+        Assert.Single(Double.RequestsTo("issues/create-comment"));
+    }
+
+    /// <summary>Moves the fake clock in steps until the call (waiting on a Polly delay) finishes.</summary>
+    private async Task AdvanceUntil(Task call, TimeSpan step)
+    {
+        for (var i = 0; i < 1000 && !call.IsCompleted; i++)
+        {
+            await Task.Yield();
+            await Task.Delay(1);
+            _time.Advance(step);
+        }
+    }
+}

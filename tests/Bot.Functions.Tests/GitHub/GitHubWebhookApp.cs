@@ -1,0 +1,194 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Bot.Adapters.GitHub;
+using Bot.Core.Config;
+using Bot.Core.Execution;
+using Bot.Core.Ports;
+using Bot.Core.Rollouts;
+using Bot.Functions.GitHub;
+using Bot.Functions.Releases;
+using Bot.Adapters.Storage;
+using Bot.TestKit;
+using Bot.TestKit.Azurite;
+using Bot.TestKit.GitHub;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Functions.Tests.GitHub;
+
+/// <summary>The GitHub endpoint, handler and notifier wired as in Program (AddGitHub/MapGitHub) over the real
+/// executor and engine. Rollout state, audit, delivery dedup, step queue and GitHub output ids live in the test's Azurite
+/// (tables and queue of their own per app); GitHub is the contract double and traffic the recording router.</summary>
+public sealed class GitHubWebhookApp : IAsyncDisposable
+{
+    public static readonly RepoRef Repo = new("Codertocat", "Hello-World");
+
+    public FakeTimeProvider Time { get; } = new();
+    public GitHubDouble GitHub { get; }
+    public RecordingTrafficRouter Router { get; } = new();
+    public List<ReleaseConfig> Configs { get; } = [];
+    /// <summary>This app's table and queue names.</summary>
+    public StorageOptions Storage { get; } = new()
+    {
+        RolloutsTable = AzuriteFixture.NewName("rollouts"), AuditTable = AzuriteFixture.NewName("audit"),
+        DeliveriesTable = AzuriteFixture.NewName("deliveries"), StepQueue = AzuriteFixture.NewName("steps"),
+    };
+    public IRolloutStore Store { get; }
+    public IAuditLog Audit { get; }
+    public IDeliveryDedup Dedup { get; }
+    public WebApplication App { get; }
+    public HttpClient Client { get; private set; }
+    private readonly IQueueService _queues;
+    private readonly System.Security.Cryptography.RSA _key = System.Security.Cryptography.RSA.Create(2048);
+
+    private GitHubWebhookApp(AzuriteFixture azurite)
+    {
+        GitHub = new GitHubDouble(Time) { AppKey = _key, AppIssuer = GitHubTestApp.ClientId };
+        GitHub.AddInstallation(99, Repo);
+        // Storage requests are signed with the real clock (Azurite checks x-ms-date); the bot's decisions use the fake one.
+        var tables = azurite.CreateTableService();
+        _queues = azurite.CreateQueueService();
+        Store = new TableRolloutStore(tables, Storage);
+        Audit = new TableAuditLog(tables, Storage);
+        Dedup = new TableDeliveryDedup(tables, Time, Storage);
+        var scheduler = new QueueStepScheduler(_queues, Time, Storage);
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["GitHub:ClientId"] = GitHubTestApp.ClientId,
+            ["GitHub:PrivateKey"] = _key.ExportPkcs8PrivateKeyPem(),
+            ["GitHub:WebhookSecret"] = GitHubTestApp.WebhookSecret,
+        });
+        var s = builder.Services;
+        s.AddSingleton<TimeProvider>(Time);
+        s.AddSingleton<ITableService>(tables);
+        s.AddSingleton(Store);
+        s.AddSingleton(Audit);
+        s.AddSingleton(Dedup);
+        s.AddSingleton<IStepScheduler>(scheduler);
+        s.AddSingleton<IGitHubOutputStore>(new TableGitHubOutputStore(tables, AzuriteFixture.NewName("githubout")));
+        s.AddSingleton<ITrafficRouter>(Router);
+        s.AddSingleton<IDeploymentController, NullDeploymentController>();
+        s.AddSingleton<IReleaseConfigs>(new ListConfigs(Configs));
+        builder.AddGitHub();
+        s.AddHttpClient<GitHubConnection>().ConfigurePrimaryHttpMessageHandler(() => GitHub);
+        s.AddSingleton(sp => new RolloutExecutor(Store, Router, new NullDeploymentController(),
+            new CompositeNotifier(sp.GetServices<INotifier>()), scheduler, Audit, RolloutMachine.Decide, Time));
+        App = builder.Build();
+        App.MapGitHub();
+        Client = null!;
+    }
+
+    public static async Task<GitHubWebhookApp> CreateAsync(AzuriteFixture azurite)
+    {
+        var app = new GitHubWebhookApp(azurite);
+        await app._queues.CreateIfNotExistsAsync(app.Storage.StepQueue, default);
+        await app.App.StartAsync();
+        app.Client = app.App.GetTestClient();
+        return app;
+    }
+
+    /// <summary>GitHub's workflow_run example is a queued run; as the completed, successful run it stands for.</summary>
+    public static string SuccessfulRun()
+    {
+        var run = Fixture("workflow_run.completed.0.json");
+        run["workflow_run"]!["status"] = "completed";
+        run["workflow_run"]!["conclusion"] = "success";
+        return run.ToJsonString();
+    }
+
+    /// <summary>GitHub's issue_comment example, moved onto pull request #1, with <paramref name="body"/> by <paramref name="login"/>.</summary>
+    public static string PrComment(string body, string login, long commentId = 5550001)
+    {
+        var c = Fixture("issue_comment.created.0.json");
+        c["issue"]!["pull_request"] = new JsonObject { ["url"] = "https://api.github.com/repos/Codertocat/Hello-World/pulls/1" };
+        c["comment"]!["body"] = body;
+        c["comment"]!["id"] = commentId;
+        c["comment"]!["user"]!["login"] = login;
+        c["sender"]!["login"] = login;
+        return c.ToJsonString();
+    }
+
+    /// <summary>GitHub's check_run requested_action example, on this app's repository and installation, for the rollout's check run.</summary>
+    public static string CheckRunAction(string rolloutId, string identifier, string login = "codebytere")
+    {
+        var action = Fixture("check_run.requested_action.6.json");
+        action["repository"]!["full_name"] = Repo.FullName;
+        action["check_run"]!["external_id"] = rolloutId;
+        action["requested_action"]!["identifier"] = identifier;
+        action["installation"]!["id"] = 99;
+        action["sender"]!["login"] = login;
+        return action.ToJsonString();
+    }
+
+    public static ReleaseConfig Config(TriggerSpec trigger) => new()
+    {
+        Service = "hello-world",
+        Namespace = "shop",
+        Route = new RouteSpec { VirtualService = "hello", RouteName = "primary", DestinationRule = "hello" },
+        Steps = [new SetWeightStep(10), new ApprovalStep(), new SetWeightStep(50), new PromoteStep()],
+        GitHubRepo = Repo.FullName,
+        Trigger = trigger,
+        Source = "releases/hello-world.yaml",
+    };
+
+    public static JsonObject Fixture(string name) => JsonNode.Parse(File.ReadAllText(RepoPaths.Fixture("github", "webhooks", name)))!.AsObject();
+
+    /// <summary>Posts a delivery signed with the webhook secret (or <paramref name="signature"/> when given).</summary>
+    public Task<HttpResponseMessage> PostAsync(string eventName, string body, string? delivery = null, string? signature = null)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/github") { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-GitHub-Event", eventName);
+        request.Headers.Add("X-GitHub-Delivery", delivery ?? Guid.NewGuid().ToString());
+        request.Headers.Add("X-Hub-Signature-256", signature ?? WebhookSignature.Compute(GitHubTestApp.WebhookSecret, bytes));
+        request.Headers.UserAgent.ParseAdd("GitHub-Hookshot/044aadd");
+        return Client.SendAsync(request);
+    }
+
+    /// <summary>Runs step messages from the Azurite queue as the queue trigger would, one at a time, until none is
+    /// visible (the plans here have no bakes, so every step is due at once; an approval step waits without a message).</summary>
+    public async Task RunStepsAsync(int max = 20)
+    {
+        var executor = App.Services.GetRequiredService<RolloutExecutor>();
+        for (var i = 0; i < max; i++)
+        {
+            var batch = await _queues.ReceiveAsync(Storage.StepQueue, 1, TimeSpan.FromSeconds(30), default);
+            if (batch.Count == 0) return;
+            var step = StateJson.Deserialize<StepMessage>(batch[0].Text);
+            await executor.ExecuteAsync(step.Service, new StepDue(step.RolloutId, step.StepIndex) { By = Actor.Timer }, default);
+            await _queues.DeleteMessageAsync(Storage.StepQueue, batch[0].MessageId, batch[0].PopReceipt, default);
+        }
+    }
+
+    public async Task<ServiceState?> StateAsync() => (await Store.GetAsync("hello-world", default))?.Value;
+
+    /// <summary>The stored row's ETag and state JSON: equal snapshots mean nothing was written.</summary>
+    public async Task<string> SnapshotAsync() =>
+        (await Store.GetAsync("hello-world", default)) is { } v ? $"{v.ETag} {StateJson.Serialize(v.Value)}" : "(none)";
+
+    /// <summary>True when <paramref name="delivery"/> was never claimed (claims it now, which the caller no longer needs).</summary>
+    public Task<bool> WasUnclaimedAsync(string delivery) => Dedup.TryClaimAsync("github", delivery, TimeSpan.FromHours(1), default);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.DisposeAsync();
+        _key.Dispose();
+    }
+
+    private sealed class ListConfigs(List<ReleaseConfig> configs) : IReleaseConfigs
+    {
+        public Task<ReleaseConfig?> FindAsync(string service, CancellationToken ct) => Task.FromResult(configs.FirstOrDefault(c => c.Service == service));
+        public Task<IReadOnlyList<ReleaseConfig>> ListAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<ReleaseConfig>>(configs);
+    }
+}
