@@ -169,8 +169,8 @@ public sealed class RolloutExecutorTests
             Assert.Null(state.Active);
             Assert.Empty(state.Pending);
             // The approval either landed first (then was overtaken by the rollback) or was refused as too late.
-            var audits = _audit.Entries.Where(e => e.RolloutId == id).Select(e => e.To).ToList();
-            Assert.Single(audits, p => p == RolloutPhase.RolledBack);
+            var audits = _audit.Entries.Where(e => e.RolloutId == id).ToList();
+            Assert.True(audits.Count(e => e.To == RolloutPhase.RolledBack) == 1, string.Join("\n", audits));
         }
     }
 }
