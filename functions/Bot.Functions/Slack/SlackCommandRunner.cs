@@ -5,6 +5,8 @@ using Bot.Core.Config;
 using Bot.Core.Policies;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
+using Bot.Adapters.Scheduling;
+using Bot.Functions.Ci;
 using Bot.Functions.Releases;
 
 namespace Bot.Functions.Slack;
@@ -18,11 +20,12 @@ namespace Bot.Functions.Slack;
 /// </summary>
 public sealed class SlackCommandRunner(
     IReleaseConfigs configs, IRolloutStore store, ISlackRolloutGateway rollouts,
-    [FromKeyedServices(SlackServiceCollectionExtensions.AuthorizerKey)] Authorizer authorizer) : ISlackCommandRunner
+    [FromKeyedServices(SlackServiceCollectionExtensions.AuthorizerKey)] Authorizer authorizer,
+    FreezeService? freezes = null) : ISlackCommandRunner
 {
-    /// <summary>What freeze/unfreeze answer until the scheduling work (freeze service) is part of the host.</summary>
+    /// <summary>What freeze/unfreeze answer when the host runs without the CI/scheduling part (no freeze service).</summary>
     internal const string FreezeUnavailable =
-        "Freezes cannot be set from Slack in this version of the bot: the freeze service is not installed here yet. Nothing changed.";
+        "Freezes cannot be set here: this bot runs without the freeze service. Nothing changed.";
 
     public async Task<string> RunAsync(string text, Actor by, string channelId, CancellationToken ct)
     {
@@ -36,7 +39,7 @@ public sealed class SlackCommandRunner(
             StatusCommand s => await StatusAsync(s.Service, known, ct),
             HistoryCommand h => await HistoryAsync(h.Service, h.Count, ct),
             DeployCommand d => await DeployAsync(d, by, ct),
-            FreezeCommand or UnfreezeCommand => FreezeUnavailable,
+            FreezeCommand or UnfreezeCommand => await FreezeAsync(command, by, ct),
             _ => await ActAsync(command, by, ct),
         };
     }
@@ -78,6 +81,18 @@ public sealed class SlackCommandRunner(
         var outcome = await rollouts.ExecuteAsync(service, input, ct);
         if (outcome.Refused is { } r) return $"{r.Message}. Nothing changed.";
         return outcome.Message ?? $"{command.Verb} {service} {active.Version}: {Phase(outcome.Rollout?.Phase ?? active.Phase)}.";
+    }
+
+    /// <summary>freeze/unfreeze: a service's freeze needs that service's rights for the action; <c>all</c> needs them on every service.</summary>
+    private async Task<string> FreezeAsync(ReleaseCommand command, Actor by, CancellationToken ct)
+    {
+        if (freezes is null) return FreezeUnavailable;
+        var service = command switch { FreezeCommand f => f.Service, UnfreezeCommand u => u.Service, _ => null };
+        var scope = service is null ? await configs.ListAsync(ct) : (await configs.FindAsync(service, ct) is { } c ? [c] : []);
+        if (service is not null && scope.Count == 0) return $"{service} has no release config; nothing changed.";
+        foreach (var config in scope)
+            if (await Refusal(config, by, command.Action, null, ct) is { } no) return no;
+        return await FreezeCommands.RunAsync(freezes, command, by, ct);
     }
 
     private async Task<string?> Refusal(ReleaseConfig config, Actor by, ReleaseAction action, RolloutState? rollout, CancellationToken ct)

@@ -63,7 +63,7 @@ public class SlackCommandRunnerTests : IAsyncLifetime
     public async Task Run_Freeze_SaysFreezesAreNotAvailableHereAndChangesNothing()
     {
         var text = await RunAsync("freeze all for 2h launch day");
-        Assert.Contains("Freezes cannot be set from Slack", text);
+        Assert.Contains("Freezes cannot be set here", text);
         Assert.Empty(_app.Rollouts.Inputs);
     }
 

@@ -101,6 +101,48 @@ public sealed class SlackEndToEndTests(AzuriteFixture azurite)
         slack.AssertNoViolations();
     }
 
+    [Fact]
+    public async Task SlashFreeze_ByApprover_StoresFreezeWithReason_NonApproverRefusedAndNothingStored()
+    {
+        using var root = new TestAppRoot();
+        var service = "shop-" + Guid.NewGuid().ToString("N")[..8];
+        File.WriteAllText(Path.Combine(root.ConfigDir, service + ".yaml"),
+            $"service: {service}\nnamespace: shop\nroute: {{virtualService: {service}, name: primary}}\napprovers: [\"@sre\"]\n");
+        var slack = new SlackDouble().WithChannel(Channel).WithUser("U0BOB0001", "bob").WithUser("U0MALLORY", "mallory")
+            .WithUserGroup("S0SRE0001", "U0BOB0001");
+        await using var app = new BotApplication(azurite, root, services: s =>
+        {
+            s.AddHttpClient<SlackClient>().ConfigurePrimaryHttpMessageHandler(() => slack);
+            s.AddHttpClient(nameof(SlackResponseUrlClient)).ConfigurePrimaryHttpMessageHandler(() => slack);
+            s.Configure<SlackOptions>(o => { o.RetryBaseDelay = TimeSpan.Zero; o.UserGroups["sre"] = "S0SRE0001"; });
+        });
+        var http = app.CreateClient();
+        var api = app.Client(TestAppRoot.DeployerKey);
+        var requests = new SlackRequests(TestAppRoot.SlackSigningSecret, Channel, TimeProvider.System);
+
+        async Task<string> RunAsync(string text, string user)
+        {
+            var before = slack.ResponseUrlPosts.Count;
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(requests.Signed("/api/slack/commands", requests.CommandBody(text, user)))).StatusCode);
+            return (string)(await WaitAsync(() => Task.FromResult(slack.ResponseUrlPosts.Count > before ? slack.ResponseUrlPosts[before].Body : null)))["text"]!;
+        }
+        async Task<JsonArray> FreezesAsync() => (JsonArray)JsonNode.Parse(await api.GetStringAsync("/api/freezes"))!;
+
+        var refused = await RunAsync($"freeze {service} for 2h \"release train\"", "U0MALLORY");
+        Assert.Contains($"approvers of {service}: @sre", refused);
+        Assert.DoesNotContain(await FreezesAsync(), f => (string?)f!["scope"] == service);
+
+        var frozen = await RunAsync($"freeze {service} for 2h \"release train\"", "U0BOB0001");
+        Assert.Contains("release train", frozen);
+        var stored = Assert.Single(await FreezesAsync(), f => (string?)f!["scope"] == service);
+        Assert.Contains("release train", stored!.ToJsonString());
+
+        var lifted = await RunAsync($"unfreeze {service}", "U0BOB0001");
+        Assert.Contains($"Unfrozen {service}", lifted);
+        Assert.DoesNotContain(await FreezesAsync(), f => (string?)f!["scope"] == service);
+        slack.AssertNoViolations();
+    }
+
     /// <summary>The canary weights the router was asked for, in order.</summary>
     private static List<int> Weights(TestAppRoot root) =>
         [.. FileRecordingTrafficRouter.Read(root.RecordFile).Where(c => c.Operation == "setWeight").Select(c => int.Parse(c.Argument!))];
