@@ -1,0 +1,39 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Bot.TestKit;
+
+namespace Bot.Functions.Tests.Docs;
+
+/// <summary>README.md must stay true to local.settings.sample.json: every sample setting is documented.</summary>
+public partial class SettingsDocsTests
+{
+    // Indexed and per-name settings are documented once in their generic form: Keys__0__Name as Keys__N__Name,
+    // UserGroups__sre as UserGroups__<handle>.
+    [GeneratedRegex(@"__\d+__")]
+    private static partial Regex Index();
+
+    [Fact]
+    public void SampleSettings_EveryKey_IsDocumentedInReadme()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var sample = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")))!;
+        var keys = sample["Values"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.NotEmpty(keys);
+
+        var undocumented = keys.Where(k => !readme.Contains($"`{k}`", StringComparison.Ordinal)
+            && !readme.Contains(Index().Replace(k, "__N__"), StringComparison.Ordinal)
+            && !(k.StartsWith("Slack__UserGroups__", StringComparison.Ordinal) && readme.Contains("Slack__UserGroups__<handle>", StringComparison.Ordinal)))
+            .ToList();
+
+        Assert.True(undocumented.Count == 0, "settings in local.settings.sample.json missing from README.md: " + string.Join(", ", undocumented));
+    }
+
+    [Fact]
+    public void Readme_TestCommand_IsWhatCiRuns()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var ci = File.ReadAllText(Path.Combine(RepoPaths.Root, ".ci", "run"));
+        Assert.Contains("bash scripts/test.sh", readme, StringComparison.Ordinal);
+        Assert.Contains("bash scripts/test.sh", ci, StringComparison.Ordinal);
+    }
+}
