@@ -15,8 +15,7 @@ public sealed class TableDueIndex(ITableService tables, string table = TableDueI
     /// <summary>The default table name.</summary>
     public const string DefaultTable = "due";
 
-    private readonly SemaphoreSlim _createGate = new(1, 1);
-    private volatile bool _created;
+    private readonly EnsureOnce _table = EnsureOnce.Table(tables, table);
 
     public static string Bucket(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
 
@@ -80,16 +79,5 @@ public sealed class TableDueIndex(ITableService tables, string table = TableDueI
         return new DueItem(service, rolloutId, step, kind, dueAt);
     }
 
-    private async Task EnsureTableAsync(CancellationToken ct)
-    {
-        if (_created) return;
-        await _createGate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (_created) return;
-            await tables.CreateTableIfNotExistsAsync(table, ct).ConfigureAwait(false);
-            _created = true;
-        }
-        finally { _createGate.Release(); }
-    }
+    private Task EnsureTableAsync(CancellationToken ct) => _table.EnsureAsync(ct);
 }

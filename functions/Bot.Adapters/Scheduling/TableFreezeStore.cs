@@ -12,8 +12,7 @@ public sealed class TableFreezeStore(ITableService tables, string table = TableF
     public const string DefaultTable = "freezes";
 
     private const string Partition = "freeze";
-    private readonly SemaphoreSlim _createGate = new(1, 1);
-    private volatile bool _created;
+    private readonly EnsureOnce _table = EnsureOnce.Table(tables, table);
 
     public async Task SetAsync(Freeze freeze, CancellationToken ct)
     {
@@ -53,16 +52,5 @@ public sealed class TableFreezeStore(ITableService tables, string table = TableF
     private static Freeze? Parse(TableEntity e) =>
         e.Properties["Json"]?.GetValue<string>() is { } json ? StateJson.Deserialize<Freeze>(json) : null;
 
-    private async Task EnsureTableAsync(CancellationToken ct)
-    {
-        if (_created) return;
-        await _createGate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (_created) return;
-            await tables.CreateTableIfNotExistsAsync(table, ct).ConfigureAwait(false);
-            _created = true;
-        }
-        finally { _createGate.Release(); }
-    }
+    private Task EnsureTableAsync(CancellationToken ct) => _table.EnsureAsync(ct);
 }

@@ -11,7 +11,7 @@ public sealed class TableSlackMessageStore(ITableService tables, string table = 
 {
     public const string DefaultTable = "slackmessages";
     private const string LiveRow = "live";
-    private int _created;
+    private readonly EnsureOnce _table = EnsureOnce.Table(tables, table);
 
     public async Task<SlackMessageRef?> GetAsync(string rolloutId, CancellationToken ct)
     {
@@ -40,12 +40,7 @@ public sealed class TableSlackMessageStore(ITableService tables, string table = 
         }
     }
 
-    private async Task EnsureTableAsync(CancellationToken ct)
-    {
-        if (Volatile.Read(ref _created) == 1) return;
-        await tables.CreateTableIfNotExistsAsync(table, ct);
-        Volatile.Write(ref _created, 1);
-    }
+    private Task EnsureTableAsync(CancellationToken ct) => _table.EnsureAsync(ct);
 
     /// <summary>Table keys may not hold / \ # ? or control characters.</summary>
     private static string Key(string s) => string.Concat(s.Select(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c) ? '_' : c));
