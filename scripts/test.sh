@@ -3,5 +3,14 @@
 # .NET tests. Tests start Azurite themselves on free ports, in memory, and stop it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-npm ci --no-audit --no-fund --loglevel=error
-dotnet test Bot.sln -c Release --logger "console;verbosity=normal" "$@"
+# In a git worktree whose node_modules is a link to another checkout's, `npm ci` would empty that checkout's copy.
+if [ ! -L node_modules ]; then npm ci --no-audit --no-fund --loglevel=error; fi
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test Bot.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line for the whole run, summed over the test assemblies.
+awk '/^ +Passed: [0-9]+$/ {p += $2} /^ +Failed: [0-9]+$/ {f += $2} END {printf "tests: %d passed, %d failed\n", p, f}' "$log"
+exit "$status"
