@@ -9,7 +9,8 @@ namespace Bot.Functions.Slack;
 /// <summary>
 /// <c>POST /api/slack/commands</c> (function <c>SlackCommands</c>) and <c>POST /api/slack/interactions</c>
 /// (function <c>SlackInteractions</c>). Each verifies the signature over the raw body, parses, drops retries and
-/// replays, hands the work to <see cref="SlackWorkQueue"/> and answers at once; nothing slow runs before the answer.
+/// replays, puts the work on the durable <see cref="SlackWorkQueue"/> (one queue put) and answers at once; nothing
+/// slow runs before the answer. When storage refuses the put, the user is told to try again and nothing was accepted.
 /// </summary>
 public static class SlackEndpoints
 {
@@ -31,7 +32,7 @@ public static class SlackEndpoints
         if (parsed.Value is not { } command) return TypedResults.BadRequest(parsed.Error);
 
         if (!await inbox.ClaimAsync("slack-command", command.TriggerId, ct)) return TypedResults.Ok();
-        if (!inbox.Queue.TryEnqueue(new SlackCommandWork(command))) return Ephemeral("The release bot is busy; try again in a moment.");
+        if (!await inbox.TryEnqueueAsync(new SlackCommandWork(command), ct)) return Ephemeral(NotAccepted);
         return Ephemeral($":hourglass_flowing_sand: `{command.Command} {Clip(command.Text)}`: working on it…");
     }
 
@@ -44,9 +45,11 @@ public static class SlackEndpoints
 
         // A replayed or retried delivery carries the same trigger and action timestamp: act once.
         if (!await inbox.ClaimAsync("slack-action", $"{action.TriggerId}|{action.ActionTs}", ct)) return TypedResults.Ok();
-        if (!inbox.Queue.TryEnqueue(new SlackActionWork(action))) return Ephemeral("The release bot is busy; try again in a moment.");
+        if (!await inbox.TryEnqueueAsync(new SlackActionWork(action), ct)) return Ephemeral(NotAccepted);
         return TypedResults.Ok();
     }
+
+    private const string NotAccepted = "The release bot could not accept this (storage unavailable); nothing changed, try again in a moment.";
 
     private static IResult Ephemeral(string text) =>
         TypedResults.Json(new JsonObject { ["response_type"] = "ephemeral", ["text"] = text });
@@ -60,7 +63,20 @@ public sealed class SlackInbox(IOptions<SlackOptions> options, TimeProvider time
     /// <summary>Slack bodies are small; anything bigger is not Slack.</summary>
     private const int MaxBody = 64 * 1024;
 
-    public SlackWorkQueue Queue => queue;
+    /// <summary>Puts accepted work on the queue; false (logged) when storage does not take it.</summary>
+    public async Task<bool> TryEnqueueAsync(SlackWork work, CancellationToken ct)
+    {
+        try
+        {
+            await queue.EnqueueAsync(work, ct);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            log.LogError(e, "Slack {Kind} could not be put on queue {Queue}", work.GetType().Name, queue.Queue);
+            return false;
+        }
+    }
 
     /// <summary>Reads the raw body and checks the signature; on failure returns the 401/413 to send.</summary>
     public async Task<(byte[] Body, IResult? Fail)> ReadVerifiedAsync(HttpRequest request, CancellationToken ct)

@@ -1,6 +1,7 @@
 using Bot.Adapters.Slack;
 using Bot.Adapters.Storage;
 using Bot.Core.Ports;
+using Bot.Functions.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Bot.Functions.Slack;
@@ -16,12 +17,14 @@ public static class SlackHostExtensions
     /// Slack when <c>Slack:BotToken</c> and <c>Slack:SigningSecret</c> are configured (otherwise nothing is registered and
     /// start-up logs that Slack is off): <see cref="SlackServiceCollectionExtensions.AddSlack"/>, the live-message
     /// <see cref="SlackNotifier"/> as one of the host's notifiers, and its message store in Table storage. Call after
-    /// <c>AddStorage()</c> so the durable delivery dedup is the one used.
+    /// <c>AddStorage()</c> so the durable delivery dedup is the one used. The <see cref="SlackWorkFunction"/> queue handler
+    /// is registered either way: with Slack off, work still on the queue fails into <c>slack-work-poison</c> with the reason.
     /// </summary>
     public static WebApplicationBuilder AddSlackIfConfigured(this WebApplicationBuilder builder)
     {
-        if (!builder.Configuration.IsSlackConfigured()) return builder;
         var services = builder.Services;
+        services.AddFunctionHandler<SlackWorkFunction>();
+        if (!builder.Configuration.IsSlackConfigured()) return builder;
         services.TryAddSingleton<ISlackMessageStore>(sp => new TableSlackMessageStore(sp.GetRequiredService<ITableService>()));
         services.AddSlack();
         services.AddSingleton<INotifier>(sp => sp.GetRequiredService<SlackNotifier>());

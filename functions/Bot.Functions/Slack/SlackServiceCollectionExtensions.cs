@@ -1,6 +1,8 @@
 using Bot.Adapters.Slack;
 using Bot.Core.Policies;
+using Bot.Adapters.Storage;
 using Bot.Core.Ports;
+using Bot.Functions.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +16,9 @@ public static class SlackServiceCollectionExtensions
     /// <summary>
     /// Slack: options (section <c>Slack</c>, validated at start), the Web API client behind the token and retry
     /// handlers, the response_url client, the live-message notifier, user-group directory and access policy, the
-    /// inbound endpoints' queue and worker. Registers in-memory dedup and message stores only when nothing durable
+    /// inbound endpoints' durable work queue (<see cref="SlackWorkQueue"/> on the queue of <c>SlackWork/function.json</c>,
+    /// needs an <see cref="IQueueService"/>) and its processor; the host registers <see cref="SlackWorkFunction"/>, which
+    /// consumes it. Registers in-memory dedup and message stores only when nothing durable
     /// is registered (register <see cref="TableSlackMessageStore"/> / a table dedup before or after: TryAdd).
     /// </summary>
     public static IServiceCollection AddSlack(this IServiceCollection services)
@@ -38,13 +42,13 @@ public static class SlackServiceCollectionExtensions
         services.TryAddSingleton<IDeliveryDedup, InMemoryDeliveryDedup>();
         services.AddSingleton<SlackUserGroupDirectory>();
         services.AddSingleton<SlackNotifier>();
-        services.AddSingleton<SlackWorkQueue>();
+        services.TryAddSingleton(sp => new SlackWorkQueue(sp.GetRequiredService<IQueueService>(),
+            sp.GetService<FunctionCatalog>()?.QueueOf(SlackWorkFunction.Name) ?? SlackWorkFunction.DefaultQueue));
         services.AddSingleton<SlackInbox>();
         services.AddKeyedSingleton(AuthorizerKey, (sp, _) => new Authorizer(sp.GetRequiredService<SlackUserGroupDirectory>()));
         services.TryAddScoped<ISlackRolloutGateway, ExecutorSlackRolloutGateway>();
         services.TryAddScoped<ISlackCommandRunner, SlackCommandRunner>();
         services.AddScoped<ISlackWorkProcessor, SlackWorkProcessor>();
-        services.AddHostedService<SlackWorker>();
         return services;
     }
 }

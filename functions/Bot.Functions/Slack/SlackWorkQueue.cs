@@ -1,16 +1,29 @@
-using System.Threading.Channels;
+using Bot.Adapters.Storage;
 
 namespace Bot.Functions.Slack;
 
 /// <summary>
-/// In-process hand-off between the endpoints (which must answer Slack within 3 s) and <see cref="SlackWorker"/>.
-/// Bounded so a flood cannot exhaust memory: when full, the endpoint says "busy, try again" instead of blocking.
+/// Durable hand-off between the endpoints (which must answer Slack within 3 s) and <see cref="SlackWorkFunction"/>:
+/// one message per accepted item on the Storage queue <see cref="Queue"/> (<c>slack-work</c>, from
+/// <c>SlackWork/function.json</c>). Once the put returns the work survives a crash or recycle of this process; the
+/// queue trigger retries failures and moves what keeps failing to <c>slack-work-poison</c>.
 /// </summary>
-public sealed class SlackWorkQueue
+public sealed class SlackWorkQueue(IQueueService queues, string queue)
 {
-    private readonly Channel<SlackWork> _channel = Channel.CreateBounded<SlackWork>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.Wait });
+    private volatile bool _created;
 
-    public bool TryEnqueue(SlackWork work) => _channel.Writer.TryWrite(work);
+    /// <summary>The queue's name.</summary>
+    public string Queue => queue;
 
-    public IAsyncEnumerable<SlackWork> ReadAllAsync(CancellationToken ct) => _channel.Reader.ReadAllAsync(ct);
+    /// <summary>Puts <paramref name="work"/> on the queue (creating the queue on first use; a failed create is retried
+    /// next time). Throws when storage does not accept it.</summary>
+    public async Task EnqueueAsync(SlackWork work, CancellationToken ct)
+    {
+        if (!_created)
+        {
+            await queues.CreateIfNotExistsAsync(queue, ct);
+            _created = true;
+        }
+        await queues.SendAsync(queue, work.ToJson(), null, Timeout.InfiniteTimeSpan, ct);
+    }
 }

@@ -1,16 +1,18 @@
 using Bot.Core.Rollouts;
+using Bot.TestKit.Azurite;
 using Bot.TestKit.Slack;
 
 namespace Bot.Functions.Tests.Slack;
 
 /// <summary>Slash commands through the endpoint, the core grammar and the runner (fake gateway, in-memory store).</summary>
-public class SlackCommandRunnerTests : IAsyncLifetime
+[Collection(AzuriteFixture.Collection)]
+public class SlackCommandRunnerTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private SlackTestApp _app = null!;
 
     public async Task InitializeAsync()
     {
-        _app = await SlackTestApp.StartAsync();
+        _app = await SlackTestApp.StartAsync(azurite);
         var waiting = SlackRolloutSamples.Waiting();
         _app.Rollouts.Rollouts[waiting.Id] = waiting;
         _app.Store.Overwrite(new ServiceState { Service = "checkout", Active = waiting, Sequence = 7 });

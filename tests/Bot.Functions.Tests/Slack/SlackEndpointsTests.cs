@@ -2,17 +2,19 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Bot.Adapters.Slack;
 using Bot.Core.Rollouts;
+using Bot.TestKit.Azurite;
 using Bot.TestKit.Slack;
 
 namespace Bot.Functions.Tests.Slack;
 
-public class SlackEndpointsTests : IAsyncLifetime
+[Collection(AzuriteFixture.Collection)]
+public class SlackEndpointsTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private SlackTestApp _app = null!;
 
     public async Task InitializeAsync()
     {
-        _app = await SlackTestApp.StartAsync();
+        _app = await SlackTestApp.StartAsync(azurite);
         _app.Rollouts.Rollouts["checkout-7"] = SlackRolloutSamples.Waiting();
     }
 

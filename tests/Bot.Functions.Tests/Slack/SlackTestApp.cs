@@ -4,10 +4,14 @@ using System.Text.Json.Nodes;
 using Bot.Adapters.Slack;
 using Bot.Core.Rollouts;
 using Bot.Core.Ports;
+using Bot.Adapters.Storage;
+using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
+using Bot.Functions.Standalone;
 using Bot.Functions.Slack;
 using Bot.Functions.Tests.Support;
 using Bot.TestKit;
+using Bot.TestKit.Azurite;
 using Bot.TestKit.Slack;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -18,7 +22,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Bot.Functions.Tests.Slack;
 
-/// <summary>A minimal app with only the Slack area (AddSlack/MapSlack) over the Slack double and a fake engine gateway.</summary>
+/// <summary>A minimal app with only the Slack area (AddSlack/MapSlack) over the Slack double and a fake engine gateway.
+/// The work queue is a real one on Azurite, consumed (unless <c>listen</c> is false) by the standalone
+/// <see cref="QueueListener"/> running <see cref="SlackWorkFunction"/>, as the host does.</summary>
 public sealed class SlackTestApp : IAsyncDisposable
 {
     public const string Secret = "test-signing-secret";
@@ -36,8 +42,12 @@ public sealed class SlackTestApp : IAsyncDisposable
 
     private SlackTestApp(WebApplication app) => App = app;
 
-    public static async Task<SlackTestApp> StartAsync(Action<IServiceCollection>? configure = null)
+    /// <summary>The <c>slack-work</c> queue of this app (give two apps the same name to hand work from one to the other).</summary>
+    public string Queue { get; private init; } = "";
+
+    public static async Task<SlackTestApp> StartAsync(AzuriteFixture azurite, Action<IServiceCollection>? configure = null, string? queue = null, bool listen = true)
     {
+        queue ??= AzuriteFixture.NewName("slack");
         SlackTestApp? self = null;
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
@@ -57,10 +67,19 @@ public sealed class SlackTestApp : IAsyncDisposable
         builder.Services.AddSingleton<ISlackRolloutGateway>(_ => holder.App!.Rollouts);
         builder.Services.AddSingleton<IReleaseConfigs>(new StaticReleaseConfigs(SlackRolloutSamples.Config()));
         builder.Services.AddSingleton<IRolloutStore>(_ => holder.App!.Store);
+        // Storage signs with the real clock (Azurite checks x-ms-date), and the listener polls on it.
+        builder.Services.AddSingleton<IQueueService>(azurite.CreateQueueService());
+        builder.Services.AddSingleton<ITableService>(azurite.CreateTableService());
+        builder.Services.AddSingleton(sp => new SlackWorkQueue(sp.GetRequiredService<IQueueService>(), queue));
+        builder.Services.AddFunctionHandler<SlackWorkFunction>();
+        if (listen)
+            builder.Services.AddHostedService(sp => new QueueListener(Function(queue), Listening, sp.GetRequiredService<SlackWorkFunction>(),
+                sp.GetRequiredService<IQueueService>(), sp.GetRequiredService<ITableService>(), TimeProvider.System,
+                sp.GetRequiredService<ILogger<QueueListener>>()));
         configure?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapSlack();
-        self = new SlackTestApp(app);
+        self = new SlackTestApp(app) { Queue = queue };
         holder.App = self;
         await app.StartAsync();
         self.Client = app.GetTestClient();
@@ -68,6 +87,16 @@ public sealed class SlackTestApp : IAsyncDisposable
     }
 
     private sealed class Holder { public SlackTestApp? App; }
+
+    /// <summary>Quick polling and few attempts, as the API tests' host.json.</summary>
+    public static readonly QueueHostOptions Listening = new()
+    {
+        MaxPollingInterval = TimeSpan.FromMilliseconds(200), VisibilityTimeout = TimeSpan.Zero, MaxDequeueCount = 2,
+    };
+
+    /// <summary>The <c>SlackWork</c> function as read from the repository's function.json, on <paramref name="queue"/>.</summary>
+    public static FunctionDefinition Function(string queue) =>
+        new FunctionCatalog(RepoPaths.Root).Find(SlackWorkFunction.Name)! with { QueueName = queue };
 
     private SlackRequests Requests => new(Secret, Channel, Time);
 

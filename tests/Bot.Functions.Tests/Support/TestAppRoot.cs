@@ -5,7 +5,7 @@ using Bot.TestKit.Azurite;
 namespace Bot.Functions.Tests.Support;
 
 /// <summary>A throw-away app root: the repository's host.json and function folders, with this test's own step queue
-/// name and quicker queue settings, plus a central config folder with one service per plan.</summary>
+/// and Slack work queue names and quicker queue settings, plus a central config folder with one service per plan.</summary>
 internal sealed class TestAppRoot : IDisposable
 {
     public TestAppRoot(int maxDequeueCount = 3)
@@ -13,6 +13,7 @@ internal sealed class TestAppRoot : IDisposable
         Root = Path.Combine(Path.GetTempPath(), "releasebot-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Root);
         Queue = AzuriteFixture.NewName("steps");
+        SlackQueue = AzuriteFixture.NewName("slack");
         var host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")))!;
         var queues = host["extensions"]!["queues"]!;
         queues["maxPollingInterval"] = "00:00:00.500";
@@ -24,7 +25,9 @@ internal sealed class TestAppRoot : IDisposable
             var fj = Path.Combine(dir, "function.json");
             if (!File.Exists(fj)) continue;
             var target = Directory.CreateDirectory(Path.Combine(Root, Path.GetFileName(dir))).FullName;
-            File.WriteAllText(Path.Combine(target, "function.json"), File.ReadAllText(fj).Replace("\"rollout-steps\"", $"\"{Queue}\"", StringComparison.Ordinal));
+            File.WriteAllText(Path.Combine(target, "function.json"), File.ReadAllText(fj)
+                .Replace("\"rollout-steps\"", $"\"{Queue}\"", StringComparison.Ordinal)
+                .Replace("\"slack-work\"", $"\"{SlackQueue}\"", StringComparison.Ordinal));
         }
         ConfigDir = Directory.CreateDirectory(Path.Combine(Root, "config")).FullName;
         RecordFile = Path.Combine(Root, "traffic.jsonl");
@@ -32,6 +35,8 @@ internal sealed class TestAppRoot : IDisposable
 
     public string Root { get; }
     public string Queue { get; }
+    /// <summary>This test's <c>slack-work</c> queue (the <c>SlackWork</c> function's trigger).</summary>
+    public string SlackQueue { get; }
     public string ConfigDir { get; }
     public string RecordFile { get; }
 

@@ -1,0 +1,76 @@
+using System.Net;
+using Bot.Adapters.Storage;
+using Bot.Functions.Slack;
+using Bot.Functions.Standalone;
+using Bot.TestKit.Azurite;
+using Bot.TestKit.Slack;
+
+namespace Bot.Functions.Tests.Slack;
+
+/// <summary>Accepted Slack work is on the <c>slack-work</c> Storage queue before the ack, so it outlives the process
+/// that acknowledged it; work that cannot be done ends in <c>slack-work-poison</c> with its reason.</summary>
+[Collection(AzuriteFixture.Collection)]
+public sealed class SlackWorkQueueTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Command_AckedThenProcessGone_WorkIsOnQueueAndNextProcessReplies()
+    {
+        var queue = AzuriteFixture.NewName("slack");
+        var queues = azurite.CreateQueueService();
+
+        // 1. A process without a running handler acks the command, then goes away.
+        await using (var acking = await SlackTestApp.StartAsync(azurite, queue: queue, listen: false))
+        {
+            var ack = await acking.Client.SendAsync(acking.Signed("/api/slack/commands", acking.CommandBody("status checkout", triggerId: "5.6.7")));
+            Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+            Assert.Contains("working on it", await ack.Content.ReadAsStringAsync());
+            Assert.Empty(acking.Slack.ResponseUrlPosts);
+        }
+
+        var peeked = Assert.Single(await queues.PeekAsync(queue, 32, CancellationToken.None));
+        var work = Assert.IsType<SlackCommandWork>(SlackWork.Parse(peeked.Text));
+        Assert.Equal(("status checkout", "U0ALICE01", "5.6.7"), (work.Command.Text, work.Command.UserId, work.Command.TriggerId));
+
+        // 2. The next process's queue trigger does the work: the reply reaches the command's response_url.
+        await using var next = await SlackTestApp.StartAsync(azurite, queue: queue);
+        var reply = Assert.Single(await next.RepliesAsync(1));
+        Assert.Equal(work.Command.ResponseUrl, reply.Url);
+        Assert.Contains("*checkout*", reply.Body["text"]!.GetValue<string>());
+        await WaitUntilAsync(async () => (await queues.PeekAsync(queue, 32, CancellationToken.None)).Count == 0);
+        next.Slack.AssertNoViolations();
+    }
+
+    [Fact]
+    public async Task Message_NotSlackWork_MovesToPoisonQueueWithReason()
+    {
+        var queue = AzuriteFixture.NewName("slack");
+        var queues = azurite.CreateQueueService();
+        await queues.CreateIfNotExistsAsync(queue, CancellationToken.None);
+        await queues.SendAsync(queue, "{\"kind\":\"command\"}", null, null, CancellationToken.None);
+
+        var poison = QueueListener.PoisonQueueOf(queue);
+        await queues.CreateIfNotExistsAsync(poison, CancellationToken.None); // so it can be peeked before the listener is up
+
+        await using var app = await SlackTestApp.StartAsync(azurite, queue: queue);
+        await WaitUntilAsync(async () => (await queues.PeekAsync(poison, 32, CancellationToken.None)).Count == 1);
+        Assert.Equal("{\"kind\":\"command\"}", Assert.Single(await queues.PeekAsync(poison, 32, CancellationToken.None)).Text);
+        Assert.Empty(await queues.PeekAsync(queue, 32, CancellationToken.None));
+        var rows = new List<TableEntity>();
+        await foreach (var row in azurite.CreateTableService().QueryAsync(QueueListener.PoisonTable, $"PartitionKey eq '{queue}'", CancellationToken.None))
+            rows.Add(row);
+        Assert.Contains("not a Slack work message", (string?)Assert.Single(rows).Properties["Reason"]);
+        Assert.Empty(app.Slack.ResponseUrlPosts);
+    }
+
+    /// <summary>Polls (asynchronous work on a shared, noisy machine); fails after a generous deadline.</summary>
+    private static async Task WaitUntilAsync(Func<Task<bool>> probe)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await probe()) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the expected queue state never appeared");
+    }
+}
