@@ -1,3 +1,4 @@
+using Bot.Adapters.Http;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -20,7 +21,7 @@ public static class GitHubRateLimit
         if (status is not (HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests)) return null;
         var remainingZero = Header(headers, "x-ratelimit-remaining") == "0";
         var secondary = body?.Contains("secondary rate limit", StringComparison.OrdinalIgnoreCase) == true;
-        var retryAfter = RetryAfter(headers, now);
+        var retryAfter = RetryAfterHeader.Delay(headers, now);
         if (!secondary && !remainingZero && retryAfter is null && status == HttpStatusCode.Forbidden) return null; // a permission 403
         if (retryAfter is { } ra) return ra;
         if (remainingZero && long.TryParse(Header(headers, "x-ratelimit-reset"), NumberStyles.None, CultureInfo.InvariantCulture, out var reset))
@@ -30,16 +31,6 @@ public static class GitHubRateLimit
             return wait > TimeSpan.Zero ? wait + TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(1);
         }
         return SecondaryBackoff * Math.Pow(2, Math.Min(attempt, 6));
-    }
-
-    private static TimeSpan? RetryAfter(HttpResponseHeaders headers, DateTimeOffset now)
-    {
-        if (headers.RetryAfter is { } ra)
-        {
-            if (ra.Delta is { } d) return d < TimeSpan.Zero ? TimeSpan.Zero : d;
-            if (ra.Date is { } at) return at > now ? at - now : TimeSpan.Zero;
-        }
-        return null;
     }
 
     private static string? Header(HttpResponseHeaders headers, string name) =>

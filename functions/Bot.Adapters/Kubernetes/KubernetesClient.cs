@@ -1,3 +1,4 @@
+using Bot.Adapters.Http;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -22,8 +23,9 @@ public sealed class KubernetesClient
     private readonly ILogger _log;
     private Task<string>? _istioVersion;
 
-    public KubernetesClient(HttpClient http, ClusterConnection connection, KubernetesOptions options, ILogger log)
+    public KubernetesClient(HttpClient http, ClusterConnection connection, KubernetesOptions options, ILogger log, TimeProvider? time = null)
     {
+        var clock = time ?? TimeProvider.System;
         Http = http;
         _connection = connection;
         _log = log;
@@ -40,7 +42,7 @@ public sealed class KubernetesClient
                     .Handle<HttpRequestException>()
                     .Handle<TimeoutRejectedException>()
                     .HandleResult(r => r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500),
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, clock.GetUtcNow())),
                 OnRetry = args =>
                 {
                     _log.LogWarning("Kubernetes API {Context}: retry {Attempt} after {Outcome}, waiting {Delay}",
@@ -64,13 +66,8 @@ public sealed class KubernetesClient
 
     /// <summary>The delay a 429/503 asks for through <c>Retry-After</c> (seconds or an HTTP date), capped at one minute;
     /// null lets the backoff decide.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage? response)
-    {
-        if (response?.Headers.RetryAfter is not { } ra) return null;
-        var delay = ra.Delta ?? (ra.Date is { } d ? d - DateTimeOffset.UtcNow : null);
-        if (delay is null) return null;
-        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay > TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : delay;
-    }
+    public static TimeSpan? RetryAfter(HttpResponseMessage? response, DateTimeOffset now) =>
+        RetryAfterHeader.Delay(response?.Headers, now) is { } d ? (d > TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : d) : null;
 
     /// <summary>The networking.istio.io version to use: <c>v1</c> when served, else <c>v1beta1</c> (Istio before 1.22). Discovered once.</summary>
     public Task<string> GetIstioVersionAsync(CancellationToken ct) => _istioVersion ??= DiscoverIstioAsync(ct);

@@ -1,3 +1,4 @@
+using Bot.Adapters.Http;
 using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -12,6 +13,7 @@ public sealed class KubernetesClientFactory : IDisposable
     private readonly KubernetesOptions _options;
     private readonly KubeConfigLoader _loader;
     private readonly ILoggerFactory _logs;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, Lazy<KubernetesClient>> _clients = new();
 
     /// <param name="environment">Reads environment variables (KUBECONFIG, KUBERNETES_SERVICE_HOST/PORT); tests pass their own.</param>
@@ -20,6 +22,7 @@ public sealed class KubernetesClientFactory : IDisposable
         _options = options;
         _loader = new KubeConfigLoader(options, time, environment);
         _logs = logs ?? NullLoggerFactory.Instance;
+        _time = time;
     }
 
     /// <summary>The client for kubeconfig context <paramref name="context"/> (null: current context, or in-cluster).</summary>
@@ -60,7 +63,7 @@ public sealed class KubernetesClientFactory : IDisposable
             handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => fixedCert ?? creds?.GetClientCertificate()!;
         }
         var http = new HttpClient(handler) { BaseAddress = c.Server, Timeout = Timeout.InfiniteTimeSpan };
-        return new KubernetesClient(http, c, _options, log);
+        return new KubernetesClient(http, c, _options, log, _time);
     }
 
     /// <summary>Server certificate check against the cluster's CA only (not the machine store), host name included.</summary>

@@ -1,3 +1,4 @@
+using Bot.Adapters.Http;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -58,10 +59,5 @@ public sealed class SlackResilienceHandler : DelegatingHandler
     /// <summary>Slack sends whole seconds; a missing header counts as one second.</summary>
     internal TimeSpan? RetryAfterOf(HttpResponseMessage r) => RetryAfter(r);
 
-    private TimeSpan? RetryAfter(HttpResponseMessage r) => r.Headers.RetryAfter switch
-    {
-        { Delta: { } d } => d,
-        { Date: { } at } => at - _time.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero,
-        _ => TimeSpan.FromSeconds(1),
-    };
+    private TimeSpan? RetryAfter(HttpResponseMessage r) => RetryAfterHeader.Delay(r.Headers, _time.GetUtcNow()) ?? TimeSpan.FromSeconds(1);
 }

@@ -1,3 +1,4 @@
+using Bot.Adapters.Http;
 using System.Net;
 using Polly;
 using Polly.Retry;
@@ -11,7 +12,8 @@ public static class StorageResilience
     public static ResiliencePipeline<HttpResponseMessage> CreatePipeline(StorageRetryOptions? options = null, TimeProvider? time = null)
     {
         options ??= new StorageRetryOptions();
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time ?? TimeProvider.System };
+        var clock = time ?? TimeProvider.System;
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = clock };
         if (options.MaxRetryAttempts > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
@@ -22,7 +24,7 @@ public static class StorageResilience
                 Delay = options.BaseDelay,
                 MaxDelay = options.MaxDelay,
                 ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, options.MaxDelay)),
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, clock.GetUtcNow(), options.MaxDelay)),
                 OnRetry = args =>
                 {
                     // The failed response is replaced by the next attempt's: release its connection now.
@@ -48,9 +50,6 @@ public static class StorageResilience
     public static bool IsTransient(HttpStatusCode status) =>
         (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeSpan max)
-    {
-        var delta = response?.Headers.RetryAfter?.Delta;
-        return delta is { } d && d > TimeSpan.Zero ? (d < max ? d : max) : null;
-    }
+    private static TimeSpan? RetryAfter(HttpResponseMessage? response, DateTimeOffset now, TimeSpan max) =>
+        RetryAfterHeader.Delay(response?.Headers, now) is { } d && d > TimeSpan.Zero ? (d < max ? d : max) : null;
 }
