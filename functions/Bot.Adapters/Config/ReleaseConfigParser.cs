@@ -161,7 +161,7 @@ public static partial class ReleaseConfigParser
         var dr = Get("destinationRule", "name the DestinationRule that defines the subsets", false);
         var stable = Get("stableSubset", "name the stable subset, or remove the key for 'stable'", false);
         var canary = Get("canarySubset", "name the canary subset, or remove the key for 'canary'", false);
-        var host = m.TryGetValue("host", out var h) ? r.String(h, "route.host", "give the destination host, or remove the key to use the VirtualService's first host") : null;
+        var host = m.TryGetValue("host", out var h) ? r.String(h, "route.host", "give the destination host, or remove the key to match destinations by subset alone") : null;
         if (stable is not null && stable == (canary ?? "canary"))
             r.Error(m["stableSubset"], "route.stableSubset", "stable and canary subsets are the same", "name two different subsets of the DestinationRule");
         if (r.Errors.Count > before || vs is null || name is null) return null;

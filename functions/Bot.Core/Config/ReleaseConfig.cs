@@ -60,7 +60,7 @@ public sealed record RouteSpec
     public string StableSubset { get; init; } = "stable";
     /// <summary>The default value is <c>canary</c>.</summary>
     public string CanarySubset { get; init; } = "canary";
-    /// <summary>Destination host; null means the VirtualService's first host.</summary>
+    /// <summary>Destination host the stable/canary destinations must name; null matches them by subset alone.</summary>
     public string? Host { get; init; }
 }
 
