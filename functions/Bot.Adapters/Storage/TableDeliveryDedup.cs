@@ -52,4 +52,33 @@ public sealed class TableDeliveryDedup(ITableService tables, TimeProvider time, 
         }
         return false;
     }
+
+    /// <summary>Deletes expired claims (oldest pages first, at most <paramref name="max"/>). A row reclaimed meanwhile
+    /// keeps its new ETag and is left alone. The filter is on a non-key property, so callers run this rarely.</summary>
+    public async Task<int> PurgeExpiredAsync(int max, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        await _ensure.EnsureAsync(ct).ConfigureAwait(false);
+        var filter = "ExpiresAt lt " + TableFilter.Literal(_time.GetUtcNow());
+        var deleted = 0;
+        TableContinuation? next = null;
+        do
+        {
+            var page = await _tables.QueryPageAsync(_table, filter, Math.Min(max - deleted, 1000), next, ct).ConfigureAwait(false);
+            foreach (var row in page.Entities)
+            {
+                try
+                {
+                    await _tables.DeleteAsync(_table, row.PartitionKey, row.RowKey, row.ETag ?? "*", ct).ConfigureAwait(false);
+                    deleted++;
+                }
+                catch (StorageException e) when (e.IsPreconditionFailed || e.IsNotFound)
+                {
+                }
+            }
+            next = page.Continuation;
+        }
+        while (next is not null && deleted < max);
+        return deleted;
+    }
 }

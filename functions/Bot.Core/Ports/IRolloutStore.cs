@@ -36,4 +36,8 @@ public interface IDeliveryDedup
 {
     /// <summary>True the first time <paramref name="id"/> is seen for <paramref name="source"/> within <paramref name="ttl"/>.</summary>
     Task<bool> TryClaimAsync(string source, string id, TimeSpan ttl, CancellationToken ct);
+
+    /// <summary>Deletes up to <paramref name="max"/> records whose time-to-live has passed; returns how many. Stores
+    /// that expire records by themselves keep the default, which does nothing.</summary>
+    Task<int> PurgeExpiredAsync(int max, CancellationToken ct) => Task.FromResult(0);
 }

@@ -30,6 +30,25 @@ public sealed class TableDeliveryDedupTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task PurgeExpiredAsync_DeletesOnlyExpiredRows_AndAPurgedIdCanBeClaimedAgain()
+    {
+        var dedup = CreateSut();
+        for (var i = 0; i < 5; i++) Assert.True(await dedup.TryClaimAsync("ci", $"build-{i}", TimeSpan.FromMinutes(10), Ct));
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.True(await dedup.TryClaimAsync("ci", "build-fresh", TimeSpan.FromMinutes(10), Ct));
+        _time.Advance(TimeSpan.FromMinutes(6)); // the first five have expired, build-fresh has not
+
+        Assert.Equal(3, await dedup.PurgeExpiredAsync(3, Ct));
+        Assert.Equal(2, await dedup.PurgeExpiredAsync(100, Ct));
+        Assert.Equal(0, await dedup.PurgeExpiredAsync(100, Ct));
+
+        var left = await azurite.CreateTableService().QueryAsync(_options.DeliveriesTable, null, Ct).ToListAsync();
+        Assert.Equal("build-fresh", Assert.Single(left).RowKey);
+        Assert.False(await dedup.TryClaimAsync("ci", "build-fresh", TimeSpan.FromMinutes(10), Ct));
+        Assert.True(await dedup.TryClaimAsync("ci", "build-0", TimeSpan.FromMinutes(10), Ct));
+    }
+
+    [Fact]
     public async Task TryClaimAsync_BeforeExpiry_False_AfterExpiry_TrueOnceAgain()
     {
         var dedup = CreateSut();
