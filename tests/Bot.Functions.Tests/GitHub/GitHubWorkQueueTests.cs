@@ -5,6 +5,7 @@ using Bot.Core.Config;
 using Bot.Core.Rollouts;
 using Bot.Functions.GitHub;
 using Bot.Functions.Standalone;
+using Bot.Functions.Tests.Support;
 using Bot.TestKit.Azurite;
 
 namespace Bot.Functions.Tests.GitHub;
@@ -64,14 +65,10 @@ public sealed class GitHubWorkQueueTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.Accepted, ack.StatusCode);
         Assert.Contains("failed: release config store is down", await app.OutcomeOf(ack));
-        await WaitUntilAsync(async () => (await queues.PeekAsync(poison, 32, CancellationToken.None)).Count == 1);
-        var poisoned = Assert.Single(await queues.PeekAsync(poison, 32, CancellationToken.None));
+        var poisoned = Assert.Single(await WorkQueueProbe.WaitForMessagesAsync(queues, poison, 1));
         Assert.Equal(Delivery, GitHubWork.Parse(poisoned.Text).Delivery.DeliveryId);
         Assert.Empty(await queues.PeekAsync(queue, 32, CancellationToken.None));
-        var rows = new List<TableEntity>();
-        await foreach (var row in azurite.CreateTableService().QueryAsync(QueueListener.PoisonTable, $"PartitionKey eq '{queue}'", CancellationToken.None))
-            rows.Add(row);
-        Assert.Contains("release config store is down", (string?)Assert.Single(rows).Properties["Reason"]);
+        Assert.Contains("release config store is down", Assert.Single(await WorkQueueProbe.PoisonReasonsAsync(azurite, queue)));
         Assert.Null(await app.StateAsync());
         Assert.Empty(app.GitHub.CheckRuns);
     }
@@ -89,17 +86,5 @@ public sealed class GitHubWorkQueueTests(AzuriteFixture azurite)
         var back = Assert.IsType<IssueCommentEvent>(GitHubWork.Parse(json).Delivery);
         Assert.Equal(["/release approve"], GitHubEventHandler.CommandLines(back.Body));
         Assert.Equal((Delivery, "created", "mona"), (back.DeliveryId, back.Action, back.Commenter.Login));
-    }
-
-    /// <summary>Polls (asynchronous work on a shared, noisy machine); fails after a generous deadline.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> probe)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await probe()) return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the expected queue state never appeared");
     }
 }
