@@ -27,8 +27,9 @@ namespace Bot.Benchmarks;
 
 /// <summary>
 /// Webhook acknowledgement latency over real HTTP (Kestrel on loopback): an empty endpoint next to signed GitHub
-/// deliveries with state, dedup and queue on Azurite (ping; a push that triggers no service; a check-run button for an unknown rollout; a /release comment
-/// that is authorized through the GitHub double and answered), in one run, interleaved. GitHub needs an answer within 10 s.
+/// deliveries with dedup and the <c>github-work</c> queue on Azurite (ping, answered inline; a push, a check-run button and
+/// a /release comment, each verified, parsed, claimed and put on the queue: the ack does no work, nothing consumes the
+/// queue here), in one run, interleaved. GitHub needs an answer within 10 s.
 /// </summary>
 public sealed class GitHubAckBenchmark : IBenchmark
 {
@@ -68,6 +69,10 @@ public sealed class GitHubAckBenchmark : IBenchmark
         s.AddSingleton<IAuditLog>(audit);
         s.AddSingleton<IDeliveryDedup>(new TableDeliveryDedup(tables, time, storage));
         s.AddSingleton<IStepScheduler>(scheduler);
+        var queues = azurite.CreateQueueService();
+        var workQueue = AzuriteFixture.NewName("github");
+        s.AddSingleton<IQueueService>(queues);
+        s.AddSingleton(new GitHubWorkQueue(queues, workQueue));
         s.AddSingleton<IReleaseConfigs>(new OneConfig(new ReleaseConfig
         {
             Service = "hello-world", Namespace = "shop", GitHubRepo = repo.FullName,
@@ -93,7 +98,7 @@ public sealed class GitHubAckBenchmark : IBenchmark
             return o.ToJsonString();
         }
         var ping = Fixture("ping.0.json");
-        var push = Fixture("push.0.json"); // a tag push: verified, parsed, deduped, handled, starts nothing
+        var push = Fixture("push.0.json"); // a tag push: verified, parsed, deduped, queued
         var check = Fixture("check_run.requested_action.6.json", o => o["requested_action"]!["identifier"] = "approve");
         var comment = Fixture("issue_comment.created.0.json", o =>
         {
@@ -124,6 +129,7 @@ public sealed class GitHubAckBenchmark : IBenchmark
             }
         }
         await app.StopAsync(ct);
+        await queues.DeleteQueueAsync(workQueue, ct);
 
         report.WriteLine($"{rounds} requests per case, interleaved, Kestrel on loopback (GitHub allows 10 000 ms)");
         report.WriteLine($"{"case",-28} {"p50 ms",8} {"p99 ms",8} {"max ms",8}");

@@ -5,7 +5,9 @@ using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.GitHub;
 
-/// <summary><c>POST /api/github</c> (function <c>GitHubWebhook</c>, forwarded raw so the signature covers the exact bytes).</summary>
+/// <summary><c>POST /api/github</c> (function <c>GitHubWebhook</c>, forwarded raw so the signature covers the exact bytes).
+/// Verifies, parses and claims the delivery, puts it on the durable <see cref="GitHubWorkQueue"/> and answers 202; the
+/// <see cref="GitHubWorkFunction"/> queue trigger does the work (executor, comments, check runs) after the answer.</summary>
 public static class GitHubWebhookEndpoint
 {
     public const string FunctionName = "GitHubWebhook";
@@ -19,7 +21,7 @@ public static class GitHubWebhookEndpoint
     }
 
     public static async Task<IResult> HandleAsync(HttpContext http, IOptions<GitHubOptions> options, IDeliveryDedup dedup,
-        GitHubEventHandler handler, ILoggerFactory loggers, CancellationToken ct)
+        GitHubWorkQueue queue, ILoggerFactory loggers, CancellationToken ct)
     {
         var log = loggers.CreateLogger(typeof(GitHubWebhookEndpoint));
         using var buffer = new MemoryStream();
@@ -55,8 +57,17 @@ public static class GitHubWebhookEndpoint
         if (!await dedup.TryClaimAsync("github", delivery, options.Value.DeliveryTtl, ct))
             return TypedResults.Accepted((string?)null, new { ignored = true, reason = $"delivery {delivery} was already handled" });
 
-        var outcome = await handler.HandleAsync(parsed, ct);
-        log.LogInformation("GitHub {Event} {Delivery}: {Outcome}", eventName, delivery, outcome.Message);
-        return TypedResults.Accepted((string?)null, new { ignored = !outcome.Handled, reason = outcome.Message });
+        try
+        {
+            await queue.EnqueueAsync(GitHubWork.For(parsed), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            log.LogError(e, "GitHub {Event} {Delivery} could not be put on queue {Queue}", eventName, delivery, queue.Queue);
+            return TypedResults.Json(new { error = $"delivery {delivery} could not be queued (storage unavailable); nothing was done" },
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        log.LogInformation("GitHub {Event} {Delivery}: queued on {Queue}", eventName, delivery, queue.Queue);
+        return TypedResults.Accepted((string?)null, new { queued = true, delivery, queue = queue.Queue });
     }
 }

@@ -42,8 +42,7 @@ public static class SlackServiceCollectionExtensions
         services.TryAddSingleton<IDeliveryDedup, InMemoryDeliveryDedup>();
         services.AddSingleton<SlackUserGroupDirectory>();
         services.AddSingleton<SlackNotifier>();
-        services.TryAddSingleton(sp => new SlackWorkQueue(sp.GetRequiredService<IQueueService>(),
-            sp.GetService<FunctionCatalog>()?.QueueOf(SlackWorkFunction.Name) ?? SlackWorkFunction.DefaultQueue));
+        services.TryAddWorkQueue(SlackWorkFunction.Name, SlackWorkFunction.DefaultQueue, (queues, queue) => new SlackWorkQueue(queues, queue));
         services.AddSingleton<SlackInbox>();
         services.AddKeyedSingleton(AuthorizerKey, (sp, _) => new Authorizer(sp.GetRequiredService<SlackUserGroupDirectory>()));
         services.TryAddScoped<ISlackRolloutGateway, ExecutorSlackRolloutGateway>();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Bot.Adapters.Slack;
+using Bot.Functions.Hosting;
 
 namespace Bot.Functions.Slack;
 
@@ -11,26 +12,12 @@ namespace Bot.Functions.Slack;
 [JsonDerivedType(typeof(SlackActionWork), "action")]
 public abstract record SlackWork
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
-    };
+    private static readonly JsonSerializerOptions Json = WorkMessageJson.Options();
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Reads a queue message; throws <see cref="FormatException"/> saying what is wrong.</summary>
-    public static SlackWork Parse(string text)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<SlackWork>(text, Json) ?? throw new FormatException("Slack work message is null");
-        }
-        catch (Exception e) when (e is JsonException or NotSupportedException)
-        {
-            throw new FormatException($"not a Slack work message ({e.Message}): {(text.Length <= 200 ? text : text[..200] + "…")}", e);
-        }
-    }
+    public static SlackWork Parse(string text) => WorkMessageJson.Parse<SlackWork>(text, Json, "Slack work message");
 }
 
 public sealed record SlackCommandWork(SlackSlashCommand Command) : SlackWork;

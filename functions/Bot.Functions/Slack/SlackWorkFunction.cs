@@ -1,31 +1,27 @@
-using Bot.Functions.Invocations;
+using Bot.Functions.Hosting;
 
 namespace Bot.Functions.Slack;
 
 /// <summary>Queue trigger on <c>slack-work</c> (<c>SlackWork/function.json</c>): each message is a <see cref="SlackWork"/>
-/// accepted by a Slack endpoint, done by <see cref="ISlackWorkProcessor"/> in its own scope. A failure throws so the
-/// host (or the standalone listener) retries and finally moves the message to <c>slack-work-poison</c> with its reason.</summary>
-public sealed class SlackWorkFunction(IServiceScopeFactory scopes, ILogger<SlackWorkFunction> log) : IFunctionHandler
+/// accepted by a Slack endpoint, done by <see cref="ISlackWorkProcessor"/>. Failures end in <c>slack-work-poison</c>.</summary>
+public sealed class SlackWorkFunction(IServiceScopeFactory scopes, ILogger<SlackWorkFunction> log) : WorkQueueFunction(scopes)
 {
     public const string Name = "SlackWork";
-    public const string Binding = "msg";
 
     /// <summary>The queue name when no function catalog is registered (the name in <c>SlackWork/function.json</c>).</summary>
     public const string DefaultQueue = "slack-work";
 
-    public string FunctionName => Name;
+    public override string FunctionName => Name;
 
-    public async Task<FunctionResult> InvokeAsync(FunctionInvocation invocation, CancellationToken ct)
+    protected override async Task<string> DoAsync(string message, IServiceProvider services, CancellationToken ct)
     {
-        var text = invocation.TextOf(Binding) ?? throw new FormatException($"{Name}: Data.{Binding} is missing");
-        var work = SlackWork.Parse(text);
-        await using var scope = scopes.CreateAsyncScope();
+        var work = SlackWork.Parse(message);
         // Slack switched off after the work was accepted: fail so the message is kept in the poison queue, not dropped.
-        var processor = scope.ServiceProvider.GetService<ISlackWorkProcessor>()
+        var processor = services.GetService<ISlackWorkProcessor>()
             ?? throw new InvalidOperationException($"{Name}: Slack is off (Slack:BotToken / Slack:SigningSecret unset); cannot do {work.GetType().Name}");
         await processor.ProcessAsync(work, ct);
         var outcome = $"{work.GetType().Name} done";
         log.LogInformation("{Function}: {Outcome}", Name, outcome);
-        return FunctionResult.Done([outcome]);
+        return outcome;
     }
 }

@@ -71,7 +71,7 @@ public class GitHubCommandTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var response = await _app.PostAsync("check_run", GitHubWebhookApp.CheckRunAction(rollout.Id, "approve", login: "octocat"));
 
-        Assert.Contains("octocat may not approve hello-world", await response.Content.ReadAsStringAsync());
+        Assert.Contains("octocat may not approve hello-world", await _app.OutcomeOf(response));
         Assert.Equal(before, await _app.SnapshotAsync());
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -7,7 +8,10 @@ using Bot.Core.Execution;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
 using Bot.Functions.GitHub;
+using Bot.Functions.Hosting;
+using Bot.Functions.Invocations;
 using Bot.Functions.Releases;
+using Bot.Functions.Standalone;
 using Bot.Adapters.Storage;
 using Bot.TestKit;
 using Bot.TestKit.Azurite;
@@ -23,7 +27,10 @@ namespace Bot.Functions.Tests.GitHub;
 
 /// <summary>The GitHub endpoint, handler and notifier wired as in Program (AddGitHub/MapGitHub) over the real
 /// executor and engine. Rollout state, audit, delivery dedup, step queue and GitHub output ids live in the test's Azurite
-/// (tables and queue of their own per app); GitHub is the contract double and traffic the recording router.</summary>
+/// (tables and queues of their own per app); GitHub is the contract double and traffic the recording router. Accepted
+/// deliveries go on a real <c>github-work</c> queue, consumed (unless <c>listen</c> is false) by the standalone
+/// <see cref="QueueListener"/> running <see cref="GitHubWorkFunction"/>, as the host does; <see cref="PostAsync"/> waits
+/// for that processing and <see cref="OutcomeOf"/> says what it led to.</summary>
 public sealed class GitHubWebhookApp : IAsyncDisposable
 {
     public static readonly RepoRef Repo = new("Codertocat", "Hello-World");
@@ -41,13 +48,21 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
     public IRolloutStore Store { get; }
     public IAuditLog Audit { get; }
     public IDeliveryDedup Dedup { get; }
+    /// <summary>This app's <c>github-work</c> queue (give two apps the same name to hand work from one to the other).</summary>
+    public string WorkQueue { get; }
+    /// <summary>When set, the release configs throw this (a dependency down while the work runs).</summary>
+    public string? ConfigsFail { get; set; }
+    private readonly ConcurrentDictionary<string, string> _outcomes = new();
+    private readonly bool _listen;
     public WebApplication App { get; }
     public HttpClient Client { get; private set; }
     private readonly IQueueService _queues;
     private readonly System.Security.Cryptography.RSA _key = System.Security.Cryptography.RSA.Create(2048);
 
-    private GitHubWebhookApp(AzuriteFixture azurite)
+    private GitHubWebhookApp(AzuriteFixture azurite, string? workQueue, bool listen)
     {
+        WorkQueue = workQueue ?? AzuriteFixture.NewName("github");
+        _listen = listen;
         GitHub = new GitHubDouble(Time) { AppKey = _key, AppIssuer = GitHubTestApp.ClientId };
         GitHub.AddInstallation(99, Repo);
         // Storage requests are signed with the real clock (Azurite checks x-ms-date); the bot's decisions use the fake one.
@@ -77,8 +92,14 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         s.AddSingleton<IGitHubOutputStore>(new TableGitHubOutputStore(tables, AzuriteFixture.NewName("githubout")));
         s.AddSingleton<ITrafficRouter>(Router);
         s.AddSingleton<IDeploymentController, NullDeploymentController>();
-        s.AddSingleton<IReleaseConfigs>(new ListConfigs(Configs));
+        s.AddSingleton<IReleaseConfigs>(new ListConfigs(this));
+        s.AddSingleton(_queues);
+        s.AddSingleton(new GitHubWorkQueue(_queues, WorkQueue));
         builder.AddGitHub();
+        if (listen)
+            s.AddHostedService(sp => new QueueListener(Function(WorkQueue), Listening,
+                new RecordingHandler(sp.GetRequiredService<GitHubWorkFunction>(), _outcomes), _queues, tables, TimeProvider.System,
+                sp.GetRequiredService<ILogger<QueueListener>>()));
         s.AddHttpClient<GitHubConnection>().ConfigurePrimaryHttpMessageHandler(() => GitHub);
         s.AddSingleton(sp => new RolloutExecutor(Store, Router, new NullDeploymentController(),
             new CompositeNotifier(sp.GetServices<INotifier>()), scheduler, Audit, RolloutMachine.Decide, Time));
@@ -87,9 +108,21 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         Client = null!;
     }
 
-    public static async Task<GitHubWebhookApp> CreateAsync(AzuriteFixture azurite)
+    /// <summary>Quick polling and few attempts, as the API tests' host.json.</summary>
+    public static readonly QueueHostOptions Listening = new()
     {
-        var app = new GitHubWebhookApp(azurite);
+        MaxPollingInterval = TimeSpan.FromMilliseconds(200), VisibilityTimeout = TimeSpan.Zero, MaxDequeueCount = 2,
+    };
+
+    /// <summary>The <c>GitHubWork</c> function as read from the repository's function.json, on <paramref name="queue"/>.</summary>
+    public static FunctionDefinition Function(string queue) =>
+        new FunctionCatalog(RepoPaths.Root).Find(GitHubWorkFunction.Name)! with { QueueName = queue };
+
+    public static async Task<GitHubWebhookApp> CreateAsync(AzuriteFixture azurite, string? workQueue = null, bool listen = true,
+        Action<GitHubWebhookApp>? setup = null)
+    {
+        var app = new GitHubWebhookApp(azurite, workQueue, listen);
+        setup?.Invoke(app);
         await app._queues.CreateIfNotExistsAsync(app.Storage.StepQueue, default);
         await app.App.StartAsync();
         app.Client = app.App.GetTestClient();
@@ -142,17 +175,44 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
 
     public static JsonObject Fixture(string name) => JsonNode.Parse(File.ReadAllText(RepoPaths.Fixture("github", "webhooks", name)))!.AsObject();
 
-    /// <summary>Posts a delivery signed with the webhook secret (or <paramref name="signature"/> when given).</summary>
-    public Task<HttpResponseMessage> PostAsync(string eventName, string body, string? delivery = null, string? signature = null)
+    /// <summary>Posts a delivery signed with the webhook secret (or <paramref name="signature"/> when given); when it was
+    /// queued and this app listens and <paramref name="process"/> is true, waits until the queue trigger has done it once (or failed).</summary>
+    public async Task<HttpResponseMessage> PostAsync(string eventName, string body, string? delivery = null, string? signature = null, bool process = true)
     {
+        delivery ??= Guid.NewGuid().ToString();
         var bytes = Encoding.UTF8.GetBytes(body);
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/github") { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Add("X-GitHub-Event", eventName);
-        request.Headers.Add("X-GitHub-Delivery", delivery ?? Guid.NewGuid().ToString());
+        request.Headers.Add("X-GitHub-Delivery", delivery);
         request.Headers.Add("X-Hub-Signature-256", signature ?? WebhookSignature.Compute(GitHubTestApp.WebhookSecret, bytes));
         request.Headers.UserAgent.ParseAdd("GitHub-Hookshot/044aadd");
-        return Client.SendAsync(request);
+        var response = await Client.SendAsync(request);
+        if (process && _listen && response.StatusCode == System.Net.HttpStatusCode.Accepted && (await response.Content.ReadAsStringAsync()).Contains("\"queued\":true"))
+            await ProcessedAsync(delivery);
+        return response;
+    }
+
+    /// <summary>Waits until this app's queue trigger has done <paramref name="delivery"/> once (or failed at it); returns what it led to.</summary>
+    public async Task<string> ProcessedAsync(string delivery)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        string? outcome;
+        while (!_outcomes.TryGetValue(delivery, out outcome))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"delivery {delivery} was queued but never processed");
+            await Task.Delay(20);
+        }
+        return outcome;
+    }
+
+    /// <summary>What the queue trigger's first attempt at <paramref name="response"/>'s delivery led to (the handler's
+    /// outcome, or <c>failed: …</c>), after the 202 body; just the body when nothing was queued.</summary>
+    public async Task<string> OutcomeOf(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        var delivery = response.RequestMessage!.Headers.GetValues("X-GitHub-Delivery").Single();
+        return _outcomes.TryGetValue(delivery, out var outcome) ? body + "\n" + outcome : body;
     }
 
     /// <summary>Runs step messages from the Azurite queue as the queue trigger would, one at a time, until none is
@@ -182,13 +242,37 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        await App.StopAsync();
         await App.DisposeAsync();
         _key.Dispose();
     }
 
-    private sealed class ListConfigs(List<ReleaseConfig> configs) : IReleaseConfigs
+    private sealed class ListConfigs(GitHubWebhookApp app) : IReleaseConfigs
     {
-        public Task<ReleaseConfig?> FindAsync(string service, CancellationToken ct) => Task.FromResult(configs.FirstOrDefault(c => c.Service == service));
-        public Task<IReadOnlyList<ReleaseConfig>> ListAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<ReleaseConfig>>(configs);
+        public Task<ReleaseConfig?> FindAsync(string service, CancellationToken ct) => Task.FromResult(Configs().FirstOrDefault(c => c.Service == service));
+        public Task<IReadOnlyList<ReleaseConfig>> ListAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<ReleaseConfig>>(Configs());
+        private List<ReleaseConfig> Configs() => app.ConfigsFail is { } why ? throw new InvalidOperationException(why) : app.Configs;
+    }
+
+    /// <summary>Records, per delivery, what the first attempt led to, and passes the result or failure on to the listener.</summary>
+    private sealed class RecordingHandler(GitHubWorkFunction inner, ConcurrentDictionary<string, string> outcomes) : IFunctionHandler
+    {
+        public string FunctionName => inner.FunctionName;
+
+        public async Task<FunctionResult> InvokeAsync(FunctionInvocation invocation, CancellationToken ct)
+        {
+            var delivery = GitHubWork.Parse(invocation.TextOf(GitHubWorkFunction.Binding)!).Delivery.DeliveryId;
+            try
+            {
+                var result = await inner.InvokeAsync(invocation, ct);
+                outcomes.TryAdd(delivery, string.Join("\n", result.Logs));
+                return result;
+            }
+            catch (Exception e)
+            {
+                outcomes.TryAdd(delivery, "failed: " + e.Message);
+                throw;
+            }
+        }
     }
 }

@@ -57,7 +57,7 @@ public class GitHubWebhookEndpointTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var response = await _app.PostAsync("workflow_run", GitHubWebhookApp.Fixture("workflow_run.completed.0.json").ToJsonString());
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Contains("only success starts a rollout", await response.Content.ReadAsStringAsync());
+        Assert.Contains("only success starts a rollout", await _app.OutcomeOf(response));
         Assert.Null(await _app.StateAsync());
     }
 
@@ -126,8 +126,8 @@ public class GitHubWebhookEndpointTests(AzuriteFixture azurite) : IAsyncLifetime
         onIssue["comment"]!["body"] = "/release approve";
         var r1 = await _app.PostAsync("issue_comment", onIssue.ToJsonString());
         var r2 = await _app.PostAsync("issue_comment", GitHubWebhookApp.Fixture("issue_comment.edited.7.json").ToJsonString());
-        Assert.Contains("not a pull request", await r1.Content.ReadAsStringAsync());
-        Assert.Contains("only new comments", await r2.Content.ReadAsStringAsync());
+        Assert.Contains("not a pull request", await _app.OutcomeOf(r1));
+        Assert.Contains("only new comments", await _app.OutcomeOf(r2));
         Assert.Equal(before, await _app.SnapshotAsync());
         Assert.Empty(_app.GitHub.Comments);
     }

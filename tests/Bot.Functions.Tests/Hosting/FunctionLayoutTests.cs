@@ -74,10 +74,17 @@ public sealed class FunctionLayoutTests(AzuriteFixture azurite)
         Assert.True(steps.IsQueue);
         Assert.Equal("rollout-steps", steps.QueueName);
         Assert.Equal(Bot.Functions.Steps.RolloutStepsFunction.Binding, steps.TriggerBinding);
-        var slack = Repo.Find(Bot.Functions.Slack.SlackWorkFunction.Name)!;
-        Assert.True(slack.IsQueue);
-        Assert.Equal(Bot.Functions.Slack.SlackWorkFunction.DefaultQueue, slack.QueueName);
-        Assert.Equal(Bot.Functions.Slack.SlackWorkFunction.Binding, slack.TriggerBinding);
+        foreach (var (name, queue) in new[]
+                 {
+                     (Bot.Functions.Slack.SlackWorkFunction.Name, Bot.Functions.Slack.SlackWorkFunction.DefaultQueue),
+                     (Bot.Functions.GitHub.GitHubWorkFunction.Name, Bot.Functions.GitHub.GitHubWorkFunction.DefaultQueue),
+                 })
+        {
+            var work = Repo.Find(name)!;
+            Assert.True(work.IsQueue, $"{work.Path}: not a queue trigger");
+            Assert.Equal(queue, work.QueueName);
+            Assert.Equal(WorkQueueFunction.Binding, work.TriggerBinding);
+        }
         foreach (var timer in Repo.Functions.Where(f => f.IsTimer))
             Bot.Functions.Standalone.TimerRunner.ParseSchedule(timer); // throws naming the file when not six-field NCRONTAB
         foreach (var f in Repo.Functions.Where(f => f.IsHttp))

@@ -2,6 +2,7 @@ using System.Net;
 using Bot.Adapters.Storage;
 using Bot.Functions.Slack;
 using Bot.Functions.Standalone;
+using Bot.Functions.Tests.Support;
 using Bot.TestKit.Azurite;
 using Bot.TestKit.Slack;
 
@@ -36,7 +37,7 @@ public sealed class SlackWorkQueueTests(AzuriteFixture azurite)
         var reply = Assert.Single(await next.RepliesAsync(1));
         Assert.Equal(work.Command.ResponseUrl, reply.Url);
         Assert.Contains("*checkout*", reply.Body["text"]!.GetValue<string>());
-        await WaitUntilAsync(async () => (await queues.PeekAsync(queue, 32, CancellationToken.None)).Count == 0);
+        await WorkQueueProbe.WaitUntilAsync(async () => (await queues.PeekAsync(queue, 32, CancellationToken.None)).Count == 0);
         next.Slack.AssertNoViolations();
     }
 
@@ -52,25 +53,9 @@ public sealed class SlackWorkQueueTests(AzuriteFixture azurite)
         await queues.CreateIfNotExistsAsync(poison, CancellationToken.None); // so it can be peeked before the listener is up
 
         await using var app = await SlackTestApp.StartAsync(azurite, queue: queue);
-        await WaitUntilAsync(async () => (await queues.PeekAsync(poison, 32, CancellationToken.None)).Count == 1);
-        Assert.Equal("{\"kind\":\"command\"}", Assert.Single(await queues.PeekAsync(poison, 32, CancellationToken.None)).Text);
+        Assert.Equal("{\"kind\":\"command\"}", Assert.Single(await WorkQueueProbe.WaitForMessagesAsync(queues, poison, 1)).Text);
         Assert.Empty(await queues.PeekAsync(queue, 32, CancellationToken.None));
-        var rows = new List<TableEntity>();
-        await foreach (var row in azurite.CreateTableService().QueryAsync(QueueListener.PoisonTable, $"PartitionKey eq '{queue}'", CancellationToken.None))
-            rows.Add(row);
-        Assert.Contains("not a Slack work message", (string?)Assert.Single(rows).Properties["Reason"]);
+        Assert.Contains("not a Slack work message", Assert.Single(await WorkQueueProbe.PoisonReasonsAsync(azurite, queue)));
         Assert.Empty(app.Slack.ResponseUrlPosts);
-    }
-
-    /// <summary>Polls (asynchronous work on a shared, noisy machine); fails after a generous deadline.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> probe)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await probe()) return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the expected queue state never appeared");
     }
 }

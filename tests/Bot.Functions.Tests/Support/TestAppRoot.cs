@@ -14,6 +14,7 @@ internal sealed class TestAppRoot : IDisposable
         Directory.CreateDirectory(Root);
         Queue = AzuriteFixture.NewName("steps");
         SlackQueue = AzuriteFixture.NewName("slack");
+        GitHubQueue = AzuriteFixture.NewName("github");
         var host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")))!;
         var queues = host["extensions"]!["queues"]!;
         queues["maxPollingInterval"] = "00:00:00.500";
@@ -27,7 +28,8 @@ internal sealed class TestAppRoot : IDisposable
             var target = Directory.CreateDirectory(Path.Combine(Root, Path.GetFileName(dir))).FullName;
             File.WriteAllText(Path.Combine(target, "function.json"), File.ReadAllText(fj)
                 .Replace("\"rollout-steps\"", $"\"{Queue}\"", StringComparison.Ordinal)
-                .Replace("\"slack-work\"", $"\"{SlackQueue}\"", StringComparison.Ordinal));
+                .Replace("\"slack-work\"", $"\"{SlackQueue}\"", StringComparison.Ordinal)
+                .Replace("\"github-work\"", $"\"{GitHubQueue}\"", StringComparison.Ordinal));
         }
         ConfigDir = Directory.CreateDirectory(Path.Combine(Root, "config")).FullName;
         RecordFile = Path.Combine(Root, "traffic.jsonl");
@@ -37,6 +39,8 @@ internal sealed class TestAppRoot : IDisposable
     public string Queue { get; }
     /// <summary>This test's <c>slack-work</c> queue (the <c>SlackWork</c> function's trigger).</summary>
     public string SlackQueue { get; }
+    /// <summary>This test's <c>github-work</c> queue (the <c>GitHubWork</c> function's trigger).</summary>
+    public string GitHubQueue { get; }
     public string ConfigDir { get; }
     public string RecordFile { get; }
 

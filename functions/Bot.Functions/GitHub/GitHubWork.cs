@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Bot.Adapters.GitHub;
+using Bot.Functions.Hosting;
+
+namespace Bot.Functions.GitHub;
+
+/// <summary>A verified, parsed, claimed delivery, done by <see cref="GitHubWorkFunction"/> after the 202. Travels as
+/// JSON on the <c>github-work</c> queue: the parsed essentials (<see cref="GitHubWebhookEvent"/>, with <c>kind</c> naming
+/// its type; the event name and delivery id are its <c>event</c> and <c>deliveryId</c>), not the raw body, which may be
+/// up to 25 MB while a queue message holds 64 KB.</summary>
+public sealed record GitHubWork(GitHubWebhookEvent Delivery)
+{
+    /// <summary>Comment bodies past this many characters keep only their <c>/release</c> lines (all the handler reads),
+    /// so the message stays well under the queue's 64 KB (Base64 on the wire).</summary>
+    internal const int MaxText = 8 * 1024;
+
+    private static readonly JsonSerializerOptions Json = Create();
+
+    private static JsonSerializerOptions Create()
+    {
+        var json = WorkMessageJson.Options();
+        // The event records live in Bot.Adapters and carry no JSON attributes: their polymorphism is declared here.
+        json.TypeInfoResolver = new DefaultJsonTypeInfoResolver().WithAddedModifier(info =>
+        {
+            if (info.Type != typeof(GitHubWebhookEvent)) return;
+            info.PolymorphismOptions = new JsonPolymorphismOptions
+            {
+                TypeDiscriminatorPropertyName = "kind",
+                DerivedTypes =
+                {
+                    new(typeof(PushEvent), "push"), new(typeof(WorkflowRunEvent), "workflow_run"),
+                    new(typeof(CheckRunEvent), "check_run"), new(typeof(IssueCommentEvent), "issue_comment"),
+                },
+            };
+        });
+        return json;
+    }
+
+    /// <summary>The work for a parsed delivery, with long free text cut to what the handler uses.</summary>
+    public static GitHubWork For(GitHubWebhookEvent e) => new(e switch
+    {
+        IssueCommentEvent c when c.Body.Length > MaxText => c with { Body = Clip(string.Join("\n", GitHubEventHandler.CommandLines(c.Body))) },
+        PushEvent p when p.HeadCommitMessage?.Length > MaxText => p with { HeadCommitMessage = Clip(p.HeadCommitMessage) },
+        _ => e,
+    });
+
+    private static string Clip(string s) => s.Length <= MaxText ? s : s[..MaxText];
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads a queue message; throws <see cref="FormatException"/> saying what is wrong.</summary>
+    public static GitHubWork Parse(string text) => WorkMessageJson.Parse<GitHubWork>(text, Json, "GitHub work message");
+}

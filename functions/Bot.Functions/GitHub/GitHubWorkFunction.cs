@@ -1,0 +1,23 @@
+using Bot.Functions.Hosting;
+
+namespace Bot.Functions.GitHub;
+
+/// <summary>Queue trigger on <c>github-work</c> (<c>GitHubWork/function.json</c>): each message is a <see cref="GitHubWork"/>
+/// accepted by <c>POST /api/github</c>, handled by <see cref="GitHubEventHandler"/>. Failures end in <c>github-work-poison</c>.</summary>
+public sealed class GitHubWorkFunction(IServiceScopeFactory scopes, ILogger<GitHubWorkFunction> log) : WorkQueueFunction(scopes)
+{
+    public const string Name = "GitHubWork";
+
+    /// <summary>The queue name when no function catalog is registered (the name in <c>GitHubWork/function.json</c>).</summary>
+    public const string DefaultQueue = "github-work";
+
+    public override string FunctionName => Name;
+
+    protected override async Task<string> DoAsync(string message, IServiceProvider services, CancellationToken ct)
+    {
+        var e = GitHubWork.Parse(message).Delivery;
+        var outcome = await services.GetRequiredService<GitHubEventHandler>().HandleAsync(e, ct);
+        log.LogInformation("GitHub {Event} {Delivery}: {Outcome}", e.Event, e.DeliveryId, outcome.Message);
+        return $"{e.Event} {e.DeliveryId}: {outcome.Message}";
+    }
+}

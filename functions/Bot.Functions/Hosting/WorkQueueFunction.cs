@@ -1,0 +1,24 @@
+using Bot.Functions.Invocations;
+
+namespace Bot.Functions.Hosting;
+
+/// <summary>Base of the queue-triggered functions that consume a <see cref="WorkQueue"/>: reads the message from binding
+/// <see cref="Binding"/> and does it in a fresh DI scope. A failure throws so the host (or the standalone listener)
+/// retries and finally moves the message to <c>&lt;queue&gt;-poison</c> with its reason.</summary>
+public abstract class WorkQueueFunction(IServiceScopeFactory scopes) : IFunctionHandler
+{
+    /// <summary>The queue trigger's binding name in the function.json.</summary>
+    public const string Binding = "msg";
+
+    public abstract string FunctionName { get; }
+
+    public async Task<FunctionResult> InvokeAsync(FunctionInvocation invocation, CancellationToken ct)
+    {
+        var text = invocation.TextOf(Binding) ?? throw new FormatException($"{FunctionName}: Data.{Binding} is missing");
+        await using var scope = scopes.CreateAsyncScope();
+        return FunctionResult.Done(await DoAsync(text, scope.ServiceProvider, ct));
+    }
+
+    /// <summary>Does one message; returns the outcome to log. Throws when the work failed.</summary>
+    protected abstract Task<string> DoAsync(string message, IServiceProvider services, CancellationToken ct);
+}
