@@ -22,4 +22,10 @@ public sealed class InMemoryDeliveryDedup(TimeProvider time) : IDeliveryDedup
         });
         return Task.FromResult(claimed);
     }
+
+    public Task ReleaseAsync(string source, string id, CancellationToken ct)
+    {
+        _seen.TryRemove((source, id), out _);
+        return Task.CompletedTask;
+    }
 }

@@ -53,6 +53,17 @@ public sealed class TableDeliveryDedup(ITableService tables, TimeProvider time, 
         return false;
     }
 
+    public async Task ReleaseAsync(string source, string id, CancellationToken ct)
+    {
+        try
+        {
+            await _tables.DeleteAsync(_table, KeyEncoding.Encode(source), KeyEncoding.Encode(id), "*", ct).ConfigureAwait(false);
+        }
+        catch (StorageException e) when (e.IsNotFound)
+        {
+        }
+    }
+
     /// <summary>Deletes expired claims (oldest pages first, at most <paramref name="max"/>). A row reclaimed meanwhile
     /// keeps its new ETag and is left alone. The filter is on a non-key property, so callers run this rarely.</summary>
     public async Task<int> PurgeExpiredAsync(int max, CancellationToken ct)

@@ -40,4 +40,8 @@ public interface IDeliveryDedup
     /// <summary>Deletes up to <paramref name="max"/> records whose time-to-live has passed; returns how many. Stores
     /// that expire records by themselves keep the default, which does nothing.</summary>
     Task<int> PurgeExpiredAsync(int max, CancellationToken ct) => Task.FromResult(0);
+
+    /// <summary>Gives a claim back when the work it guarded could not be accepted (the queue put failed), so the
+    /// sender's retry is processed instead of being dropped as a duplicate.</summary>
+    Task ReleaseAsync(string source, string id, CancellationToken ct) => Task.CompletedTask;
 }

@@ -64,6 +64,8 @@ public static class GitHubWebhookEndpoint
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             log.LogError(e, "GitHub {Event} {Delivery} could not be put on queue {Queue}", eventName, delivery, queue.Queue);
+            // Give the claim back so GitHub's redelivery of this id is processed rather than dropped as a duplicate.
+            await dedup.ReleaseAsync("github", delivery, CancellationToken.None);
             return TypedResults.Json(new { error = $"delivery {delivery} could not be queued (storage unavailable); nothing was done" },
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }

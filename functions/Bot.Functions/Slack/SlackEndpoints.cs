@@ -31,8 +31,11 @@ public static class SlackEndpoints
         var parsed = SlackPayloadParser.ParseSlashCommand(body);
         if (parsed.Value is not { } command) return TypedResults.BadRequest(parsed.Error);
 
-        if (!await inbox.ClaimAsync("slack-command", command.TriggerId, ct)) return TypedResults.Ok();
-        if (!await inbox.TryEnqueueAsync(new SlackCommandWork(command), ct)) return Ephemeral(NotAccepted);
+        switch (await inbox.AcceptAsync("slack-command", command.TriggerId, new SlackCommandWork(command), ct))
+        {
+            case SlackAcceptance.Duplicate: return TypedResults.Ok();
+            case SlackAcceptance.Failed: return Ephemeral(NotAccepted);
+        }
         return Ephemeral($":hourglass_flowing_sand: `{command.Command} {Clip(command.Text)}`: working on it…");
     }
 
@@ -44,9 +47,9 @@ public static class SlackEndpoints
         if (parsed.Value is not { } action) return TypedResults.BadRequest(parsed.Error);
 
         // A replayed or retried delivery carries the same trigger and action timestamp: act once.
-        if (!await inbox.ClaimAsync("slack-action", $"{action.TriggerId}|{action.ActionTs}", ct)) return TypedResults.Ok();
-        if (!await inbox.TryEnqueueAsync(new SlackActionWork(action), ct)) return Ephemeral(NotAccepted);
-        return TypedResults.Ok();
+        return await inbox.AcceptAsync("slack-action", $"{action.TriggerId}|{action.ActionTs}", new SlackActionWork(action), ct) == SlackAcceptance.Failed
+            ? Ephemeral(NotAccepted)
+            : TypedResults.Ok();
     }
 
     private const string NotAccepted = "The release bot could not accept this (storage unavailable); nothing changed, try again in a moment.";
@@ -63,18 +66,21 @@ public sealed class SlackInbox(IOptions<SlackOptions> options, TimeProvider time
     /// <summary>Slack bodies are small; anything bigger is not Slack.</summary>
     private const int MaxBody = 64 * 1024;
 
-    /// <summary>Puts accepted work on the queue; false (logged) when storage does not take it.</summary>
-    public async Task<bool> TryEnqueueAsync(SlackWork work, CancellationToken ct)
+    /// <summary>Claims the delivery (a retry or replay is a <see cref="SlackAcceptance.Duplicate"/>) and puts the work
+    /// on the queue. When storage does not take it, the claim is given back so Slack's retry is processed.</summary>
+    public async Task<SlackAcceptance> AcceptAsync(string source, string id, SlackWork work, CancellationToken ct)
     {
+        if (!await dedup.TryClaimAsync(source, id, options.Value.DedupTtl, ct)) return SlackAcceptance.Duplicate;
         try
         {
             await queue.EnqueueAsync(work, ct);
-            return true;
+            return SlackAcceptance.Accepted;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             log.LogError(e, "Slack {Kind} could not be put on queue {Queue}", work.GetType().Name, queue.Queue);
-            return false;
+            await dedup.ReleaseAsync(source, id, CancellationToken.None);
+            return SlackAcceptance.Failed;
         }
     }
 
@@ -103,5 +109,6 @@ public sealed class SlackInbox(IOptions<SlackOptions> options, TimeProvider time
         return ([], TypedResults.Text(why, "text/plain", statusCode: StatusCodes.Status401Unauthorized));
     }
 
-    public Task<bool> ClaimAsync(string source, string id, CancellationToken ct) => dedup.TryClaimAsync(source, id, options.Value.DedupTtl, ct);
 }
+
+public enum SlackAcceptance { Accepted, Duplicate, Failed }

@@ -30,6 +30,17 @@ public sealed class TableDeliveryDedupTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ReleaseAsync_AfterAFailedHandOff_TheRetryClaimsAgain()
+    {
+        var dedup = CreateSut();
+        Assert.True(await dedup.TryClaimAsync("github", "d-1", TimeSpan.FromHours(1), Ct));
+        await dedup.ReleaseAsync("github", "d-1", Ct);
+        await dedup.ReleaseAsync("github", "never-claimed", Ct); // nothing to give back: no error
+        Assert.True(await dedup.TryClaimAsync("github", "d-1", TimeSpan.FromHours(1), Ct));
+        Assert.False(await dedup.TryClaimAsync("github", "d-1", TimeSpan.FromHours(1), Ct));
+    }
+
+    [Fact]
     public async Task PurgeExpiredAsync_DeletesOnlyExpiredRows_AndAPurgedIdCanBeClaimedAgain()
     {
         var dedup = CreateSut();

@@ -52,6 +52,21 @@ public sealed class GitHubWorkQueueTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task WorkflowRun_QueuePutRefusedByStorage_Answers503AndGivesTheClaimBackForRedelivery()
+    {
+        // Storage refuses the put for real: Azurite rejects a queue name with capitals and underscores.
+        await using var app = await GitHubWebhookApp.CreateAsync(azurite, "Not_A_Queue", listen: false, setup: WithWorkflowTrigger);
+
+        var ack = await app.PostAsync("workflow_run", GitHubWebhookApp.SuccessfulRun(), Delivery);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ack.StatusCode);
+        Assert.Contains("nothing was done", await ack.Content.ReadAsStringAsync());
+        Assert.Null(await app.StateAsync());
+        Assert.Empty(app.GitHub.Requests);
+        Assert.True(await app.WasUnclaimedAsync(Delivery)); // GitHub's redelivery of this id will be processed
+    }
+
+    [Fact]
     public async Task WorkflowRun_WorkKeepsFailing_MovesToPoisonQueueWithReason()
     {
         var queue = AzuriteFixture.NewName("github");

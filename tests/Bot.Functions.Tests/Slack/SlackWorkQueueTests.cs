@@ -42,6 +42,22 @@ public sealed class SlackWorkQueueTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Command_QueuePutRefusedByStorage_SaysSoAndSlacksRetryIsNotDroppedAsADuplicate()
+    {
+        // Storage refuses the put for real: Azurite rejects a queue name with capitals and underscores.
+        await using var app = await SlackTestApp.StartAsync(azurite, queue: "Not_A_Queue", listen: false);
+
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var ack = await app.Client.SendAsync(app.Signed("/api/slack/commands", app.CommandBody("status checkout", triggerId: "9.9.9")));
+            Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+            // Both times the user hears that nothing was accepted: the failed first attempt gave its claim back.
+            Assert.Contains("could not accept this", await ack.Content.ReadAsStringAsync());
+        }
+        Assert.Empty(app.Slack.ResponseUrlPosts);
+    }
+
+    [Fact]
     public async Task Message_NotSlackWork_MovesToPoisonQueueWithReason()
     {
         var queue = AzuriteFixture.NewName("slack");
