@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Xml.Linq;
 using Polly;
+using Polly.Timeout;
 
 namespace Bot.Adapters.Storage;
 
@@ -17,13 +18,24 @@ internal sealed class StorageSender(
     public async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> build, CancellationToken ct)
     {
         string? operation = null;
-        var response = await pipeline.ExecuteAsync(async token =>
+        HttpResponseMessage response;
+        try
         {
-            using var request = build();
-            operation ??= $"{request.Method} {request.RequestUri?.AbsolutePath}";
-            sign(request, account, time.GetUtcNow());
-            return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
-        }, ct).ConfigureAwait(false);
+            response = await pipeline.ExecuteAsync(async token =>
+            {
+                using var request = build();
+                operation ??= $"{request.Method} {request.RequestUri?.AbsolutePath}";
+                sign(request, account, time.GetUtcNow());
+                return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException
+            || (e is OperationCanceledException { InnerException: TimeoutException } && !ct.IsCancellationRequested))
+        {
+            // No answer after the retries: one typed failure callers (and the HTTP problem mapping) recognise.
+            throw new StorageException(HttpStatusCode.ServiceUnavailable, StorageException.UnreachableCode,
+                $"{operation ?? "request"}: no answer ({e.Message})", e);
+        }
 
         if (response.IsSuccessStatusCode) return response;
         using (response)

@@ -12,6 +12,9 @@ public abstract record RolloutInput
 public sealed record StartRollout(string Version, Config.ReleaseConfig Config) : RolloutInput
 {
     public VersionSource Source { get; init; } = new();
+    /// <summary>The sender's delivery id, when a redelivery must not start twice: recorded in the state committed
+    /// with the start, so a repeat is an accepted no-op that names what the first one started.</summary>
+    public InboundDelivery? Delivery { get; init; }
 }
 
 /// <summary>A step message came due (from the queue or the sweep). Stale ones (other rollout/step) change nothing.</summary>

@@ -25,7 +25,7 @@ public static partial class RolloutMachine
         ArgumentNullException.ThrowIfNull(gates);
         return input switch
         {
-            StartRollout s => GateDecisions.RefuseStart(state, s, gates, now) ?? GateDecisions.AnnounceStart(OnStart(state, s, now), s, gates, now),
+            StartRollout s => OnStartOnce(state, s, now, () => GateDecisions.RefuseStart(state, s, gates, now) ?? GateDecisions.AnnounceStart(OnStart(state, s, now), s, gates, now)),
             StepDue d => OnStepDue(state, d, now, gates),
             Promote p when GateDecisions.RefusePromote(state, gates, now) is { } refused => refused,
             DeploymentObserved o => OnDeploymentObserved(state, o, now),

@@ -98,6 +98,9 @@ public sealed record ServiceState
     /// <summary>Effects committed with this state but not yet applied; the executor applies them (again) first
     /// after a crash. Effects are idempotent.</summary>
     public IReadOnlyList<Effect> Pending { get; init; } = [];
+    /// <summary>Deliveries (CI build ids) whose start was committed with this state, so a retry after a crash starts
+    /// once and a retry after success is answered as a duplicate (<see cref="RolloutMachine.FindDelivery"/>).</summary>
+    public IReadOnlyList<DeliveryRecord> Deliveries { get; init; } = [];
 
     public static ServiceState Empty(string service) => new() { Service = service };
 }

@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Text.RegularExpressions;
 
 namespace Bot.Functions.Ci;
@@ -15,10 +17,50 @@ public static partial class CiBuildParser
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._/@:+-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex Token();
 
+    /// <summary>Where <paramref name="body"/> stops being UTF-8 (its first bad byte) and, when that byte is inside a
+    /// JSON string, the property it belongs to. Null when the body is valid UTF-8. (JSON strings are not decoded while
+    /// parsing, so without this check a bad byte in a value fails later, when the value is read.)</summary>
+    public static (int Offset, string? Field)? InvalidUtf8(ReadOnlySpan<byte> body)
+    {
+        if (Utf8.IsValid(body)) return null;
+        var chars = new char[body.Length];
+        Utf8.ToUtf16(body, chars, out var offset, out _, replaceInvalidSequences: false);
+        string? field = null;
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
+            string? property = null;
+            while (reader.Read())
+            {
+                var inside = reader.TokenStartIndex <= offset && offset < reader.BytesConsumed;
+                if (reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    property = Encoding.UTF8.GetString(reader.ValueSpan);
+                    if (inside) { field = property; break; }
+                }
+                else if (inside)
+                {
+                    field = property;
+                    break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON around the bad byte: the offset alone says where.
+        }
+        return (offset, field);
+    }
+
     /// <summary>Returns the build, or null with <paramref name="errors"/> keyed by field.</summary>
     public static CiBuild? Parse(ReadOnlySpan<byte> body, out Dictionary<string, string[]> errors)
     {
         errors = [];
+        if (InvalidUtf8(body) is { } bad)
+        {
+            errors[bad.Field ?? "body"] = [$"is not valid UTF-8 (byte offset {bad.Offset}{(bad.Field is null ? "" : $", in the value of '{bad.Field}'")}): send the JSON encoded as UTF-8"];
+            return null;
+        }
         JsonDocument doc;
         try
         {

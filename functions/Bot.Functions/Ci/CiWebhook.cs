@@ -11,7 +11,11 @@ namespace Bot.Functions.Ci;
 /// <summary>
 /// <c>POST /api/ci</c> (function <c>CiWebhook</c>): a build finished in any CI system. Order matters: authenticate
 /// over the raw bytes (401, nothing touched), validate (400 listing each field), find the service (404 naming the known
-/// ones), claim the build id (a redelivery answers 200 and does nothing), then start the rollout of a green build.
+/// ones), then start the rollout of a green build. The build id is deduplicated by the engine, not by a claim made
+/// beforehand: it is recorded in the service state committed with the new rollout (<see cref="StartRollout.Delivery"/>),
+/// so a crash at any point either left nothing (the CI system's retry starts the rollout) or left the rollout and its
+/// record together (the retry is answered as a duplicate naming the rollout). Storage failures become a 503 problem
+/// with <c>Retry-After</c> (<see cref="Hosting.ProblemAnswers"/>).
 /// </summary>
 public static class CiWebhook
 {
@@ -28,8 +32,11 @@ public static class CiWebhook
         return app;
     }
 
+    /// <summary>The delivery id the engine remembers for build <paramref name="buildId"/>.</summary>
+    public static string DeliveryId(string buildId) => "ci:" + buildId;
+
     public static async Task<IResult> HandleAsync(
-        HttpContext http, IOptions<CiOptions> options, IReleaseConfigs configs, IDeliveryDedup dedup, RolloutExecutor executor,
+        HttpContext http, IOptions<CiOptions> options, IReleaseConfigs configs, RolloutExecutor executor,
         TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
         var log = logs.CreateLogger(typeof(CiWebhook));
@@ -56,26 +63,37 @@ public static class CiWebhook
                 detail: $"no service '{build.Service}'; known services: {(known.Count == 0 ? "(none configured)" : string.Join(", ", known))}");
         }
 
-        if (!await dedup.TryClaimAsync("ci", build.Id, o.DedupWindow, ct))
-            return TypedResults.Ok(new CiResponse($"build {build.Id} was already received; nothing to do", Duplicate: true));
-
         if (build.Status == CiBuildStatus.Failed)
         {
+            // Starts nothing and changes nothing, so a redelivery gets the same answer.
             log.LogInformation("CI build {Id} of {Service} {Version} failed; nothing started", build.Id, build.Service, build.Version);
             return TypedResults.Accepted((string?)null, new CiResponse($"build {build.Id} of {build.Service} {build.Version} failed; nothing started"));
         }
 
+        var delivery = DeliveryId(build.Id);
         var input = new StartRollout(build.Version, config)
         {
             By = CiActor,
             Reason = $"CI build {build.Id} succeeded",
             Source = new VersionSource(build.Commit, build.Image, build.Repository ?? config.GitHubRepo, build.BuildUrl),
+            Delivery = new InboundDelivery(delivery, o.DedupWindow),
         };
         var result = await executor.ExecuteAsync(build.Service, input, ct);
         if (result.Decision.Refused is { } refused) return CommandApi.Refusal(refused);
-        var rollout = result.State.Active is { } a && a.Version == build.Version ? a : null;
-        return TypedResults.Accepted(rollout is null ? null : $"/api/rollouts/{Uri.EscapeDataString(rollout.Id)}",
-            new CiResponse(result.Decision.Message ?? $"{build.Service} {build.Version} accepted", RolloutId: rollout?.Id));
+
+        if (result.Decision.Effects.Count == 0 && RolloutMachine.FindDelivery(result.State, delivery, time.GetUtcNow()) is { } seen)
+        {
+            log.LogInformation("CI build {Id}: redelivery; {Message}", build.Id, result.Decision.Message);
+            return TypedResults.Ok(new CiResponse(
+                $"build {build.Id} was already received at {seen.At:u}; " + (seen.RolloutId is { } r ? $"it started {r}" : "its version was queued behind the active rollout"),
+                RolloutId: seen.RolloutId, Duplicate: true));
+        }
+
+        var started = RolloutMachine.FindDelivery(result.State, delivery, time.GetUtcNow())?.RolloutId;
+        var response = new CiResponse(result.Decision.Message ?? $"{build.Service} {build.Version} accepted", RolloutId: started);
+        return started is null
+            ? TypedResults.Accepted((string?)null, response)
+            : TypedResults.Created($"/api/rollouts/{Uri.EscapeDataString(started)}", response);
     }
 
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)

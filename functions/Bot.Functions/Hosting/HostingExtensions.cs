@@ -26,7 +26,7 @@ public static class HostingExtensions
         builder.Services.AddSingleton<FunctionHandlers>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemAnswers(); // every failure answer is a problem document (ProblemAnswers)
 
         if (env.Mode == HostMode.Standalone && builder.Configuration.GetValue($"{BotHostOptions.Section}:RunTriggers", true))
             builder.Services.AddHostedService<StandaloneTriggers>();
@@ -55,10 +55,13 @@ public static class HostingExtensions
         return services;
     }
 
-    /// <summary>Functions mode's invocation routes (readiness <c>GET /</c>, <c>POST /{FunctionName}</c>). Mapped in
-    /// standalone mode too: it is loopback-only, and it lets tests drive a handler exactly as the host does.</summary>
+    /// <summary>The problem answers first (every failure of every endpoint is a problem document, see
+    /// <see cref="ProblemAnswers"/>), then Functions mode's invocation routes (readiness <c>GET /</c>,
+    /// <c>POST /{FunctionName}</c>). Mapped in standalone mode too: it is loopback-only, and it lets tests drive a
+    /// handler exactly as the host does.</summary>
     public static WebApplication MapBotHost(this WebApplication app)
     {
+        app.UseProblemAnswers();
         app.MapFunctionInvocations();
         return app;
     }

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text;
+using Bot.Adapters.Storage;
 using Bot.Core.Config;
+using Bot.Core.Execution;
+using Bot.Core.Ports;
 using Bot.Core.Rollouts;
 using Bot.Functions.Ci;
 using Bot.Functions.Releases;
@@ -45,15 +48,16 @@ public class CiWebhookTests(AzuriteFixture azurite)
     }
 
     private Task<IResult> SendAsync(HttpContext http, IReleaseConfigs? configs = null) =>
-        CiWebhook.HandleAsync(http, _options, configs ?? new Configs(Checkout), _h.Dedup, _h.Executor, _h.Clock, NullLoggerFactory.Instance, default);
+        CiWebhook.HandleAsync(http, _options, configs ?? new Configs(Checkout), _h.Executor, _h.Clock, NullLoggerFactory.Instance, default);
 
     [Fact]
     public async Task HandleAsync_SignedBuild_StartsRolloutAndRedeliveryDoesNothing()
     {
         var first = await SendAsync(Request(Body()));
 
-        var accepted = Assert.IsType<Accepted<CiResponse>>(first);
+        var accepted = Assert.IsType<Created<CiResponse>>(first);
         Assert.Equal("checkout-api-1", accepted.Value!.RolloutId);
+        Assert.Equal("/api/rollouts/checkout-api-1", accepted.Location);
         var state = await _h.StateAsync();
         Assert.Equal("1.4.2", state.Active!.Version);
         Assert.Equal(new VersionSource("3f2c9e1a", "registry.example.com/checkout:1.4.2", "acme/checkout", "https://ci.example.com/job/812/"), state.Active.Source);
@@ -63,6 +67,7 @@ public class CiWebhookTests(AzuriteFixture azurite)
 
         var ok = Assert.IsType<Ok<CiResponse>>(again);
         Assert.True(ok.Value!.Duplicate);
+        Assert.Equal("checkout-api-1", ok.Value.RolloutId);
         var after = await _h.StateAsync();
         Assert.Equal(state.Sequence, after.Sequence);
         Assert.Equal(state.Active.Id, after.Active!.Id);
@@ -71,7 +76,7 @@ public class CiWebhookTests(AzuriteFixture azurite)
     [Fact]
     public async Task HandleAsync_BearerToken_Accepted()
     {
-        Assert.IsType<Accepted<CiResponse>>(await SendAsync(Request(Body("gha-1"), sign: false, bearer: "ci-bearer-token")));
+        Assert.IsType<Created<CiResponse>>(await SendAsync(Request(Body("gha-1"), sign: false, bearer: "ci-bearer-token")));
     }
 
     [Theory]
@@ -98,7 +103,7 @@ public class CiWebhookTests(AzuriteFixture azurite)
         Assert.Equal(StatusCodes.Status401Unauthorized, Assert.IsType<ProblemHttpResult>(result).StatusCode);
         Assert.Null(await _h.Store.GetAsync("checkout-api", default));
         // The id was not claimed: the same build, properly signed, still starts.
-        Assert.IsType<Accepted<CiResponse>>(await SendAsync(Request(Body())));
+        Assert.IsType<Created<CiResponse>>(await SendAsync(Request(Body())));
     }
 
     [Fact]
@@ -150,10 +155,68 @@ public class CiWebhookTests(AzuriteFixture azurite)
 
         var result = await SendAsync(Request(Body()));
 
-        Assert.Contains("incident 4711", Assert.IsType<Accepted<CiResponse>>(result).Value!.Message);
+        Assert.Contains("incident 4711", Assert.IsType<Created<CiResponse>>(result).Value!.Message);
         await _h.PumpAsync();
         Assert.Empty(_h.Weights);
         Assert.Contains(_h.Notifier.Notices, n => n.Kind == NoticeKind.Waiting && n.Text.Contains("incident 4711"));
+    }
+
+    [Fact]
+    public async Task HandleAsync_StorageFailsBeforeTheStartIsCommitted_RetryOfTheSameBuildStartsIt()
+    {
+        // The state commit fails (storage down, or a crash there): nothing about this build may be kept.
+        var store = new FailingSaves(_h.Store, failures: 1);
+        var executor = new RolloutExecutor(store, _h.Router, new NullDeploymentController(), _h.Notifier,
+            new QueueStepScheduler(_h.Queues, _h.Clock, _h.Storage), new TableAuditLog(_h.Tables, _h.Storage),
+            (s, i, now) => RolloutMachine.Decide(s, i, now, _h.Gates), _h.Clock);
+        Task<IResult> Send() => CiWebhook.HandleAsync(Request(Body()), _options, new Configs(Checkout), executor, _h.Clock, NullLoggerFactory.Instance, default);
+
+        await Assert.ThrowsAsync<StorageException>(Send);
+        Assert.Null(await _h.Store.GetAsync("checkout-api", default));
+
+        var retry = Assert.IsType<Created<CiResponse>>(await Send());
+        Assert.Equal("checkout-api-1", retry.Value!.RolloutId);
+        Assert.True(Assert.IsType<Ok<CiResponse>>(await Send()).Value!.Duplicate);
+    }
+
+    [Fact]
+    public async Task HandleAsync_RetryAfterTheStartWasCommittedButNotApplied_DuplicateNamingTheRolloutAndEffectsApplied()
+    {
+        // A crash right after the commit: the state holds the new rollout with its effects pending.
+        var store = new FailingSaves(_h.Store, failures: 1, afterFirst: true);
+        var executor = new RolloutExecutor(store, _h.Router, new NullDeploymentController(), _h.Notifier,
+            new QueueStepScheduler(_h.Queues, _h.Clock, _h.Storage), new TableAuditLog(_h.Tables, _h.Storage),
+            (s, i, now) => RolloutMachine.Decide(s, i, now, _h.Gates), _h.Clock);
+        Task<IResult> Send() => CiWebhook.HandleAsync(Request(Body()), _options, new Configs(Checkout), executor, _h.Clock, NullLoggerFactory.Instance, default);
+        await Assert.ThrowsAsync<StorageException>(Send);
+        Assert.NotEmpty((await _h.StateAsync()).Pending);
+
+        var retry = Assert.IsType<Ok<CiResponse>>(await Send());
+
+        Assert.True(retry.Value!.Duplicate);
+        Assert.Equal("checkout-api-1", retry.Value.RolloutId);
+        var state = await _h.StateAsync();
+        Assert.Empty(state.Pending);
+        Assert.Equal(1, state.Sequence);
+    }
+
+    /// <summary>Fails <c>failures</c> saves with a storage outage: the first ones, or (<c>afterFirst</c>) the ones
+    /// right after the first succeeded, as a crash after the commit would leave it.</summary>
+    private sealed class FailingSaves(IRolloutStore inner, int failures, bool afterFirst = false) : IRolloutStore
+    {
+        private int _saves;
+        public Task<Versioned<ServiceState>?> GetAsync(string service, CancellationToken ct) => inner.GetAsync(service, ct);
+        public Task<string> SaveAsync(ServiceState state, string? etag, CancellationToken ct)
+        {
+            var n = ++_saves;
+            var fail = afterFirst ? n >= 2 && n < 2 + failures : n <= failures;
+            return fail
+                ? throw new StorageException(System.Net.HttpStatusCode.ServiceUnavailable, StorageException.UnreachableCode, "PUT /rollouts: no answer (test)")
+                : inner.SaveAsync(state, etag, ct);
+        }
+        public Task ArchiveAsync(RolloutState rollout, CancellationToken ct) => inner.ArchiveAsync(rollout, ct);
+        public Task<RolloutState?> FindAsync(string rolloutId, CancellationToken ct) => inner.FindAsync(rolloutId, ct);
+        public Task<IReadOnlyList<RolloutState>> ListAsync(string service, int max, CancellationToken ct) => inner.ListAsync(service, max, ct);
     }
 
     private sealed class Configs(params ReleaseConfig[] configs) : IReleaseConfigs

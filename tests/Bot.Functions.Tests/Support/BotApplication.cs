@@ -8,14 +8,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Bot.Functions.Tests.Support;
 
 /// <summary>The bot in-process against the test's Azurite, with the recording router and two API keys.</summary>
-internal sealed class BotApplication(AzuriteFixture azurite, TestAppRoot root, bool runTriggers = true, Action<IServiceCollection>? services = null)
+/// <param name="connectionString">Instead of the fixture's (e.g. storage on a dead port).</param>
+internal sealed class BotApplication(AzuriteFixture azurite, TestAppRoot root, bool runTriggers = true, Action<IServiceCollection>? services = null,
+    string? connectionString = null)
     : WebApplicationFactory<Program>
 {
     public TestAppRoot AppRoot => root;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        foreach (var (key, value) in root.Settings(azurite.ConnectionString, runTriggers)) builder.UseSetting(key, value);
+        foreach (var (key, value) in root.Settings(connectionString ?? azurite.ConnectionString, runTriggers)) builder.UseSetting(key, value);
         builder.UseEnvironment("Development");
         if (services is not null) builder.ConfigureTestServices(services);
     }

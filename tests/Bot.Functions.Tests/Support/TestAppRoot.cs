@@ -72,7 +72,10 @@ internal sealed class TestAppRoot : IDisposable
         // Slack on, so every function folder has its endpoint; nothing reaches Slack unless a config names a chat channel.
         ["Slack:BotToken"] = SlackBotToken,
         ["Slack:SigningSecret"] = SlackSigningSecret,
+        ["Ci:SigningSecret"] = CiSigningSecret,
     };
+
+    public const string CiSigningSecret = "test-ci-signing-secret";
 
     public const string SlackBotToken = "xoxb-test-0000-token";
     public const string SlackSigningSecret = "test-signing-secret";
