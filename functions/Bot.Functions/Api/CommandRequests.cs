@@ -23,6 +23,8 @@ public static partial class CommandRequests
     [GeneratedRegex("^[0-9a-f]{7,40}$")]
     private static partial Regex CommitSha();
 
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static bool IsServiceName(string s) => ServiceName().IsMatch(s);
 
     public static async Task<(StartRequest? Request, Dictionary<string, string[]> Errors)> ReadStartAsync(HttpRequest http, CancellationToken ct)
@@ -64,7 +66,8 @@ public static partial class CommandRequests
         HttpRequest http, bool required, string[] known, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        using var reader = new StreamReader(http.Body);
+        // Strict UTF-8: an undecodable body is a 400 (ProblemAnswers), never silently replaced characters.
+        using var reader = new StreamReader(http.Body, StrictUtf8);
         var text = await reader.ReadToEndAsync(ct);
         if (string.IsNullOrWhiteSpace(text))
         {

@@ -54,4 +54,30 @@ public class CiBuildParserTests
     {
         Assert.Equal(CiBuildStatus.Failed, Parse("""{"id":"1","service":"a","version":"2","status":"failed"}""", out _)!.Status);
     }
+    [Theory]
+    [InlineData("\"commit\":\"3f2c9e1", "commit")]   // inside an optional string
+    [InlineData("\"id\":\"b", "id")]                 // inside a required string
+    public void Parse_InvalidUtf8InAString_NamesTheFieldAndByteOffset(string before, string field)
+    {
+        var json = """{"id":"build-1","service":"checkout-api","version":"1.4.2","commit":"3f2c9e1a","status":"succeeded"}""";
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var at = json.IndexOf(before, StringComparison.Ordinal) + before.Length;
+        bytes[at] = 0xE2; // a 3-byte lead followed by ASCII: not UTF-8
+
+        var build = CiBuildParser.Parse(bytes, out var errors);
+
+        Assert.Null(build);
+        Assert.Equal($"is not valid UTF-8 (byte offset {at}, in the value of '{field}'): send the JSON encoded as UTF-8", Assert.Single(errors[field]));
+    }
+
+    [Fact]
+    public void Parse_InvalidUtf8OutsideAnyString_NamesTheBodyAndOffset()
+    {
+        var bytes = Encoding.UTF8.GetBytes("""{"id":"b", "service":"checkout-api"}""");
+        bytes[9] = 0xFF;
+
+        CiBuildParser.Parse(bytes, out var errors);
+
+        Assert.Equal("is not valid UTF-8 (byte offset 9): send the JSON encoded as UTF-8", Assert.Single(errors["body"]));
+    }
 }

@@ -109,6 +109,22 @@ public sealed class ProblemAnswersTests(AzuriteFixture azurite, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task CommandApiStart_InvalidUtf8InTheBody_400Problem()
+    {
+        using var root = new TestAppRoot();
+        root.AddIssuePlan("checkout-api");
+        await using var app = new BotApplication(azurite, root, runTriggers: false);
+        var bytes = Encoding.UTF8.GetBytes("""{"service":"checkout-api","version":"1.4.2","reason":"bad X"}""");
+        bytes[Array.IndexOf(bytes, (byte)'X')] = 0xFF;
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new("application/json");
+
+        var response = await app.Client(TestAppRoot.DeployerKey).PostAsync("/api/rollouts", content);
+
+        Assert.Contains("not valid UTF-8", await AssertProblemAsync(response, HttpStatusCode.BadRequest, "Undecodable body"));
+    }
+
+    [Fact]
     public async Task Endpoint_UnexpectedException_500ProblemThatNamesOnlyTheType()
     {
         using var root = new TestAppRoot();
