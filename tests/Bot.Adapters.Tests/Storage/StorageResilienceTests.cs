@@ -72,6 +72,21 @@ public sealed class StorageResilienceTests
     }
 
     [Fact]
+    public async Task NoAnswerAfterRetries_IsStorageUnreachable_WithTheNetworkErrorInside()
+    {
+        var stub = new StubHandler(() => throw new HttpRequestException("Connection refused (127.0.0.1:10001)"));
+
+        var e = await Assert.ThrowsAsync<StorageException>(() => Queues(stub).ClearAsync("q", CancellationToken.None));
+
+        Assert.Equal(1 + NoWait.MaxRetryAttempts, stub.Attempts);
+        Assert.Equal(StorageException.UnreachableCode, e.ErrorCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, e.Status);
+        Assert.True(e.IsUnavailable);
+        Assert.Contains("Connection refused", e.Message);
+        Assert.IsType<HttpRequestException>(e.InnerException);
+    }
+
+    [Fact]
     public async Task Transient_ThenSuccess_Succeeds_AndEachAttemptIsSignedAfresh()
     {
         var stub = new StubHandler(
