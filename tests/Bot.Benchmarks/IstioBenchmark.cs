@@ -53,7 +53,7 @@ public sealed class IstioBenchmark : IBenchmark
 
     // The same wire work as the router's write: read the object, then a resourceVersion-guarded JSON patch of both weights
     // and the weights annotation (so the router sees no drift on its next turn).
-    private static async Task BareAsync(HttpClient http, string token, int canary, CancellationToken ct)
+    internal static async Task BareAsync(HttpClient http, string token, int canary, CancellationToken ct)
     {
         string rv;
         using (var get = new HttpRequestMessage(HttpMethod.Get, Path))
