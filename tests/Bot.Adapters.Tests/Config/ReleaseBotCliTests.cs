@@ -47,11 +47,11 @@ public sealed class ReleaseBotCliTests : IDisposable
     [Fact]
     public void Validate_DirectoryAndFile_DuplicateServiceAcrossInputsIsAnError()
     {
-        Write("checkout.yaml", ReleaseConfigCatalogTests.Minimal("checkout"));
-        Write("payments.yaml", ReleaseConfigCatalogTests.Minimal("payments"));
+        Write("checkout.yaml", ReleaseConfigCatalogTests.Valid("checkout"));
+        Write("payments.yaml", ReleaseConfigCatalogTests.Valid("payments"));
         var other = Directory.CreateDirectory(Path.Combine(_dir, "other")).FullName;
         var dup = Path.Combine(other, "checkout.yaml");
-        File.WriteAllText(dup, ReleaseConfigCatalogTests.Minimal("checkout"));
+        File.WriteAllText(dup, ReleaseConfigCatalogTests.Valid("checkout"));
 
         Assert.Equal(0, Run("validate", _dir));
         Assert.Contains("OK: 2 file(s), service(s): checkout, payments", _out.ToString());
