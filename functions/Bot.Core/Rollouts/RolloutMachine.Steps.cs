@@ -39,6 +39,9 @@ public static partial class RolloutMachine
                 return new Decision(state, [new RollbackTraffic(Target(r)) { RolloutId = r.Id }], Message: $"{r.Id}: trying the rollback again");
             case RolloutPhase.Paused:
                 return NoOp(state, $"{r.Id} is paused; the step runs on resume");
+            case RolloutPhase.WaitingApproval when r.Retry is { } check:
+                // The route check failed transiently before an approval step: check again; the approval keeps waiting.
+                return new Decision(state, [check.Failed], Message: $"{r.Id}: trying {check.Failed.GetType().Name} again");
             case RolloutPhase.WaitingApproval:
                 return OnApprovalDeadline(state, r, due.By, now);
         }
@@ -179,6 +182,11 @@ public static partial class RolloutMachine
             case SetTraffic st:
                 r = r with { CanaryWeight = st.CanaryWeight };
                 break;
+            case VerifyRoute when active.Retry is not null && r.Phase == RolloutPhase.WaitingApproval
+                                  && r.CurrentStep is ApprovalStep { Timeout: { } timeout } && r.StepStartedAt is { } asked:
+                // The retries used the step's due time; the approval deadline is due again.
+                r = r with { NextDueAt = asked + timeout };
+                return new Decision(state with { Active = r }, [Schedule(r, r.StepIndex, asked + timeout)], Message: $"{r.Id}: route checked");
         }
         return Equals(r, active) ? NoOp(state, $"{r.Id}: {t.Effect.GetType().Name} applied") : new Decision(state with { Active = r }, [], Message: $"{r.Id}: {t.Effect.GetType().Name} applied");
     }

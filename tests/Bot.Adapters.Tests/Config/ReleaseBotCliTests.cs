@@ -45,6 +45,17 @@ public sealed class ReleaseBotCliTests : IDisposable
     }
 
     [Fact]
+    public void Validate_NoDeployments_Exit1WithFileLineFieldAndFix()
+    {
+        var file = Write("checkout.yaml", ReleaseConfigCatalogTests.Minimal("checkout"));
+
+        Assert.Equal(1, Run("validate", file));
+
+        Assert.StartsWith($"{file}:1: deployments: is required: promote", _out.ToString());
+        Assert.Contains("; add deployments: {canary: <canary Deployment>, stable: <stable Deployment>, image: <registry/name>:{version}}", _out.ToString());
+    }
+
+    [Fact]
     public void Validate_DirectoryAndFile_DuplicateServiceAcrossInputsIsAnError()
     {
         Write("checkout.yaml", ReleaseConfigCatalogTests.Valid("checkout"));

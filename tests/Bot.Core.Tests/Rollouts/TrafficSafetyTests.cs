@@ -187,6 +187,30 @@ public class TrafficSafetyTests
     }
 
     [Fact]
+    public void VerifyRoute_KubernetesApiFailsBeforeAnApprovalStep_ChecksAgainWhileTheApprovalWaits()
+    {
+        var s = new Story(Configs.Checkout(new ApprovalStep { Timeout = TimeSpan.FromHours(1) }, new SetWeightStep(10), new PromoteStep()));
+        s.ClusterAccepts = false;
+        s.Start();
+        s.Fail<VerifyRoute>("503 ServiceUnavailable", transient: true);
+        Assert.Equal(["notify Retrying", "audit wait-cluster Pending->Pending", "schedule 0 +2s"], s.Effects);
+
+        s.Advance(TimeSpan.FromSeconds(2));
+        s.Tick();
+        Assert.Equal(["verifyRoute", "notify WaitingApproval", "audit wait-approval Pending->WaitingApproval", "schedule 0 +3600s"], s.Effects);
+        s.Fail<VerifyRoute>("503 ServiceUnavailable", transient: true);
+        Assert.Equal(["schedule 0 +4s"], s.Effects);
+
+        s.Advance(TimeSpan.FromSeconds(4));
+        s.Tick();
+        Assert.Equal(["verifyRoute"], s.Effects); // checked again; the approval keeps waiting
+        s.Accept();
+        Assert.Equal(["schedule 0 +3596s"], s.Effects); // the approval deadline is due again
+        Assert.Equal((RolloutPhase.WaitingApproval, null), (s.Active.Phase, s.Active.Retry));
+        Assert.Equal(Story.T0.AddSeconds(2).AddHours(1), s.Active.NextDueAt);
+    }
+
+    [Fact]
     public void VerifyRoute_ObjectsMissing_StillFails()
     {
         var s = new Story(Configs.Checkout());
