@@ -47,6 +47,7 @@ if [[ ! -d config/services ]]; then
 service: demo-api
 namespace: demo
 route: {virtualService: demo-api, name: primary}
+deployments: {canary: demo-api-canary, stable: demo-api, image: "registry.example.com/demo-api:{version}"}
 steps:
   - setWeight: 10
   - approval: {}

@@ -23,6 +23,7 @@ public sealed class EngineBenchmark : IBenchmark
         Service = service,
         Namespace = "shop",
         Route = new RouteSpec { VirtualService = service, RouteName = "primary", DestinationRule = service },
+        Deployments = new DeploymentSpec { Canary = $"{service}-canary", Stable = service, ImageTemplate = $"registry.example.com/{service}:{{version}}" },
         Steps = [new SetWeightStep(10), new PauseStep(TimeSpan.FromMinutes(5)), new ApprovalStep { Timeout = TimeSpan.FromHours(1) },
             new SetWeightStep(50), new PauseStep(TimeSpan.FromMinutes(10)), new PromoteStep()],
         Approvers = ["@sre"],

@@ -77,6 +77,7 @@ public sealed class GitHubAckBenchmark : IBenchmark
         {
             Service = "hello-world", Namespace = "shop", GitHubRepo = repo.FullName,
             Route = new RouteSpec { VirtualService = "hello", RouteName = "primary", DestinationRule = "hello" },
+            Deployments = new DeploymentSpec { Canary = "hello-canary", Stable = "hello", ImageTemplate = "registry.example.com/hello:{version}" },
             Steps = [new SetWeightStep(10), new PromoteStep()],
             Trigger = new TriggerSpec { Kind = TriggerKind.Push, Branch = "main" },
         }));

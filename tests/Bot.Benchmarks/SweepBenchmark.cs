@@ -55,6 +55,7 @@ public sealed class SweepBenchmark : IBenchmark
             {
                 Service = service, Namespace = "shop",
                 Route = new RouteSpec { VirtualService = service, RouteName = "primary", DestinationRule = service },
+                Deployments = new DeploymentSpec { Canary = $"{service}-canary", Stable = service, ImageTemplate = $"registry.example.com/{service}:{{version}}" },
                 Steps = [new SetWeightStep(10), new PauseStep(TimeSpan.FromHours(2)), new SetWeightStep(50), new PromoteStep()],
             };
             var rollout = new RolloutState

@@ -291,6 +291,15 @@ public static partial class ReleaseConfigParser
 
     private static void CrossCheck(ReleaseConfig c, ConfigDocument doc, ConfigReader r)
     {
+        // Every plan ends in a promote (its promote step, or one after the last step). Without deployments it cannot move the
+        // stable Deployment to the new version, and the next rollout would send its stable share to the old one.
+        if (c.Deployments is null && !c.Steps.Any(s => s is SetImageStep))
+        {
+            var promote = c.Steps.ToList().FindIndex(s => s is PromoteStep);
+            r.Error(promote >= 0 && promote < doc.StepNodes.Count ? doc.StepNodes[promote] : doc.Root, "deployments",
+                "is required: promote (the promote step, or the one after the last step) moves the stable Deployment to the new version before traffic returns to stable",
+                "add deployments: {canary: <canary Deployment>, stable: <stable Deployment>, image: <registry/name>:{version}}");
+        }
         for (var i = 0; i < c.Steps.Count; i++)
         {
             var node = i < doc.StepNodes.Count ? doc.StepNodes[i] : doc.Root;

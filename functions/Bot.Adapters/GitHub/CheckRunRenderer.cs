@@ -48,6 +48,7 @@ public static class CheckRunRenderer
     {
         RolloutPhase.WaitingApproval => $"{r.Service} {Short(r.Version)}: waiting for approval at {r.CanaryWeight}%",
         RolloutPhase.Paused => $"{r.Service} {Short(r.Version)}: paused at {r.CanaryWeight}%",
+        RolloutPhase.RollingBack => $"{r.Service} {Short(r.Version)}: rolling back, canary still at {r.CanaryWeight}%",
         RolloutPhase.Succeeded => $"{r.Service} {Short(r.Version)}: released",
         RolloutPhase.RolledBack => $"{r.Service} {Short(r.Version)}: rolled back",
         RolloutPhase.Aborted => $"{r.Service} {Short(r.Version)}: aborted",
@@ -71,6 +72,7 @@ public static class CheckRunRenderer
                 {
                     RolloutPhase.WaitingApproval => "**waiting for approval**",
                     RolloutPhase.Paused => "**paused**",
+                    RolloutPhase.RollingBack => "**rolling back**",
                     _ => "**running**",
                 }
                 : r.IsTerminal && i == r.StepIndex ? "stopped" : "";
@@ -86,6 +88,9 @@ public static class CheckRunRenderer
         if (r.Approvals.Count > 0) sb.Append(": ").Append(string.Join(", ", r.Approvals.Select(x => $"{Md(x.By.Name)} (step {x.StepIndex + 1})")));
         sb.Append("\n\n");
         if (r.Reason is { Length: > 0 } reason) sb.Append("**Reason** ").Append(Md(reason)).Append("\n\n");
+        if (r.Retry is { } retry && !r.IsTerminal)
+            sb.Append("**Waiting for the cluster** attempt ").Append(retry.Attempt).Append(" failed: ").Append(Md(retry.Error))
+                .Append("; next attempt at ").Append(RolloutMachine.Stamp(retry.At)).Append("\n\n");
         if (latest is { Length: > 0 }) sb.Append("**Latest** ").Append(Md(latest)).Append("\n\n");
         if (chatLink is not null) sb.Append("[Slack message](").Append(chatLink).Append(")\n\n");
         if (r.Phase == RolloutPhase.WaitingApproval)

@@ -4,7 +4,7 @@ namespace Bot.Adapters.Kubernetes;
 
 /// <summary>A Kubernetes API call failed. Built from the server's <c>Status</c> body when it sent one.</summary>
 public sealed class KubernetesApiException(int code, string reason, string message, IReadOnlyList<KubernetesStatusCause> causes, string serverMessage)
-    : Exception(message)
+    : Exception(message), Bot.Core.Ports.ITransientFailure
 {
     /// <summary>HTTP status code (the Status body's <c>code</c>).</summary>
     public int Code { get; } = code;
@@ -20,6 +20,11 @@ public sealed class KubernetesApiException(int code, string reason, string messa
     public bool IsNotFound => Code == 404;
     public bool IsConflict => Code == 409;
     public bool IsForbidden => Code == 403;
+
+    /// <summary>The API server's trouble, not the bot's request: 5xx, 429 (after the client's own retries), or a conflict /
+    /// failed patch test the router gave up on because the object kept changing. A rollout waits and retries on these; it
+    /// never rolls back for them. 401, 403, 404 and validation errors (422 with field causes) need a human.</summary>
+    public bool IsTransient => Code >= 500 || Code == 429 || IsConflict || IsPatchTestFailure;
 
     /// <summary>A JSON patch that could not be applied (for example its resourceVersion <c>test</c> failed): the object changed under us.
     /// Field validation failures are also 422 but carry field causes and are not retryable.</summary>

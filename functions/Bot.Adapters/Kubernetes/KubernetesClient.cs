@@ -135,12 +135,27 @@ public sealed class KubernetesClient
     public Task<JsonObject> GetDeploymentAsync(string ns, string name, CancellationToken ct) => GetAsync(KubernetesResource.Deployment, ns, name, ct);
     public Task<JsonObject> PatchDeploymentAsync(string ns, string name, JsonArray ops, CancellationToken ct) => JsonPatchAsync(KubernetesResource.Deployment, ns, name, ops, ct);
 
+    /// <summary>Runs one call through the retry/timeout pipeline; a call that kept timing out surfaces as a
+    /// <see cref="TimeoutException"/> naming it (a transient failure: <see cref="Bot.Core.Ports.TransientFailures"/>).</summary>
+    private async Task<HttpResponseMessage> ExecuteAsync(Func<CancellationToken, ValueTask<HttpResponseMessage>> call,
+        string verb, string resource, string ns, string? name, CancellationToken ct)
+    {
+        try
+        {
+            return await _pipeline.ExecuteAsync(call, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw new TimeoutException($"{verb} {resource} {ns}/{name} (context {Context}): the API server did not answer in time", e);
+        }
+    }
+
     private async Task<string> SendAsync(HttpMethod method, string path, string? body, string? contentType,
         string verb, string resource, string ns, string? name, CancellationToken ct)
     {
         for (int authAttempt = 0; ; authAttempt++)
         {
-            using var response = await _pipeline.ExecuteAsync(async token =>
+            using var response = await ExecuteAsync(async token =>
             {
                 using var request = new HttpRequestMessage(method, new Uri(_connection.Server, path));
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -150,7 +165,7 @@ public sealed class KubernetesClient
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
                 if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, MediaTypeHeaderValue.Parse(contentType!));
                 return await Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
-            }, ct).ConfigureAwait(false);
+            }, verb, resource, ns, name, ct).ConfigureAwait(false);
 
             var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
             if (response.IsSuccessStatusCode) return text;

@@ -28,6 +28,8 @@ public static class SlackRolloutMessage
         };
         if (Approvals(s, now) is { } approvals) blocks.Add(Section(approvals));
         if (s.Reason is { Length: > 0 } reason) blocks.Add(Context($"{(s.IsTerminal ? "Outcome" : "Note")}: {Esc(reason)}"));
+        if (s.Retry is { } retry && !s.IsTerminal)
+            blocks.Add(Context($":hourglass: Waiting for the cluster: {Esc(retry.Error)} · attempt {retry.Attempt} failed · next attempt {Time(retry.At)}"));
         if (!s.IsTerminal) blocks.Add(Buttons(s));
         else blocks.Add(Context($"Finished {Phase(s.Phase)} {Time(s.FinishedAt ?? s.UpdatedAt)} after {Duration((s.FinishedAt ?? s.UpdatedAt) - s.CreatedAt)}"));
         return new SlackMessage(Clip($"{s.Service} {s.Version}: {Phase(s.Phase)}, canary {s.CanaryWeight}%", 3000), blocks);
@@ -47,6 +49,7 @@ public static class SlackRolloutMessage
             NoticeKind.Succeeded => ":tada:",
             NoticeKind.Paused => ":double_vertical_bar:",
             NoticeKind.Resumed => ":arrow_forward:",
+            NoticeKind.Retrying => ":hourglass:",
             _ => ":information_source:",
         };
         var text = Clip($"{icon} {Esc(n.Text)}", SectionLimit);
@@ -170,6 +173,7 @@ public static class SlackRolloutMessage
     {
         RolloutPhase.WaitingApproval => "waiting for approval",
         RolloutPhase.RolledBack => "rolled back",
+        RolloutPhase.RollingBack => "rolling back",
         _ => p.ToString().ToLowerInvariant(),
     };
 

@@ -141,16 +141,18 @@ public sealed class RolloutExecutor(
         if (state.LastFinished is { } finished) await store.ArchiveAsync(finished, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Applies effects in order. An external failure (router, deployments) becomes an
-    /// <see cref="EffectFailed"/> and skips the remaining external effects (audit and notices still go out);
-    /// a chat failure is only noted; the bot's own storage failing propagates.</summary>
+    /// <summary>Applies effects in order. An external failure (router, deployments) becomes an <see cref="EffectFailed"/>
+    /// (transient or not: <see cref="TransientFailures"/>) and skips that rollout's remaining effects, notices and audit
+    /// included: they were written for a change the cluster did not take, and the decision on the failure says what
+    /// happened instead. A traffic write the cluster accepted becomes a <see cref="TrafficApplied"/>. A chat failure is only
+    /// noted; the bot's own storage failing propagates.</summary>
     private async Task<List<RolloutInput>> ApplyAsync(IReadOnlyList<Effect> effects, Run run, CancellationToken ct)
     {
         var feedback = new List<RolloutInput>();
-        var failed = false;
+        var failed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var effect in effects)
         {
-            if (failed && effect is not (AuditEntry or Notify))
+            if (failed.Contains(effect.RolloutId))
             {
                 run.Notes.Add($"{effect.RolloutId}: skipped {effect.GetType().Name} after an earlier effect failed");
                 continue;
@@ -166,7 +168,7 @@ public sealed class RolloutExecutor(
             }
             catch (TrafficDriftException ex)
             {
-                failed = true;
+                failed.Add(effect.RolloutId);
                 run.Notes.Add($"{effect.RolloutId}: drift: {ex.Message}");
                 feedback.Add(new EffectFailed(effect.RolloutId, effect, ex.Message, IsDrift: true) { By = Actor.System });
             }
@@ -176,9 +178,10 @@ public sealed class RolloutExecutor(
             }
             catch (Exception ex) when (effect is not (ScheduleStep or AuditEntry))
             {
-                failed = true;
-                run.Notes.Add($"{effect.RolloutId}: {effect.GetType().Name} failed: {ex.Message}");
-                feedback.Add(new EffectFailed(effect.RolloutId, effect, ex.Message) { By = Actor.System });
+                failed.Add(effect.RolloutId);
+                var transient = TransientFailures.Is(ex, ct);
+                run.Notes.Add($"{effect.RolloutId}: {effect.GetType().Name} failed{(transient ? " (transient)" : "")}: {ex.Message}");
+                feedback.Add(new EffectFailed(effect.RolloutId, effect, ex.Message, IsTransient: transient) { By = Actor.System });
             }
         }
         return feedback;
@@ -188,11 +191,11 @@ public sealed class RolloutExecutor(
     {
         switch (effect)
         {
-            case VerifyRoute e: await router.VerifyAsync(e.Target, ct).ConfigureAwait(false); break;
-            case SetTraffic e: await router.SetWeightAsync(e.Target, e.CanaryWeight, ct).ConfigureAwait(false); break;
-            case SetHeaderRoute e: await router.SetHeaderRouteAsync(e.Target, e.Match, ct).ConfigureAwait(false); break;
-            case SetMirror e: await router.SetMirrorAsync(e.Target, e.Percent, ct).ConfigureAwait(false); break;
-            case RollbackTraffic e: await router.RollbackAsync(e.Target, ct).ConfigureAwait(false); break;
+            case VerifyRoute e: await router.VerifyAsync(e.Target, ct).ConfigureAwait(false); return Accepted(e);
+            case SetTraffic e: await router.SetWeightAsync(e.Target, e.CanaryWeight, ct).ConfigureAwait(false); return Accepted(e);
+            case SetHeaderRoute e: await router.SetHeaderRouteAsync(e.Target, e.Match, ct).ConfigureAwait(false); return Accepted(e);
+            case SetMirror e: await router.SetMirrorAsync(e.Target, e.Percent, ct).ConfigureAwait(false); return Accepted(e);
+            case RollbackTraffic e: await router.RollbackAsync(e.Target, ct).ConfigureAwait(false); return Accepted(e);
             case SetCanaryImage e: await deployments.SetCanaryImageAsync(e.Target, e.Image, ct).ConfigureAwait(false); break;
             case SetStableImage e: await deployments.SetStableImageAsync(e.Target, e.Image, ct).ConfigureAwait(false); break;
             case ScaleCanary e: await deployments.ScaleCanaryAsync(e.Target, e.Replicas, ct).ConfigureAwait(false); break;
@@ -210,6 +213,9 @@ public sealed class RolloutExecutor(
         }
         return null;
     }
+
+    /// <summary>The cluster took a traffic write: the decision on it marks the step done (or the rollback finished).</summary>
+    private static TrafficApplied Accepted(Effect e) => new(e.RolloutId, e) { By = Actor.System };
 
     private static string Describe(RolloutInput input) => input switch
     {

@@ -57,6 +57,8 @@ public sealed record ScheduleStep(string Service, int StepIndex, DateTimeOffset 
 public enum NoticeKind
 {
     Started, StepDone, WaitingApproval, Approved, Paused, Resumed, Drift, Failed, RolledBack, Succeeded, Aborted, Superseded, Queued, Reminder, Waiting,
+    /// <summary>The cluster did not accept a change (Kubernetes API failing, or a rollback not applied); the rollout waits and tries again.</summary>
+    Retrying,
 }
 
 /// <summary>Tell humans: the live message / check run is re-rendered from <see cref="Snapshot"/> and the text goes into the thread.</summary>

@@ -36,8 +36,14 @@ public sealed record Promote(string? RolloutId = null) : RolloutInput;
 /// <summary>Stop the rollout and return traffic to stable, marking it aborted rather than rolled back.</summary>
 public sealed record Abort(string? RolloutId = null) : RolloutInput;
 
-/// <summary>Applying an effect failed for good (after retries), or the router reported drift.</summary>
-public sealed record EffectFailed(string RolloutId, Effect Effect, string Error, bool IsDrift = false) : RolloutInput;
+/// <summary>Applying an effect failed (after the adapter's own retries), or the router reported drift.
+/// <see cref="IsTransient"/>: the infrastructure failed (Kubernetes API 5xx/429, a conflict it gave up on, a dropped
+/// connection, a timeout), not the canary; the executor classifies (<see cref="Ports.TransientFailures"/>).</summary>
+public sealed record EffectFailed(string RolloutId, Effect Effect, string Error, bool IsDrift = false, bool IsTransient = false) : RolloutInput;
+
+/// <summary>The cluster accepted a traffic write (<see cref="SetTraffic"/>, <see cref="SetHeaderRoute"/>, <see cref="SetMirror"/>,
+/// <see cref="RollbackTraffic"/>): only now is the step done, or the rollback finished.</summary>
+public sealed record TrafficApplied(string RolloutId, Effect Effect) : RolloutInput;
 
 /// <summary>The executor observed a Deployment (after <see cref="CheckDeployment"/>).</summary>
 public sealed record DeploymentObserved(string RolloutId, int StepIndex, DeploymentRole Role, Ports.ReadinessState State, string Message) : RolloutInput;

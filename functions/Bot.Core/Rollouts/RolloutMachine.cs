@@ -30,6 +30,7 @@ public static partial class RolloutMachine
             Promote p when GateDecisions.RefusePromote(state, gates, now) is { } refused => refused,
             DeploymentObserved o => OnDeploymentObserved(state, o, now),
             EffectFailed f => OnEffectFailed(state, f, now),
+            TrafficApplied t => OnTrafficApplied(state, t, now),
             Approve a => OnApprove(state, a, now),
             Rollback r => OnStop(state, r.RolloutId, r, now, RolloutPhase.RolledBack),
             Abort a => OnStop(state, a.RolloutId, a, now, RolloutPhase.Aborted),
@@ -58,6 +59,19 @@ public static partial class RolloutMachine
             return new Decision(started, fx, Message: $"started {started.Active!.Id}: {state.Service} {start.Version}");
         }
 
+        if (active.Phase == RolloutPhase.RollingBack && active.Config.Policy.OnNewRevision != NewRevisionPolicy.Reject)
+        {
+            // The rollout is already on its way out: the start waits until its traffic is back to stable, then runs.
+            var next = new QueuedStart(start.Version, start.Source, start.Config, start.By, now, start.Reason);
+            var after = active.Config.Policy.OnNewRevision == NewRevisionPolicy.Supersede
+                ? state with { Queue = [next] }
+                : state with { Queue = [.. state.Queue, next] };
+            var text = $"{state.Service} {start.Version} starts when {active.Id}'s traffic is back to stable ({active.Id} is rolling back)";
+            fx.Add(Notice(active, NoticeKind.Queued, text));
+            fx.Add(Audit(active, "queue", start.By, start.Reason ?? $"queued {start.Version}", active.Phase, active.Phase, now));
+            return new Decision(after, fx, Message: text);
+        }
+
         if (string.Equals(active.Version, start.Version, StringComparison.Ordinal))
             return Decision.Refuse(state, RefusalKind.Conflict,
                 $"{state.Service} {start.Version} is already rolling out as {active.Id} ({Position(active)})");
@@ -78,18 +92,16 @@ public static partial class RolloutMachine
                 return new Decision(queued, fx, Message: text);
 
             default: // Supersede
+            {
+                // The old rollout's traffic returns to stable first; the new one starts (first in the queue) once the
+                // cluster accepted that, so it never starts on top of traffic still going to the old canary.
                 var reason = $"superseded by {start.Version}";
-                var old = active with
-                {
-                    Phase = RolloutPhase.Aborted, Reason = reason, FinishedAt = now, UpdatedAt = now, NextDueAt = null,
-                    PausedBy = null, Promoting = false,
-                };
-                fx.Add(new RollbackTraffic(Target(active)) { RolloutId = active.Id });
-                fx.Add(Notice(old, NoticeKind.Superseded, $"{active.Id} ({active.Version}) {reason}; traffic back to stable"));
-                fx.Add(Audit(old, "supersede", start.By, reason, active.Phase, RolloutPhase.Aborted, now));
-                var afterOld = state with { Active = null, LastFinished = old };
-                var next = StartNew(afterOld, start.Version, start.Source, start.Config, start.By, start.Reason, now, active.Revision + 1, fx);
-                return new Decision(next, fx, Message: $"{active.Id} superseded; started {next.Active!.Id}: {state.Service} {start.Version}");
+                var first = new QueuedStart(start.Version, start.Source, start.Config, start.By, now, start.Reason);
+                var stopping = StopActive(state with { Queue = [first] }, active, start.By, reason, now, RolloutPhase.Aborted, fx,
+                    NoticeKind.Superseded, "supersede", $"{active.Id} ({active.Version}) {reason}");
+                return new Decision(stopping, fx,
+                    Message: $"{active.Id} superseded by {start.Version}: its traffic returns to stable, then {start.Version} starts");
+            }
         }
     }
 
@@ -112,9 +124,9 @@ public static partial class RolloutMachine
             UpdatedAt = now,
             NextDueAt = now,
         };
-        fx.Add(new VerifyRoute(Target(r)) { RolloutId = r.Id });
         fx.Add(Notice(r, NoticeKind.Started, $"{by.Name} started {state.Service} {version} ({r.Id}); plan: {string.Join(", ", config.Steps.Select(s => s.Describe()))}"));
         fx.Add(Audit(r, "start", by, reason, RolloutPhase.Pending, RolloutPhase.Pending, now));
+        fx.Add(new VerifyRoute(Target(r)) { RolloutId = r.Id });
         fx.Add(Schedule(r, 0, now));
         return state with { Active = r, Sequence = seq };
     }
@@ -126,7 +138,7 @@ public static partial class RolloutMachine
         if (next.Queue.Count == 0) return next;
         var q = next.Queue[0];
         next = next with { Queue = [.. next.Queue.Skip(1)] };
-        return StartNew(next, q.Version, q.Source, q.Config, q.By, $"dequeued after {finished.Id} {PhaseWord(finished.Phase)}", now, finished.Revision + 1, fx);
+        return StartNew(next, q.Version, q.Source, q.Config, q.By, q.Reason ?? $"dequeued after {finished.Id} {PhaseWord(finished.Phase)}", now, finished.Revision + 1, fx);
     }
 
     // ---- stop: rollback and abort ----------------------------------------------------------------------------
@@ -136,24 +148,46 @@ public static partial class RolloutMachine
         var verb = to == RolloutPhase.Aborted ? "abort" : "rollback";
         if (Resolve(state, rolloutId, verb) is { } refusal) return refusal;
         var r = state.Active!;
+        if (r.Phase == RolloutPhase.RollingBack)
+        {
+            // Already on its way back: try the rollback again now instead of waiting for the next retry.
+            return new Decision(state, [new RollbackTraffic(Target(r)) { RolloutId = r.Id }],
+                Message: $"{r.Id} is already rolling back ({r.Reason}){RetryText(r)}; trying again now");
+        }
         var fx = new List<Effect>();
         var next = StopActive(state, r, input.By, input.Reason, now, to, fx);
-        return new Decision(next, fx, Message: $"{r.Id} {PhaseWord(to)}: traffic back to stable");
+        return new Decision(next, fx, Message: $"{r.Id} rolling back: returning traffic to stable");
     }
 
+    /// <summary>Asks for the rollback: the rollout is <see cref="RolloutPhase.RollingBack"/> (its weight unchanged) until the
+    /// cluster accepts <see cref="RollbackTraffic"/> (<see cref="OnTrafficApplied"/>); only then does it finish.</summary>
     private static ServiceState StopActive(ServiceState state, RolloutState r, Actor by, string? reason, DateTimeOffset now,
-        RolloutPhase to, List<Effect> fx)
+        RolloutPhase to, List<Effect> fx, NoticeKind? kind = null, string? action = null, string? text = null)
     {
-        var done = r with
+        var stopping = r with
         {
-            Phase = to, Reason = reason ?? $"{PhaseWord(to)} by {by.Name}", FinishedAt = now, UpdatedAt = now,
-            NextDueAt = null, PausedBy = null, Promoting = false, CanaryWeight = 0,
+            Phase = RolloutPhase.RollingBack, Reason = reason ?? $"{PhaseWord(to)} by {by.Name}", UpdatedAt = now,
+            NextDueAt = null, PausedBy = null, PausedFrom = null, Promoting = false, Waiting = null, Retry = null,
+            Stopping = new StopRequest(to, kind ?? (to == RolloutPhase.Aborted ? NoticeKind.Aborted : NoticeKind.RolledBack), by,
+                text ?? $"{r.Id} {PhaseWord(to)} by {by.Name}{(reason is null ? "" : $": {reason}")}"),
         };
+        fx.Add(Audit(stopping, action ?? (to == RolloutPhase.Aborted ? "abort" : "rollback"), by, stopping.Reason, r.Phase, RolloutPhase.RollingBack, now));
         fx.Add(new RollbackTraffic(Target(r)) { RolloutId = r.Id });
-        var kind = to == RolloutPhase.Aborted ? NoticeKind.Aborted : NoticeKind.RolledBack;
-        fx.Add(Notice(done, kind, $"{r.Id} {PhaseWord(to)} by {by.Name}{(reason is null ? "" : $": {reason}")}; traffic back to stable"));
-        fx.Add(Audit(done, to == RolloutPhase.Aborted ? "abort" : "rollback", by, done.Reason, r.Phase, to, now));
-        return Finish(state, done, now, fx);
+        return state with { Active = stopping };
+    }
+
+    /// <summary>The cluster accepted the rollback: now the rollout is rolled back (or aborted), at canary 0.</summary>
+    private static Decision RolledBackNow(ServiceState state, RolloutState r, DateTimeOffset now)
+    {
+        var stop = r.Stopping ?? new StopRequest(RolloutPhase.RolledBack, NoticeKind.RolledBack, Actor.System, $"{r.Id} rolled back");
+        var done = r with { Phase = stop.To, CanaryWeight = 0, FinishedAt = now, UpdatedAt = now, NextDueAt = null, Retry = null };
+        var fx = new List<Effect>
+        {
+            Notice(done, stop.Kind, $"{stop.Text}; traffic back to stable"),
+            Audit(done, stop.To == RolloutPhase.Aborted ? "aborted" : "rolled-back", Actor.System, "the cluster accepted the rollback: canary 0%",
+                RolloutPhase.RollingBack, stop.To, now),
+        };
+        return new Decision(Finish(state, done, now, fx), fx, Message: $"{r.Id} {PhaseWord(stop.To)}: traffic back to stable");
     }
 
     // ---- pause, resume, promote command -------------------------------------------------------------------------
@@ -162,6 +196,7 @@ public static partial class RolloutMachine
     {
         if (Resolve(state, p.RolloutId, "pause") is { } refusal) return refusal;
         var r = state.Active!;
+        if (RefuseWhileRollingBack(state, r, "pause") is { } rolling) return rolling;
         if (r.Phase == RolloutPhase.Paused)
             return Decision.Refuse(state, RefusalKind.Conflict, $"{r.Id} is already paused ({r.Reason}); resume or rollback it");
         var paused = r with
@@ -181,6 +216,7 @@ public static partial class RolloutMachine
     {
         if (Resolve(state, input.RolloutId, "resume") is { } refusal) return refusal;
         var r = state.Active!;
+        if (RefuseWhileRollingBack(state, r, "resume") is { } rolling) return rolling;
         if (r.Phase != RolloutPhase.Paused)
             return Decision.Refuse(state, RefusalKind.Conflict, $"{r.Id} is not paused (it is {PhaseWord(r.Phase)} at {Position(r)})");
 
@@ -203,7 +239,7 @@ public static partial class RolloutMachine
                 fx.Add(Schedule(resumed, resumed.StepIndex, now));
                 break;
             default:
-                if (r.PausedBy == PauseCause.Failure && r.Promoting)
+                if (r.PausedBy == PauseCause.Failure && r.Promoting && r.StepStartedAt is not null)
                     fx.Add(new SetStableImage(Target(r), Image(r)) { RolloutId = r.Id });
                 if (from == RolloutPhase.WaitingApproval)
                 {
@@ -225,6 +261,7 @@ public static partial class RolloutMachine
     {
         if (Resolve(state, p.RolloutId, "promote") is { } refusal) return refusal;
         var r = state.Active!;
+        if (RefuseWhileRollingBack(state, r, "promote") is { } rolling) return rolling;
         if (r.Promoting)
             return Decision.Refuse(state, RefusalKind.Conflict, $"{r.Id} is already promoting (waiting for the stable Deployment)");
         var fx = new List<Effect>();
@@ -249,6 +286,16 @@ public static partial class RolloutMachine
             rolloutId is null ? $"no active rollout for {state.Service}{last}" : $"rollout {rolloutId} not found for {state.Service}{last}");
     }
 
+    private static Decision? RefuseWhileRollingBack(ServiceState state, RolloutState r, string verb) =>
+        r.Phase == RolloutPhase.RollingBack
+            ? Decision.Refuse(state, RefusalKind.Conflict,
+                $"{r.Id} is rolling back ({r.Reason}); traffic returns to stable as soon as the cluster accepts it{RetryText(r)}; {verb} changes nothing")
+            : null;
+
+    /// <summary>"; last attempt failed: …; next attempt at …", or empty when nothing waits for a retry.</summary>
+    internal static string RetryText(RolloutState r) =>
+        r.Retry is { } x ? $"; attempt {x.Attempt} failed: {x.Error}; next attempt at {Stamp(x.At)}" : "";
+
     /// <summary>Problems that make a plan impossible to run; the config loader reports them with file and line first.</summary>
     internal static string? PlanProblem(ReleaseConfig c)
     {
@@ -267,6 +314,12 @@ public static partial class RolloutMachine
                     return $"{c.Service}: steps[{i}].setImage needs a deployments section";
             }
         }
+        // Every plan ends in a promote (its promote step, or implicitly after the last step). Without deployments the promote
+        // cannot move the stable Deployment to the new version, so the route would stay at canary 100% and the next rollout's
+        // stable subset would serve the old version.
+        if (c.Deployments is null)
+            return $"{c.Service}: deployments is missing; the promote must move the stable Deployment to the new version before traffic "
+                + "returns to stable (or the next rollout sends its stable share to the old version); add deployments: {canary, stable, image}";
         return null;
     }
 
@@ -291,6 +344,7 @@ public static partial class RolloutMachine
         RolloutPhase.Aborted => "aborted",
         RolloutPhase.Failed => "failed",
         RolloutPhase.Paused => "paused",
+        RolloutPhase.RollingBack => "rolling back",
         RolloutPhase.WaitingApproval => "waiting for approval",
         RolloutPhase.Pending => "pending",
         _ => "progressing",
@@ -299,5 +353,5 @@ public static partial class RolloutMachine
     private static string FinishedText(RolloutState f) =>
         $"rollout {f.Id} ({f.Version}) already {PhaseWord(f.Phase)} at {Stamp(f.FinishedAt ?? f.UpdatedAt)}";
 
-    internal static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -12,13 +12,17 @@ public enum RolloutPhase
     WaitingApproval,
     /// <summary>Stopped by a human (pause command, or an indefinite pause step) or by drift; resume continues.</summary>
     Paused,
+    /// <summary>A rollback (or abort, supersede, timeout, failure) is asked for and the traffic is on its way back to stable;
+    /// retried with back-off until the cluster accepts it, then <see cref="RolledBack"/> or <see cref="Aborted"/>
+    /// (<see cref="RolloutState.Stopping"/> says which).</summary>
+    RollingBack,
     /// <summary>All traffic on the new version. Terminal.</summary>
     Succeeded,
-    /// <summary>Canary traffic returned to 0 by a human, a timeout or a failure. Terminal.</summary>
+    /// <summary>Canary traffic returned to 0 (the cluster accepted it) after a human, a timeout or a failure asked. Terminal.</summary>
     RolledBack,
     /// <summary>Stopped and rolled back because a newer revision replaced it, or by abort. Terminal.</summary>
     Aborted,
-    /// <summary>Rollback itself failed; a human must look. Terminal for the engine.</summary>
+    /// <summary>The route check failed before any traffic moved; a human must look. Terminal for the engine.</summary>
     Failed,
 }
 
@@ -55,7 +59,7 @@ public sealed record RolloutState
     public RolloutPhase Phase { get; init; } = RolloutPhase.Pending;
     /// <summary>Index into <see cref="ReleaseConfig.Steps"/> of the current step.</summary>
     public int StepIndex { get; init; }
-    /// <summary>The canary weight (0-100) the bot last asked the router for.</summary>
+    /// <summary>The canary weight (0-100) the cluster last accepted from the bot (a write in flight does not count).</summary>
     public int CanaryWeight { get; init; }
     public required Actor StartedBy { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
@@ -73,15 +77,33 @@ public sealed record RolloutState
     public DateTimeOffset? FinishedAt { get; init; }
     /// <summary>Why the rollout is <see cref="RolloutPhase.Paused"/>; decides what resume does. Null when not paused.</summary>
     public PauseCause? PausedBy { get; init; }
-    /// <summary>The promote flow is under way: stable Deployment moving to the new image, waiting for it to be ready.</summary>
+    /// <summary>The promote flow is under way: all traffic to the canary (<see cref="StepStartedAt"/> null until the cluster
+    /// accepted it), then the stable Deployment moving to the new image, then traffic back to stable.</summary>
     public bool Promoting { get; init; }
+    /// <summary>Set while <see cref="RolloutPhase.RollingBack"/>: how the rollout ends once the cluster accepts the rollback.</summary>
+    public StopRequest? Stopping { get; init; }
+    /// <summary>Set while an effect waits to be tried again because the cluster did not accept it (the Kubernetes API failing,
+    /// or a rollback not applied): what failed, why, which attempt, and when the next one is due.</summary>
+    public EffectRetry? Retry { get; init; }
 
     public bool IsTerminal => Phase is RolloutPhase.Succeeded or RolloutPhase.RolledBack or RolloutPhase.Aborted or RolloutPhase.Failed;
     public StepSpec? CurrentStep => StepIndex >= 0 && StepIndex < Config.Steps.Count ? Config.Steps[StepIndex] : null;
 }
 
-/// <summary>A start request kept while another rollout is active (policy <c>queue</c>).</summary>
-public sealed record QueuedStart(string Version, VersionSource Source, ReleaseConfig Config, Actor By, DateTimeOffset At);
+/// <summary>A rollback asked for and not yet accepted by the cluster: the phase it ends in (<see cref="RolloutPhase.RolledBack"/>
+/// or <see cref="RolloutPhase.Aborted"/>), the notice kind and text for that moment, and who asked.</summary>
+public sealed record StopRequest(RolloutPhase To, NoticeKind Kind, Actor By, string Text);
+
+/// <summary>An effect the cluster did not accept, tried again at <see cref="At"/> (back-off: <see cref="RolloutMachine.RetryDelay"/>).</summary>
+/// <param name="Failed">The effect that failed.</param>
+/// <param name="Error">The error, as the adapter worded it.</param>
+/// <param name="Attempt">How many attempts failed in a row (1 after the first failure).</param>
+/// <param name="At">When the next attempt is due.</param>
+public sealed record EffectRetry(Effect Failed, string Error, int Attempt, DateTimeOffset At);
+
+/// <summary>A start request kept while another rollout is active (policy <c>queue</c>), or while a superseded rollout's
+/// traffic returns to stable (policy <c>supersede</c>).</summary>
+public sealed record QueuedStart(string Version, VersionSource Source, ReleaseConfig Config, Actor By, DateTimeOffset At, string? Reason = null);
 
 /// <summary>
 /// The unit of consistency: everything the engine decides for one service, committed together with one ETag.

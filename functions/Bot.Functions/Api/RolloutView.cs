@@ -7,16 +7,21 @@ public sealed record RolloutView(
     string Id, string Service, string Version, int Revision, string Phase, int StepIndex, string? Step,
     IReadOnlyList<string> Steps, int CanaryWeight, string StartedBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     DateTimeOffset? NextDueAt, IReadOnlyList<ApprovalView> Approvals, string? Reason, DateTimeOffset? FinishedAt,
-    VersionSource Source)
+    VersionSource Source, RetryView? Retry = null)
 {
     public static RolloutView From(RolloutState r) => new(
         r.Id, r.Service, r.Version, r.Revision, ToCamel(r.Phase.ToString()), r.StepIndex, r.CurrentStep?.Describe(),
         [.. r.Config.Steps.Select(s => s.Describe())], r.CanaryWeight, $"{r.StartedBy.Name} ({r.StartedBy.Surface})",
         r.CreatedAt, r.UpdatedAt, r.NextDueAt, [.. r.Approvals.Select(a => new ApprovalView(a.By.Name, a.By.Surface, a.StepIndex, a.Revision, a.At))],
-        r.Reason, r.FinishedAt, r.Source);
+        r.Reason, r.FinishedAt, r.Source,
+        r.Retry is { } x ? new RetryView(x.Failed.GetType().Name, x.Error, x.Attempt, x.At) : null);
 
     private static string ToCamel(string s) => char.ToLowerInvariant(s[0]) + s[1..];
 }
+
+/// <summary>An effect the cluster did not accept, waiting to be tried again (the Kubernetes API failing, or a rollback
+/// not applied yet): which effect, the error, how many attempts failed, and when the next one is.</summary>
+public sealed record RetryView(string Effect, string Error, int Attempt, DateTimeOffset NextAttemptAt);
 
 public sealed record ApprovalView(string By, string Surface, int StepIndex, int Revision, DateTimeOffset At);
 

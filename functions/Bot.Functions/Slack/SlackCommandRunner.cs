@@ -153,6 +153,7 @@ public sealed class SlackCommandRunner(
     {
         RolloutPhase.WaitingApproval => "waiting for approval",
         RolloutPhase.RolledBack => "rolled back",
+        RolloutPhase.RollingBack => "rolling back",
         _ => p.ToString().ToLowerInvariant(),
     };
 }

@@ -90,6 +90,7 @@ public sealed class SlackWorkProcessor(
     private static string Phase(RolloutPhase p) => p switch
     {
         RolloutPhase.RolledBack => "rolled back",
+        RolloutPhase.RollingBack => "rolling back",
         _ => p.ToString().ToLowerInvariant(),
     };
 }

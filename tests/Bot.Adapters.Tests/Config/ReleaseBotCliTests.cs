@@ -45,13 +45,24 @@ public sealed class ReleaseBotCliTests : IDisposable
     }
 
     [Fact]
+    public void Validate_NoDeployments_Exit1WithFileLineFieldAndFix()
+    {
+        var file = Write("checkout.yaml", ReleaseConfigCatalogTests.Minimal("checkout"));
+
+        Assert.Equal(1, Run("validate", file));
+
+        Assert.StartsWith($"{file}:1: deployments: is required: promote", _out.ToString());
+        Assert.Contains("; add deployments: {canary: <canary Deployment>, stable: <stable Deployment>, image: <registry/name>:{version}}", _out.ToString());
+    }
+
+    [Fact]
     public void Validate_DirectoryAndFile_DuplicateServiceAcrossInputsIsAnError()
     {
-        Write("checkout.yaml", ReleaseConfigCatalogTests.Minimal("checkout"));
-        Write("payments.yaml", ReleaseConfigCatalogTests.Minimal("payments"));
+        Write("checkout.yaml", ReleaseConfigCatalogTests.Valid("checkout"));
+        Write("payments.yaml", ReleaseConfigCatalogTests.Valid("payments"));
         var other = Directory.CreateDirectory(Path.Combine(_dir, "other")).FullName;
         var dup = Path.Combine(other, "checkout.yaml");
-        File.WriteAllText(dup, ReleaseConfigCatalogTests.Minimal("checkout"));
+        File.WriteAllText(dup, ReleaseConfigCatalogTests.Valid("checkout"));
 
         Assert.Equal(0, Run("validate", _dir));
         Assert.Contains("OK: 2 file(s), service(s): checkout, payments", _out.ToString());

@@ -8,6 +8,10 @@ public sealed class ReleaseConfigCatalogTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    /// <summary><see cref="Minimal"/> plus the deployments section every runnable plan needs (promote moves stable).</summary>
+    internal static string Valid(string service) =>
+        Minimal(service) + $"deployments: {{canary: {service}-canary, stable: {service}, image: \"registry.example.com/{service}:{{version}}\"}}\n";
+
     internal static string Minimal(string service) =>
         $"service: {service}\nnamespace: shop\nroute: {{virtualService: {service}, name: primary}}\n";
 
@@ -21,8 +25,8 @@ public sealed class ReleaseConfigCatalogTests : IDisposable
     [Fact]
     public void LoadDirectory_ValidFiles_KeyedByService()
     {
-        Write("checkout.yaml", Minimal("checkout"));
-        Write("payments.yml", Minimal("payments"));
+        Write("checkout.yaml", Valid("checkout"));
+        Write("payments.yml", Valid("payments"));
         Write("notes.txt", "not a config");
 
         var r = ReleaseConfigCatalog.LoadDirectory(_dir);
@@ -36,8 +40,8 @@ public sealed class ReleaseConfigCatalogTests : IDisposable
     [Fact]
     public void LoadDirectory_DuplicateService_ErrorNamesBothFiles()
     {
-        var a = Write("a-checkout.yaml", Minimal("checkout"));
-        var b = Write("b-checkout.yaml", Minimal("checkout"));
+        var a = Write("a-checkout.yaml", Valid("checkout"));
+        var b = Write("b-checkout.yaml", Valid("checkout"));
 
         var r = ReleaseConfigCatalog.LoadDirectory(_dir);
 
@@ -50,7 +54,7 @@ public sealed class ReleaseConfigCatalogTests : IDisposable
     [Fact]
     public void LoadDirectory_BrokenFile_ReportedAndLeftOut()
     {
-        Write("checkout.yaml", Minimal("checkout"));
+        Write("checkout.yaml", Valid("checkout"));
         Write("payments.yaml", Minimal("payments") + "steps:\n  - setWeight: 101\n");
 
         var r = ReleaseConfigCatalog.LoadDirectory(_dir);

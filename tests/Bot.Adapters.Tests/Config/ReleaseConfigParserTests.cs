@@ -48,6 +48,8 @@ public class ReleaseConfigParserTests
         approvers: ["@sre"]
         """;
 
+    private const string Deployments = "deployments: {canary: checkout-canary, stable: checkout, image: \"registry.example.com/checkout:{version}\"}\n";
+
     private static ConfigParseResult Parse(string yaml) => ReleaseConfigParser.Parse(yaml, "checkout.yaml");
 
     private static string[] Errors(string yaml) => Parse(yaml).Errors.Select(e => e.ToString()).ToArray();
@@ -87,13 +89,26 @@ public class ReleaseConfigParserTests
             service: checkout
             namespace: shop
             route: {virtualService: checkout, name: primary}
+            deployments: {canary: checkout-canary, stable: checkout, image: "registry.example.com/checkout:{version}"}
             """).Config!;
 
         Assert.Equal(RolloutDefaults.Plan.Select(s => s.Describe()), c.Steps.Select(s => s.Describe()));
         Assert.Equal(("checkout", "stable", "canary", null), (c.Route.DestinationRule, c.Route.StableSubset, c.Route.CanarySubset, c.Route.Host));
         Assert.Equal(new RolloutPolicy { DistinctApprover = true, OnNewRevision = NewRevisionPolicy.Supersede }, c.Policy);
-        Assert.Null(c.Deployments);
+        Assert.Equal((null, false), (c.Deployments!.Container, c.Deployments.ScaleDownCanary));
         Assert.Empty(c.Approvers);
+    }
+
+    [Theory]
+    [InlineData("", "checkout.yaml:1")]
+    [InlineData("steps:\n  - setWeight: 10\n  - promote: {}\n", "checkout.yaml:6")]
+    public void Parse_NoDeployments_RefusedBecausePromoteCouldNotMoveStable(string steps, string where)
+    {
+        var errors = Errors("service: checkout\nnamespace: shop\nroute: {virtualService: checkout, name: primary}\n" + steps);
+
+        Assert.Equal([$"{where}: deployments: is required: promote (the promote step, or the one after the last step) moves the stable Deployment "
+            + "to the new version before traffic returns to stable; add deployments: {canary: <canary Deployment>, stable: <stable Deployment>, "
+            + "image: <registry/name>:{version}}"], errors);
     }
 
     [Fact]
@@ -198,7 +213,7 @@ public class ReleaseConfigParserTests
     [InlineData("- approval: {approvers: U1, timeout: 2h}", "approval (1, 2h timeout)")]
     public void Parse_StepForms_Accepted(string step, string described)
     {
-        var r = Parse($"service: checkout\nnamespace: shop\nroute: {{virtualService: checkout, name: primary}}\nsteps:\n  {step}\n");
+        var r = Parse($"service: checkout\nnamespace: shop\nroute: {{virtualService: checkout, name: primary}}\nsteps:\n  {step}\n" + Deployments);
         Assert.Empty(r.Errors);
         Assert.Equal(described, r.Config!.Steps[0].Describe());
     }
@@ -249,7 +264,7 @@ public class ReleaseConfigParserTests
         var r = ReleaseConfigParser.Parse(yaml, "checkout.yaml", sections);
 
         Assert.Equal(["checkout.yaml:4: window.rangs: unknown key; did you mean 'ranges'?"], r.Errors.Select(e => e.ToString()));
-        var ok = ReleaseConfigParser.Parse(yaml.Replace(", rangs: x", ""), "checkout.yaml", sections);
+        var ok = ReleaseConfigParser.Parse(yaml.Replace(", rangs: x", "") + Deployments, "checkout.yaml", sections);
         Assert.Equal("checkout.yaml#Europe/Berlin", ok.Config!.Source);
         Assert.Equal(["checkout.yaml:4: windows: unknown key; did you mean 'window'?"],
             ReleaseConfigParser.Parse(yaml.Replace("window:", "windows:"), "checkout.yaml", sections).Errors.Select(e => e.ToString()));

@@ -13,7 +13,9 @@ public class TriggerSectionTests
 
         """;
 
-    private static ConfigParseResult Parse(string trigger) => ReleaseConfigParser.Parse(Head + trigger, ".releasebot.yaml");
+    private const string Deployments = "\ndeployments: {canary: hello-canary, stable: hello, image: \"registry.example.com/hello:{version}\"}\n";
+
+    private static ConfigParseResult Parse(string trigger) => ReleaseConfigParser.Parse(Head + trigger + Deployments, ".releasebot.yaml");
 
     private static ConfigError Single(string trigger)
     {
@@ -48,7 +50,7 @@ public class TriggerSectionTests
     }
 
     [Fact]
-    public void Parse_NoTriggerSection_LeavesTriggerNull() => Assert.Null(ReleaseConfigParser.Parse(Head, ".releasebot.yaml").Config!.Trigger);
+    public void Parse_NoTriggerSection_LeavesTriggerNull() => Assert.Null(ReleaseConfigParser.Parse(Head + Deployments, ".releasebot.yaml").Config!.Trigger);
 
     [Fact]
     public void Parse_MisspelledKind_NamesLineAndSuggests()

@@ -6,6 +6,8 @@ namespace Bot.Adapters.Tests.Scheduling;
 
 public class WindowConfigTests
 {
+    private const string Deployments = "\ndeployments: {canary: checkout-canary, stable: checkout, image: \"registry.example.com/checkout:{version}\"}\n";
+
     private const string Head = """
         service: checkout-api
         namespace: shop
@@ -28,7 +30,7 @@ public class WindowConfigTests
               - setWeight: 50
                 at: "0 0 9 * * 1-5"
               - promote: {}
-            """, "checkout.releasebot.yaml");
+            """ + Deployments, "checkout.releasebot.yaml");
 
         Assert.True(result.Ok, string.Join("\n", result.Errors));
         var c = result.Config!;
@@ -50,7 +52,7 @@ public class WindowConfigTests
               - setWeight: 10
               - promote: {}
                 at: "0 9 * * 1-5"
-            """, "checkout.releasebot.yaml");
+            """ + Deployments, "checkout.releasebot.yaml");
 
         Assert.False(result.Ok);
         var lines = result.Errors.Select(e => e.ToString()).ToList();
@@ -67,7 +69,7 @@ public class WindowConfigTests
         var result = ReleaseConfigParser.Parse(Head + """
             window: {timezone: UTC}
             steps: [{promote: {}}]
-            """, "c.yaml");
+            """ + Deployments, "c.yaml");
         Assert.Contains(result.Errors, e => e.Path == "window.timezone" && e.Fix!.Contains("timeZone"));
     }
 }

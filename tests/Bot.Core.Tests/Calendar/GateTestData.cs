@@ -22,6 +22,7 @@ internal static class GateTestData
         Route = new RouteSpec { VirtualService = "checkout", RouteName = "primary", DestinationRule = "checkout" },
         Steps = steps.Length > 0 ? steps : [new SetWeightStep(10), new ApprovalStep(), new SetWeightStep(50), new PromoteStep()],
         Window = window,
+        Deployments = new DeploymentSpec { Canary = "checkout-canary", Stable = "checkout", ImageTemplate = "registry.example.com/checkout:{version}" },
     };
 
     public static RolloutState Rollout(ReleaseConfig config, int stepIndex, int canaryWeight, DateTimeOffset at) => new()

@@ -51,9 +51,11 @@ public class GatedRolloutTests
         Assert.DoesNotContain(early.Effects, e => e is SetTraffic);
 
         var resumed = Tick(Monday0900Berlin);
-        Assert.Equal(50, Assert.Single(resumed.Effects.OfType<SetTraffic>()).CanaryWeight);
+        var set = Assert.Single(resumed.Effects.OfType<SetTraffic>());
+        Assert.Equal(50, set.CanaryWeight);
         Assert.Null(_state.Active.Waiting);
-        Assert.Equal(3, _state.Active.StepIndex);
+        Send(new TrafficApplied(set.RolloutId, set) { By = Actor.System }, Monday0900Berlin);
+        Assert.Equal((3, 50), (_state.Active.StepIndex, _state.Active.CanaryWeight));
     }
 
     [Fact]
@@ -77,7 +79,8 @@ public class GatedRolloutTests
 
         var rollback = Send(new Rollback { By = Ana }, Friday1759Berlin.AddMinutes(1), freeze);
         Assert.True(rollback.Accepted);
-        Assert.Contains(rollback.Effects, e => e is RollbackTraffic);
+        var traffic = Assert.Single(rollback.Effects.OfType<RollbackTraffic>());
+        Send(new TrafficApplied(traffic.RolloutId, traffic) { By = Actor.System }, Friday1759Berlin.AddMinutes(1), freeze);
         Assert.Equal(RolloutPhase.RolledBack, _state.LastFinished!.Phase);
     }
 

@@ -12,7 +12,11 @@ internal static class Configs
         Steps = steps.Length > 0 ? steps : [new SetWeightStep(10), new ApprovalStep(), new SetWeightStep(100), new PromoteStep()],
         Approvers = ["@sre", "U0BOB"],
         Source = "checkout.yaml",
+        Deployments = new DeploymentSpec { Canary = "checkout-canary", Stable = "checkout", ImageTemplate = "registry.example.com/checkout:{version}" },
     };
+
+    /// <summary>A config as written before deployments were required (the start is refused).</summary>
+    public static ReleaseConfig WithoutDeployments(this ReleaseConfig c) => c with { Deployments = null };
 
     public static ReleaseConfig WithDeployments(this ReleaseConfig c, bool scaleDown = false) => c with
     {

@@ -35,11 +35,12 @@ public class RolloutMachinePropertyTests
         var now = Story.T0;
         var terminalIds = new HashSet<string>();
         var lastSequence = 0;
+        IReadOnlyList<Effect> lastEffects = [];
 
         for (var i = 0; i < 300; i++)
         {
             now += TimeSpan.FromSeconds(rng.Next(0, 400));
-            var input = RandomInput(rng, state);
+            var input = RandomInput(rng, state, lastEffects);
             var before = state;
             var d = RolloutMachine.Decide(state, input, now);
             var where = $"seed {seed}, input {i}: {input.GetType().Name}";
@@ -51,6 +52,7 @@ public class RolloutMachinePropertyTests
                 continue;
             }
             state = d.State;
+            lastEffects = d.Effects;
 
             Assert.All(d.Effects.OfType<SetTraffic>(), t => Assert.InRange(t.CanaryWeight, 0, 100));
             Assert.All(d.Effects.OfType<SetMirror>(), m => Assert.InRange(m.Percent ?? 0, 0, 100));
@@ -70,13 +72,33 @@ public class RolloutMachinePropertyTests
                 Assert.True(state.LastFinished.IsTerminal, where);
             Assert.True(state.Sequence >= lastSequence, where);
             lastSequence = state.Sequence;
-            if (!ReferenceEquals(before, state))
-                Assert.True(d.Effects.OfType<AuditEntry>().Any(), $"{where}: state changed without an audit entry");
+            var moved = before.Active?.Id != state.Active?.Id || before.Active?.Phase != state.Active?.Phase
+                || before.Active?.StepIndex != state.Active?.StepIndex || before.LastFinished?.Id != state.LastFinished?.Id;
+            if (moved)
+                Assert.True(d.Effects.OfType<AuditEntry>().Any(), $"{where}: phase or step changed without an audit entry");
+
+            // Truthful state: the weight a rollout shows changes only when the cluster accepted a write for it...
+            if (before.Active is { } b && state.Active is { } n && b.Id == n.Id && b.CanaryWeight != n.CanaryWeight)
+                Assert.True(input is TrafficApplied { Effect: SetTraffic } t && t.RolloutId == n.Id, $"{where}: canary weight changed without an accepted write");
+            // ...and it is rolled back or aborted only once the cluster accepted the rollback.
+            if (state.LastFinished is { Phase: RolloutPhase.RolledBack or RolloutPhase.Aborted } fin && !ReferenceEquals(before.LastFinished, state.LastFinished))
+                Assert.True(input is TrafficApplied { Effect: RollbackTraffic } && fin.CanaryWeight == 0, $"{where}: finished as {fin.Phase} without an accepted rollback");
+            // The Kubernetes API failing never starts a rollback.
+            if (input is EffectFailed { IsTransient: true } && before.Active?.Phase != RolloutPhase.RollingBack)
+                Assert.DoesNotContain(d.Effects, e => e is RollbackTraffic);
         }
     }
 
-    private static RolloutInput RandomInput(Random rng, ServiceState state)
+    private static RolloutInput RandomInput(Random rng, ServiceState state, IReadOnlyList<Effect> lastEffects)
     {
+        var traffic = lastEffects.Where(e => e is VerifyRoute or SetTraffic or SetHeaderRoute or SetMirror or RollbackTraffic).ToList();
+        if (traffic.Count > 0 && rng.Next(3) > 0)
+        {
+            var e = traffic[rng.Next(traffic.Count)];
+            return rng.Next(4) == 0
+                ? new EffectFailed(e.RolloutId, e, "503 ServiceUnavailable", IsTransient: true) { By = Actor.System }
+                : new TrafficApplied(e.RolloutId, e) { By = Actor.System };
+        }
         var by = People[rng.Next(People.Length)];
         var active = state.Active;
         var id = rng.Next(4) switch
@@ -104,7 +126,7 @@ public class RolloutMachinePropertyTests
                 1 => new RollbackTraffic(target) { RolloutId = "x" },
                 2 => new Notify(NoticeKind.StepDone, "", active ?? state.LastFinished ?? null!) { RolloutId = "x" },
                 _ => new SetTraffic(target, rng.Next(0, 101)) { RolloutId = "x" },
-            }, "boom", IsDrift: rng.Next(3) == 0) { By = Actor.System },
+            }, "boom", IsDrift: rng.Next(3) == 0, IsTransient: rng.Next(3) == 0) { By = Actor.System },
             _ => new DeploymentObserved(id ?? "checkout-1", step, (DeploymentRole)rng.Next(2), (ReadinessState)rng.Next(3), "observed") { By = Actor.System },
         };
     }

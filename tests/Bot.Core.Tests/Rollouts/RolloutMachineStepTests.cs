@@ -13,7 +13,7 @@ public class RolloutMachineStepTests
         var d = s.Start();
 
         Assert.True(d.Accepted);
-        Assert.Equal(["verifyRoute", "notify Started", "audit start Pending->Pending", "schedule 0 +0s"], s.Effects);
+        Assert.Equal(["notify Started", "audit start Pending->Pending", "verifyRoute", "schedule 0 +0s"], s.Effects);
         Assert.Equal("checkout-1", s.Active.Id);
         Assert.Equal(RolloutPhase.Pending, s.Active.Phase);
         Assert.Equal(1, s.State.Sequence);
@@ -38,7 +38,10 @@ public class RolloutMachineStepTests
         s.Tick();
         Assert.Equal(["setTraffic 100", "notify StepDone", "audit step Progressing->Progressing", "schedule 3 +0s"], s.Effects);
         s.Tick();
-        Assert.Equal(["setTraffic 100", "notify Succeeded", "audit succeed Progressing->Succeeded"], s.Effects);
+        Assert.Equal(["audit promote Progressing->Progressing", "setTraffic 100", "stableImage registry.example.com/checkout:1.4.2",
+            "check stable step 3", "notify StepDone"], s.Effects);
+        s.StableReady();
+        Assert.Equal(["setTraffic 0", "notify Succeeded", "audit succeed Progressing->Succeeded"], s.Effects);
 
         Assert.Null(s.State.Active);
         Assert.Equal(RolloutPhase.Succeeded, s.State.LastFinished!.Phase);
@@ -136,7 +139,7 @@ public class RolloutMachineStepTests
 
         s.Advance(TimeSpan.FromMinutes(1));
         s.Tick();
-        Assert.Equal(["rollbackTraffic", "notify RolledBack", "audit rollback WaitingApproval->RolledBack"], s.Effects);
+        Assert.Equal(["audit rollback WaitingApproval->RollingBack", "rollbackTraffic", "notify RolledBack", "audit rolled-back RollingBack->RolledBack"], s.Effects);
         Assert.Equal(RolloutPhase.RolledBack, s.State.LastFinished!.Phase);
         Assert.Contains("approval timed out after 1h (0 of 1 approvals)", s.State.LastFinished.Reason);
     }
@@ -171,7 +174,8 @@ public class RolloutMachineStepTests
         Assert.Equal("mirror 20", s.Effects[0]);
         s.Tick();
         s.Tick();
-        Assert.Equal(["setTraffic 100", "headerRoute off", "mirror off", "notify Succeeded", "audit succeed Progressing->Succeeded"], s.Effects);
+        s.StableReady();
+        Assert.Equal(["headerRoute off", "mirror off", "setTraffic 0", "notify Succeeded", "audit succeed Progressing->Succeeded"], s.Effects);
     }
 
     [Fact]
@@ -181,7 +185,10 @@ public class RolloutMachineStepTests
         s.Start();
         s.Tick();
         s.Tick();
-        Assert.Equal(["setTraffic 100", "notify Succeeded", "audit succeed Progressing->Succeeded"], s.Effects);
+        Assert.Equal(["audit promote Progressing->Progressing", "setTraffic 100", "stableImage registry.example.com/checkout:1.4.2",
+            "check stable step 1", "notify StepDone"], s.Effects);
+        s.StableReady();
+        Assert.Equal(["setTraffic 0", "notify Succeeded", "audit succeed Progressing->Succeeded"], s.Effects);
     }
 
     [Fact]
@@ -212,7 +219,7 @@ public class RolloutMachineStepTests
 
         s.Send(new DeploymentObserved("checkout-1", 0, DeploymentRole.Canary, ReadinessState.Failed, "ProgressDeadlineExceeded") { By = Actor.System });
 
-        Assert.Equal(["rollbackTraffic", "notify RolledBack", "audit rollback Progressing->RolledBack"], s.Effects);
+        Assert.Equal(["audit rollback Progressing->RollingBack", "rollbackTraffic", "notify RolledBack", "audit rolled-back RollingBack->RolledBack"], s.Effects);
         Assert.Contains("ProgressDeadlineExceeded", s.State.LastFinished!.Reason);
     }
 
@@ -223,13 +230,15 @@ public class RolloutMachineStepTests
         s.Start("2.0.0");
         s.Tick();
         s.Tick();
-        Assert.Equal(["setTraffic 100", "stableImage registry.example.com/checkout:2.0.0", "check stable step 1", "notify StepDone",
-            "audit promote Progressing->Progressing"], s.Effects);
+        Assert.Equal(["audit promote Progressing->Progressing", "setTraffic 100", "stableImage registry.example.com/checkout:2.0.0",
+            "check stable step 1", "notify StepDone"], s.Effects);
         Assert.True(s.Active.Promoting);
+        Assert.Equal(100, s.Active.CanaryWeight);
 
         s.Send(new DeploymentObserved("checkout-1", 1, DeploymentRole.Stable, ReadinessState.Ready, "3 of 3 ready") { By = Actor.System });
 
-        Assert.Equal(["setTraffic 0", "scaleCanary 0", "notify Succeeded", "audit succeed Progressing->Succeeded"], s.Effects);
+        // Stable (now the new version) takes all traffic back; the canary shrinks only after the cluster accepted that.
+        Assert.Equal(["setTraffic 0", "notify Succeeded", "audit succeed Progressing->Succeeded", "scaleCanary 0"], s.Effects);
         Assert.Equal((RolloutPhase.Succeeded, 0), (s.State.LastFinished!.Phase, s.State.LastFinished.CanaryWeight));
     }
 

@@ -19,15 +19,62 @@ internal sealed class Story(ReleaseConfig config)
     public RolloutState Active => State.Active ?? throw new InvalidOperationException("no active rollout");
     public Decision Last { get; private set; } = null!;
 
+    /// <summary>When true (the default), every traffic write a decision asks for is accepted by the cluster, as the executor
+    /// reports it (<see cref="TrafficApplied"/>), and <see cref="Effects"/> lists the decision's effects followed by those of
+    /// the decisions on that feedback. False: only the decision itself (use <see cref="Accept"/> / <see cref="Fail"/>).</summary>
+    public bool ClusterAccepts { get; set; } = true;
+
+    private readonly List<Effect> _effects = [];
+
     public void Advance(TimeSpan by) => Now += by;
 
+    /// <summary>Decides <paramref name="input"/>; with <see cref="ClusterAccepts"/>, feeds back each accepted traffic write
+    /// round by round, as the executor does. Returns the decision on <paramref name="input"/> itself.</summary>
     public Decision Send(RolloutInput input)
     {
-        Last = RolloutMachine.Decide(State, input, Now);
-        if (!Last.Accepted) Assert.Same(State, Last.State);
-        State = Last.State;
-        return Last;
+        _effects.Clear();
+        var first = Decide(input);
+        if (ClusterAccepts) AcceptAll(first.Effects);
+        Last = first;
+        return first;
     }
+
+    /// <summary>The cluster accepts the traffic writes of the last decision (those listed in <see cref="Effects"/>).</summary>
+    public void Accept()
+    {
+        var pending = _effects.ToList();
+        _effects.Clear();
+        AcceptAll(pending);
+    }
+
+    /// <summary>Reports that the last decision's <typeparamref name="T"/> effect failed, as the executor classifies it.</summary>
+    public Decision Fail<T>(string error, bool transient = false, bool drift = false) where T : Effect
+    {
+        var effect = _effects.OfType<T>().Last();
+        return Send(new EffectFailed(effect.RolloutId, effect, error, IsDrift: drift, IsTransient: transient) { By = Actor.System });
+    }
+
+    private Decision Decide(RolloutInput input)
+    {
+        var d = RolloutMachine.Decide(State, input, Now);
+        if (!d.Accepted) Assert.Same(State, d.State);
+        State = d.State;
+        _effects.AddRange(d.Effects);
+        return d;
+    }
+
+    private void AcceptAll(IReadOnlyList<Effect> effects)
+    {
+        var round = effects.Where(IsTraffic).ToList();
+        while (round.Count > 0)
+        {
+            var next = new List<Effect>();
+            foreach (var e in round) next.AddRange(Decide(new TrafficApplied(e.RolloutId, e) { By = Actor.System }).Effects.Where(IsTraffic));
+            round = next;
+        }
+    }
+
+    private static bool IsTraffic(Effect e) => e is VerifyRoute or SetTraffic or SetHeaderRoute or SetMirror or RollbackTraffic;
 
     public Decision Start(string version = "1.4.2", Actor? by = null, ReleaseConfig? config = null) =>
         Send(new StartRollout(version, config ?? Config) { By = by ?? Deployer });
@@ -37,7 +84,14 @@ internal sealed class Story(ReleaseConfig config)
 
     public Decision Approve(Actor by) => Send(new Approve(Active.Id, Active.StepIndex, Active.Revision) { By = by });
 
-    public string[] Effects => Render(Last.Effects);
+    /// <summary>The last <see cref="Send"/>'s effects, including those decided on its accepted traffic writes.</summary>
+    public string[] Effects => Render(_effects);
+
+    /// <summary>The notices among <see cref="Effects"/>.</summary>
+    public IEnumerable<Notify> Notices => _effects.OfType<Notify>();
+
+    /// <summary>The stable Deployment reports ready during promotion.</summary>
+    public Decision StableReady() => Send(new DeploymentObserved(Active.Id, Active.StepIndex, DeploymentRole.Stable, Ports.ReadinessState.Ready, "3 of 3 ready") { By = Actor.System });
 
     public string[] Render(IEnumerable<Effect> effects) => effects.Select(Line).ToArray();
 

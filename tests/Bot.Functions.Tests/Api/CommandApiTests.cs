@@ -33,7 +33,7 @@ public sealed class CommandApiTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
 
         var done = await deployer.WaitForAsync($"/api/rollouts/{id}", r => (string?)r["phase"] == "succeeded");
-        Assert.Equal(100, (int)done["canaryWeight"]!);
+        Assert.Equal(0, (int)done["canaryWeight"]!); // promoted: stable runs the new version and serves all traffic
 
         var audit = new TableAuditLog(azurite.CreateTableService());
         var records = await audit.ListAsync(service, id, CancellationToken.None);

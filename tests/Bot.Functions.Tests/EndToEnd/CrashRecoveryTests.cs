@@ -32,8 +32,8 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite)
         using var client = second.Client(TestAppRoot.DeployerKey);
         var done = await client.WaitForAsync($"/api/rollouts/{id}", r => (string?)r["phase"] == "succeeded", TimeSpan.FromSeconds(150));
 
-        Assert.Equal(100, (int)done["canaryWeight"]!);
+        Assert.Equal(0, (int)done["canaryWeight"]!); // promoted: stable runs the new version and serves all traffic
         var weights = FileRecordingTrafficRouter.Read(root.RecordFile).Where(c => c.Operation == "setWeight").Select(c => c.Argument).ToList();
-        Assert.Equal(["10", "50", "100"], weights);
+        Assert.Equal(["10", "50", "100", "0"], weights);
     }
 }

@@ -55,7 +55,7 @@ public sealed class RolloutExecutorTests
         Assert.Null(final.Active);
         Assert.Equal(RolloutPhase.Succeeded, final.LastFinished!.Phase);
         Assert.Empty(final.Pending);
-        Assert.Equal([10, 100], Weights);
+        Assert.Equal([10, 100, 0], Weights); // after promote, stable (now the new version) serves all traffic
         Assert.Contains(_audit.Entries, e => e.To == RolloutPhase.Succeeded);
         Assert.Equal(RolloutPhase.Succeeded, (await _store.FindAsync(id, default))!.Phase);
     }

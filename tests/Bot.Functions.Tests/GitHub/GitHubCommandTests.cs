@@ -125,7 +125,8 @@ public class GitHubCommandTests(AzuriteFixture azurite) : IAsyncLifetime
         const string head = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c";
         _app.GitHub.Pulls[(GitHubWebhookApp.Repo, 1)] = ("feature/latency", head);
         _app.GitHub.Files[(GitHubWebhookApp.Repo, head, ".releasebot.yaml")] =
-            "service: hello-world\nnamespace: shop\nroute: {virtualService: hello, name: primary}\n";
+            "service: hello-world\nnamespace: shop\nroute: {virtualService: hello, name: primary}\n"
+            + "deployments: {canary: hello-canary, stable: hello, image: \"registry.example.com/hello:{version}\"}\n";
         _app.GitHub.Permissions[(GitHubWebhookApp.Repo, "mona")] = "write";
         _app.GitHub.TeamMembers[("Codertocat", "release-approvers", "mona")] = "member";
 

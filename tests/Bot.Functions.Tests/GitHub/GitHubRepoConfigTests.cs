@@ -24,6 +24,7 @@ public class GitHubRepoConfigTests(AzuriteFixture azurite) : IAsyncLifetime
           kind: workflow_run
           workflow: syntax.yml
           versionTemplate: "main-{sha7}"
+        deployments: {canary: hello-canary, stable: hello, image: "registry.example.com/hello:{version}"}
         """;
 
     public async Task InitializeAsync() => _app = await GitHubWebhookApp.CreateAsync(azurite);

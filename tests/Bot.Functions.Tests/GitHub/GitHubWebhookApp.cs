@@ -167,6 +167,7 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         Service = "hello-world",
         Namespace = "shop",
         Route = new RouteSpec { VirtualService = "hello", RouteName = "primary", DestinationRule = "hello" },
+        Deployments = new DeploymentSpec { Canary = "hello-canary", Stable = "hello", ImageTemplate = "registry.example.com/hello:{version}" },
         Steps = [new SetWeightStep(10), new ApprovalStep(), new SetWeightStep(50), new PromoteStep()],
         GitHubRepo = Repo.FullName,
         Trigger = trigger,

@@ -27,6 +27,7 @@ public sealed class SlackEndToEndTests(AzuriteFixture azurite)
         var service = "shop-" + Guid.NewGuid().ToString("N")[..8];
         File.WriteAllText(Path.Combine(root.ConfigDir, service + ".yaml"),
             $"service: {service}\nnamespace: shop\nroute: {{virtualService: {service}, name: primary}}\nchat: {{channel: {Channel}}}\n" +
+            $"deployments: {{canary: {service}-canary, stable: {service}, image: \"registry.example.com/{service}:{{version}}\"}}\n" +
             "approvers: [\"@sre\"]\nsteps:\n  - setWeight: 10\n  - approval: {}\n  - setWeight: 100\n  - promote: {}\n");
         var slack = new SlackDouble().WithChannel(Channel)
             .WithUser("U0ALICE01", "alice").WithUser("U0BOB0001", "bob").WithUser("U0MALLORY", "mallory")
@@ -80,7 +81,7 @@ public sealed class SlackEndToEndTests(AzuriteFixture azurite)
         var click = requests.ClickBody("approve", approveValue, "U0BOB0001");
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(requests.Signed("/api/slack/interactions", click))).StatusCode);
         await api.WaitForAsync($"/api/rollouts/{id}", r => (string?)r["phase"] == "succeeded");
-        Assert.Equal([10, 100], Weights(root));
+        Assert.Equal([10, 100, 0], Weights(root)); // after promote, stable (now the new version) serves all traffic
         Assert.True(slack.CallsTo("chat.update").Count > updatesBefore, "the live message was not edited");
         Assert.True(Assert.Single(slack.Messages(Channel)).Edits > message.Edits);
         var audit = await new TableAuditLog(azurite.CreateTableService()).ListAsync(service, id, default);
@@ -96,7 +97,7 @@ public sealed class SlackEndToEndTests(AzuriteFixture azurite)
         var last = await WaitAsync(() => Task.FromResult(slack.ResponseUrlPosts.Count > repliesBefore ? slack.ResponseUrlPosts[repliesBefore].Body : null));
         Assert.Contains("succeeded", (string?)last["text"]);
         Assert.Equal(repliesBefore + 1, slack.ResponseUrlPosts.Count);
-        Assert.Equal([10, 100], Weights(root));
+        Assert.Equal([10, 100, 0], Weights(root)); // after promote, stable (now the new version) serves all traffic
         Assert.Equal(audit.Count, (await new TableAuditLog(azurite.CreateTableService()).ListAsync(service, id, default)).Count);
         slack.AssertNoViolations();
     }
@@ -107,7 +108,8 @@ public sealed class SlackEndToEndTests(AzuriteFixture azurite)
         using var root = new TestAppRoot();
         var service = "shop-" + Guid.NewGuid().ToString("N")[..8];
         File.WriteAllText(Path.Combine(root.ConfigDir, service + ".yaml"),
-            $"service: {service}\nnamespace: shop\nroute: {{virtualService: {service}, name: primary}}\napprovers: [\"@sre\"]\n");
+            $"service: {service}\nnamespace: shop\nroute: {{virtualService: {service}, name: primary}}\napprovers: [\"@sre\"]\n" +
+            $"deployments: {{canary: {service}-canary, stable: {service}, image: \"registry.example.com/{service}:{{version}}\"}}\n");
         var slack = new SlackDouble().WithChannel(Channel).WithUser("U0BOB0001", "bob").WithUser("U0MALLORY", "mallory")
             .WithUserGroup("S0SRE0001", "U0BOB0001");
         await using var app = new BotApplication(azurite, root, services: s =>

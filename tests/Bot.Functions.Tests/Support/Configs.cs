@@ -17,6 +17,7 @@ internal static class Configs
         Route = new RouteSpec { VirtualService = service, RouteName = "primary", DestinationRule = service },
         Steps = [new SetWeightStep(10), new ApprovalStep(), new SetWeightStep(100), new PromoteStep()],
         Source = $"{service}.releasebot.yaml",
+        Deployments = new DeploymentSpec { Canary = $"{service}-canary", Stable = service, ImageTemplate = $"registry.example.com/{service}:{{version}}" },
     };
 }
 

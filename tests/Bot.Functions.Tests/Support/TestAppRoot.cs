@@ -47,7 +47,8 @@ internal sealed class TestAppRoot : IDisposable
     /// <summary>Writes <c>&lt;service&gt;.yaml</c> with the given steps (YAML list items).</summary>
     public void AddService(string service, params string[] steps) =>
         File.WriteAllText(Path.Combine(ConfigDir, service + ".yaml"),
-            $"service: {service}\nnamespace: shop\nroute: {{virtualService: {service}, name: primary}}\nsteps:\n"
+            $"service: {service}\nnamespace: shop\nroute: {{virtualService: {service}, name: primary}}\n"
+            + $"deployments: {{canary: {service}-canary, stable: {service}, image: \"registry.example.com/{service}:{{version}}\"}}\nsteps:\n"
             + string.Concat(steps.Select(s => $"  - {s}\n")));
 
     /// <summary>The plan: setWeight 10, approval, setWeight 100, promote.</summary>

@@ -29,7 +29,7 @@ public class SweepDoneWhenTests(AzuriteFixture azurite)
         await h.PumpAsync();
 
         Assert.Equal(RolloutPhase.Succeeded, (await h.StateAsync()).LastFinished!.Phase);
-        Assert.Equal(["setWeight 10", "setWeight 50", "setWeight 100"], h.Weights);
+        Assert.Equal(["setWeight 10", "setWeight 50", "setWeight 100", "setWeight 0"], h.Weights);
 
         // Later sweeps find nothing to do: the rows left behind no longer apply and are dropped.
         h.Clock.Advance(TimeSpan.FromMinutes(5));
@@ -49,7 +49,7 @@ public class SweepDoneWhenTests(AzuriteFixture azurite)
         var handled = await h.PumpAsync();
 
         Assert.True(handled >= 4, $"handled {handled}");
-        Assert.Equal(["setWeight 10", "setWeight 50", "setWeight 100"], h.Weights);
+        Assert.Equal(["setWeight 10", "setWeight 50", "setWeight 100", "setWeight 0"], h.Weights);
         Assert.Single(h.Notifier.Notices, n => n.Kind == NoticeKind.Succeeded);
     }
 
@@ -118,7 +118,7 @@ public class SweepDoneWhenTests(AzuriteFixture azurite)
         Assert.Equal(1, (await h.Sweeper.RunAsync(default)).Requeued);
         await h.PumpAsync();
 
-        Assert.Equal(["setWeight 10", "setWeight 50", "setWeight 100"], h.Weights);
+        Assert.Equal(["setWeight 10", "setWeight 50", "setWeight 100", "setWeight 0"], h.Weights);
         Assert.Equal(RolloutPhase.Succeeded, (await h.StateAsync()).LastFinished!.Phase);
     }
 

@@ -61,6 +61,7 @@ internal sealed class SweepHarness
         Service = service,
         Namespace = "shop",
         Route = new RouteSpec { VirtualService = service, RouteName = "primary", DestinationRule = service },
+        Deployments = new DeploymentSpec { Canary = $"{service}-canary", Stable = service, ImageTemplate = $"registry.example.com/{service}:{{version}}" },
         Steps = steps,
         Window = window,
         Source = $"{service}.releasebot.yaml",

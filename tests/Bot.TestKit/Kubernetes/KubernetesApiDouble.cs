@@ -42,6 +42,9 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
     private readonly ConcurrentQueue<Action<KubernetesApiDouble>> _beforeNextWrite = new();
     private readonly WebApplication _app;
     private long _resourceVersion = 1000;
+    private int[]? _outage;
+    private int _outageNext;
+    private int _outageFailures;
 
     private KubernetesApiDouble(WebApplication app, TestCertificateAuthority ca, IstioCrdSchemas schemas)
     {
@@ -98,6 +101,23 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
 
     /// <summary>The next matching request (any method when null) fails with <paramref name="status"/> (e.g. 429 with Retry-After, 503).</summary>
     public void FailNext(int status, TimeSpan? retryAfter = null, string? method = null) => _faults.Enqueue((status, retryAfter, method));
+
+    /// <summary>An API server outage: until <see cref="EndOutage"/>, every request fails, cycling through
+    /// <paramref name="statuses"/> as the API server answers them (a <c>Status</c> body: 500 InternalError, 503 ServiceUnavailable,
+    /// 429 TooManyRequests with <c>Retry-After: 1</c>, 409 Conflict) or, for 0, a dropped connection (aborted before any response).</summary>
+    public void StartOutage(params int[] statuses)
+    {
+        if (statuses.Length == 0) throw new ArgumentException("give at least one status (0 drops the connection)", nameof(statuses));
+        lock (_gate) { _outage = statuses; _outageNext = 0; }
+    }
+
+    public void EndOutage()
+    {
+        lock (_gate) _outage = null;
+    }
+
+    /// <summary>Requests failed by the outage so far.</summary>
+    public int OutageFailures => Volatile.Read(ref _outageFailures);
 
     /// <summary>Runs <paramref name="action"/> just before the next write is applied: simulates someone else's concurrent edit.</summary>
     public void BeforeNextWrite(Action<KubernetesApiDouble> action) => _beforeNextWrite.Enqueue(action);
@@ -228,12 +248,18 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
 
     private async Task<int> RouteAsync(HttpContext ctx, string user, string? body)
     {
-        if (_faults.TryPeek(out var f) && (f.Method is null || f.Method == ctx.Request.Method) && _faults.TryDequeue(out f))
+        int? outage = null;
+        lock (_gate)
         {
-            if (f.RetryAfter is { } ra) ctx.Response.Headers.RetryAfter = ((int)Math.Ceiling(ra.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return await Status(ctx, f.Status, f.Status == 429 ? "TooManyRequests" : "InternalError",
-                f.Status == 429 ? "Too many requests, please try again later." : "Internal error occurred: injected fault", null);
+            if (_outage is { } cycle)
+            {
+                outage = cycle[_outageNext++ % cycle.Length];
+                _outageFailures++;
+            }
         }
+        if (outage is { } o) return await FaultAsync(ctx, o, o == 429 ? TimeSpan.FromSeconds(1) : null);
+        if (_faults.TryPeek(out var f) && (f.Method is null || f.Method == ctx.Request.Method) && _faults.TryDequeue(out f))
+            return await FaultAsync(ctx, f.Status, f.RetryAfter);
 
         var parts = ctx.Request.Path.Value!.Trim('/').Split('/');
         if (parts is ["apis", Istio]) return await Json(ctx, 200, Discovery());
@@ -401,6 +427,26 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
 
     private Task<int> NotFound(HttpContext ctx, (string Plural, string Ns, string Name) key, string group) =>
         Status(ctx, 404, "NotFound", $"{key.Plural}{(group.Length > 0 ? "." + group : "")} \"{key.Name}\" not found", Details(key.Name, group, key.Plural));
+
+    /// <summary>An injected failure, worded as the API server words it; 0 drops the connection without an answer.</summary>
+    private static async Task<int> FaultAsync(HttpContext ctx, int status, TimeSpan? retryAfter)
+    {
+        if (status == 0)
+        {
+            ctx.Abort();
+            return 0;
+        }
+        if (retryAfter is { } ra) ctx.Response.Headers.RetryAfter = ((int)Math.Ceiling(ra.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (reason, message) = status switch
+        {
+            429 => ("TooManyRequests", "Too many requests, please try again later."),
+            409 => ("Conflict", "Operation cannot be fulfilled on the object: the object has been modified; please apply your changes to the latest version and try again"),
+            503 => ("ServiceUnavailable", "the server is currently unable to handle the request"),
+            504 => ("Timeout", "the server was unable to return a response in the time allotted, but may still be processing the request"),
+            _ => ("InternalError", "Internal error occurred: injected fault"),
+        };
+        return await Status(ctx, status, reason, message, null);
+    }
 
     private Task<int> Invalid(HttpContext ctx, (string Plural, string Ns, string Name) key, string group, List<JsonObject> causes)
     {
