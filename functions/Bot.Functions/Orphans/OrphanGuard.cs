@@ -53,10 +53,18 @@ public sealed class OrphanGuard(
                 try
                 {
                     var target = TrafficTarget.For(config);
-                    var state = (await store.GetAsync(config.Service, token).ConfigureAwait(false))?.Value;
+                    var stored = await store.GetAsync(config.Service, token).ConfigureAwait(false);
+                    var state = stored?.Value;
                     var reading = await inspector.ReadAsync(target, token).ConfigureAwait(false);
                     var before = known.GetValueOrDefault(config.Service);
-                    if (!RolloutMachine.IsOrphaned(state, reading))
+                    var orphaned = RolloutMachine.IsOrphaned(state, reading);
+                    if (orphaned && (await store.GetAsync(config.Service, token).ConfigureAwait(false))?.ETag != stored?.ETag)
+                    {
+                        // A rollout started or finished while the route was read: the reading may be its traffic. The next scan decides.
+                        lines.Enqueue($"{config.Service}: state changed during the orphan check; the next scan decides");
+                        return;
+                    }
+                    if (!orphaned)
                     {
                         if (before is null) return;
                         await registry.RemoveAsync(config.Service, token).ConfigureAwait(false);
