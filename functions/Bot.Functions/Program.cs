@@ -3,6 +3,7 @@ using Bot.Functions.Ci;
 using Bot.Functions.GitHub;
 using Bot.Functions.Health;
 using Bot.Functions.Hosting;
+using Bot.Functions.Orphans;
 using Bot.Functions.Slack;
 using Bot.Functions.Steps;
 using Bot.Functions.Storage;
@@ -20,6 +21,7 @@ builder.AddHealth();           // /api/health checks; adapters add theirs
 builder.AddSlackIfConfigured(); // Slack:BotToken + Slack:SigningSecret — /api/slack/*, live rollout messages (INotifier)
 builder.AddGitHub();           // GitHub:* — App or token client, INotifier (check run + deployment), POST /api/github
 builder.AddCi();               // Ci:* — POST /api/ci, freezes, deploy windows and cron slots in decisions, due index + sweep
+builder.AddOrphanGuard();      // Sweep:OrphanScanInterval — orphaned canary traffic: found by the sweep, in health and chat, /release restore
 
 var app = builder.Build();
 

@@ -22,7 +22,7 @@ public sealed class IstioTrafficRouter(
     KubernetesClientFactory clients,
     KubernetesOptions options,
     IDeploymentController? deployments = null,
-    ILogger<IstioTrafficRouter>? log = null) : ITrafficRouter
+    ILogger<IstioTrafficRouter>? log = null) : ITrafficRouter, ITrafficInspector
 {
     private readonly ConcurrentDictionary<string, RouteWeights> _lastWritten = new();
     private readonly ILogger _log = (ILogger?)log ?? NullLogger.Instance;
@@ -55,6 +55,16 @@ public sealed class IstioTrafficRouter(
             var w = VirtualServiceRoutes.ReadWeights(h, rr);
             return VirtualServiceRoutes.SetWeight(h, rr, w.Canary);
         }, checkDrift: false, recordWeights: true, ct);
+    }
+
+    /// <summary>One GET: the named route's live weights and the bot's <see cref="VirtualServiceRoutes.WeightsAnnotation"/> record for it.</summary>
+    public async Task<RouteReading> ReadAsync(TrafficTarget target, CancellationToken ct)
+    {
+        var client = clients.GetClient(target.Cluster);
+        var vs = await GetOrExplain(client, KubernetesResource.VirtualService, target, target.Route.VirtualService, ct);
+        var live = Explain(target, () => VirtualServiceRoutes.ReadWeights(Http(vs, target), Ref(target)));
+        var recorded = VirtualServiceRoutes.RecordedWeights(vs, target.Route.RouteName);
+        return new RouteReading(live.Stable, live.Canary, recorded?.Stable, recorded?.Canary);
     }
 
     public Task SetWeightAsync(TrafficTarget target, int canaryWeight, CancellationToken ct)

@@ -23,6 +23,7 @@ public static class CommandParser
         ["resume"] = "/release resume <service>",
         ["promote"] = "/release promote <service>",
         ["abort"] = "/release abort <service>",
+        ["restore"] = "/release restore <service> [reason…]",
         ["history"] = "/release history <service> [n]",
         ["freeze"] = "/release freeze <service|all> [for <duration>] [reason…]",
         ["unfreeze"] = "/release unfreeze <service|all>",
@@ -72,6 +73,7 @@ public static class CommandParser
             "promote" => Single(s => new PromoteCommand(s)),
             "abort" => Single(s => new AbortCommand(s)),
             "rollback" => Rollback(),
+            "restore" => Restore(),
             "history" => History(),
             "freeze" => Freeze(),
             "unfreeze" => args.Count switch
@@ -123,6 +125,14 @@ public static class CommandParser
             if (options.DefaultService is { } d && !IsServiceToken(args[0], d))
                 return Ok(new RollbackCommand(d, Join(args)));
             return WithService(args[0], s => new RollbackCommand(s, Join(args.Skip(1))));
+        }
+
+        private CommandParseResult Restore()
+        {
+            if (args.Count == 0) return options.DefaultService is { } d0 ? Ok(new RestoreCommand(d0, null)) : Missing();
+            if (options.DefaultService is { } d && !IsServiceToken(args[0], d))
+                return Ok(new RestoreCommand(d, Join(args)));
+            return WithService(args[0], s => new RestoreCommand(s, Join(args.Skip(1))));
         }
 
         private CommandParseResult History()

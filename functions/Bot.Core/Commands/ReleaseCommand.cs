@@ -10,7 +10,7 @@ public abstract record ReleaseCommand
 }
 
 /// <summary>Verbs of <c>/release</c>, for authorization (who may do what).</summary>
-public enum ReleaseAction { Deploy, Status, Approve, Rollback, Pause, Resume, Promote, Abort, History, Freeze, Unfreeze, Help }
+public enum ReleaseAction { Deploy, Status, Approve, Rollback, Pause, Resume, Promote, Abort, History, Freeze, Unfreeze, Help, Restore }
 
 public sealed record DeployCommand(string Service, string Version) : ReleaseCommand
 {
@@ -35,6 +35,14 @@ public sealed record RollbackCommand(string Service, string? Reason) : ReleaseCo
 {
     public override string Verb => "rollback";
     public override ReleaseAction Action => ReleaseAction.Rollback;
+}
+
+/// <summary>Return orphaned canary traffic (the bot's weights on the route, no rollout) to stable. Refused while a
+/// rollout is active (rollback it instead) or when the route already sends everything to stable.</summary>
+public sealed record RestoreCommand(string Service, string? Reason) : ReleaseCommand
+{
+    public override string Verb => "restore";
+    public override ReleaseAction Action => ReleaseAction.Restore;
 }
 
 public sealed record PauseCommand(string Service) : ReleaseCommand

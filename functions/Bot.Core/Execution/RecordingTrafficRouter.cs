@@ -8,7 +8,7 @@ namespace Bot.Core.Execution;
 /// router, setting the weight already in place records nothing. Used in tests and with <c>Traffic:Mode=recording</c>
 /// until a real router is configured. <paramref name="onCall"/> lets the host persist calls (e.g. to a file).
 /// </summary>
-public sealed class RecordingTrafficRouter(Action<RecordedCall>? onCall = null) : ITrafficRouter
+public sealed class RecordingTrafficRouter(Action<RecordedCall>? onCall = null) : ITrafficRouter, ITrafficInspector
 {
     private readonly object _gate = new();
     private readonly List<RecordedCall> _calls = [];
@@ -51,6 +51,14 @@ public sealed class RecordingTrafficRouter(Action<RecordedCall>? onCall = null) 
             _weights[key] = 0;
         }
         return Record("rollback", target, "0");
+    }
+
+    /// <summary>The remembered weight as the live one; a route it set is "written by the bot" (the real router's annotation).
+    /// A route it never set reads as all stable, with no record.</summary>
+    public Task<RouteReading> ReadAsync(TrafficTarget target, CancellationToken ct)
+    {
+        lock (_gate)
+            return Task.FromResult(_weights.TryGetValue(Key(target), out var w) ? new RouteReading(100 - w, w, 100 - w, w) : new RouteReading(100, 0));
     }
 
     /// <summary>Seeds the remembered weight (e.g. from a persisted record after a restart) without recording.</summary>

@@ -12,7 +12,7 @@ namespace Bot.Core.Policies;
 /// <item>deploy: <c>deployers</c>.</item>
 /// <item>approve: the current approval step's <c>approvers</c>, else the service's <c>approvers</c>, else <c>deployers</c>.</item>
 /// <item>promote, freeze, unfreeze: <c>approvers</c> (and the current step's), else <c>deployers</c>.</item>
-/// <item>pause, resume, abort, rollback: <c>deployers</c> and <c>approvers</c> (and the current step's approvers).</item>
+/// <item>pause, resume, abort, rollback, restore: <c>deployers</c> and <c>approvers</c> (and the current step's approvers).</item>
 /// <item>the bot itself (surfaces <c>system</c> and <c>timer</c>): always.</item>
 /// </list>
 /// Self-approval and N distinct approvers are the state machine's rules; this only answers "may this person act".

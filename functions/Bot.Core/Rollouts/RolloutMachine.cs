@@ -29,6 +29,7 @@ public static partial class RolloutMachine
             StepDue d => OnStepDue(state, d, now, gates),
             Promote p when GateDecisions.RefusePromote(state, gates, now) is { } refused => refused,
             DeploymentObserved o => OnDeploymentObserved(state, o, now),
+            EffectFailed f when IsRestoreFailure(state, f) => OnRestoreFailed(state, f, now),
             EffectFailed f => OnEffectFailed(state, f, now),
             TrafficApplied t => OnTrafficApplied(state, t, now),
             Approve a => OnApprove(state, a, now),
@@ -37,6 +38,7 @@ public static partial class RolloutMachine
             Pause p => OnPause(state, p, now),
             Resume r => OnResume(state, r, now),
             Promote p => OnPromoteCommand(state, p, now),
+            RestoreTraffic t => OnRestore(state, t, now),
             _ => Decision.Refuse(state, RefusalKind.Invalid, $"unknown input {input.GetType().Name}"),
         };
     }

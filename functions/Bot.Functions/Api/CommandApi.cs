@@ -24,6 +24,7 @@ public static class CommandApi
         var services = app.MapGroup("/api/services").AddEndpointFilter<ApiKeyFilter>().WithMetadata(new FunctionNameMetadata("Services"));
         services.MapGet("/{service}/rollouts", ListAsync);
         services.MapGet("/{service}/audit", AuditAsync);
+        services.MapPost("/{service}/restore", Orphans.OrphanExtensions.RestoreAsync);
         return app;
     }
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Bot.Functions.Health;
 
 /// <summary><c>GET /api/health</c> (function <c>Health</c>): version, mode and each dependency's reachability;
-/// 200 when every check is healthy or degraded, 503 otherwise. No key needed; answers carry no secrets.
+/// 200 when every check is healthy or degraded (e.g. orphaned canary traffic, listed under the check's <c>data</c>), 503 otherwise. No key needed; answers carry no secrets.
 /// Dependencies register ordinary ASP.NET Core health checks: <c>services.AddHealthChecks().AddCheck&lt;T&gt;("slack")</c>.</summary>
 public static class HealthEndpoints
 {
@@ -20,11 +20,14 @@ public static class HealthEndpoints
         var body = new HealthResponse(
             report.Status.ToString(), env.Version, env.Mode.ToString().ToLowerInvariant(),
             report.Entries.ToDictionary(e => e.Key, e => new DependencyHealth(
-                e.Value.Status.ToString(), e.Value.Description ?? e.Value.Exception?.Message, (long)e.Value.Duration.TotalMilliseconds)));
+                e.Value.Status.ToString(), e.Value.Description ?? e.Value.Exception?.Message, (long)e.Value.Duration.TotalMilliseconds,
+                e.Value.Data.Count == 0 ? null : e.Value.Data)));
         return TypedResults.Json(body, statusCode: report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
     }
 }
 
 public sealed record HealthResponse(string Status, string Version, string Mode, IReadOnlyDictionary<string, DependencyHealth> Dependencies);
 
-public sealed record DependencyHealth(string Status, string? Description, long DurationMs);
+/// <param name="Data">What the check lists (e.g. <c>orphans</c>); left out when empty.</param>
+public sealed record DependencyHealth(string Status, string? Description, long DurationMs,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, object>? Data = null);

@@ -15,13 +15,13 @@ namespace Bot.Functions.Slack;
 /// Runs <c>/release …</c> text with the core grammar (<see cref="CommandParser"/>, services known from the central config
 /// folder so a misspelling gets a "did you mean"). deploy starts a rollout with the service's current config; status and
 /// history read the store; approve, rollback, pause, resume, promote and abort act on the service's active rollout
-/// through the executor. Every action is authorized first (<see cref="Authorizer"/>, Slack user groups); a refusal
+/// through the executor; restore returns orphaned canary traffic to stable (<see cref="Orphans.OrphanRestore"/>). Every action is authorized first (<see cref="Authorizer"/>, Slack user groups); a refusal
 /// names who may act and changes nothing.
 /// </summary>
 public sealed class SlackCommandRunner(
     IReleaseConfigs configs, IRolloutStore store, ISlackRolloutGateway rollouts,
     [FromKeyedServices(SlackServiceCollectionExtensions.AuthorizerKey)] Authorizer authorizer,
-    FreezeService? freezes = null) : ISlackCommandRunner
+    FreezeService? freezes = null, Orphans.OrphanRestore? restore = null) : ISlackCommandRunner
 {
     /// <summary>What freeze/unfreeze answer when the host runs without the CI/scheduling part (no freeze service).</summary>
     internal const string FreezeUnavailable =
@@ -40,6 +40,7 @@ public sealed class SlackCommandRunner(
             HistoryCommand h => await HistoryAsync(h.Service, h.Count, ct),
             DeployCommand d => await DeployAsync(d, by, ct),
             FreezeCommand or UnfreezeCommand => await FreezeAsync(command, by, ct),
+            RestoreCommand r => await RestoreAsync(r, by, ct),
             _ => await ActAsync(command, by, ct),
         };
     }
@@ -81,6 +82,13 @@ public sealed class SlackCommandRunner(
         var outcome = await rollouts.ExecuteAsync(service, input, ct);
         if (outcome.Refused is { } r) return $"{r.Message}. Nothing changed.";
         return outcome.Message ?? $"{command.Verb} {service} {active.Version}: {Phase(outcome.Rollout?.Phase ?? active.Phase)}.";
+    }
+
+    private async Task<string> RestoreAsync(RestoreCommand r, Actor by, CancellationToken ct)
+    {
+        if (restore is null) return "Restore is not available here: this bot runs without the orphan guard. Nothing changed.";
+        var outcome = await restore.RunAsync(r.Service, by, r.Reason ?? $"/release restore by {by.Name}", authorizer, ct);
+        return outcome.Restored ? outcome.Message : $"{outcome.Message}. Nothing changed.";
     }
 
     /// <summary>freeze/unfreeze: a service's freeze needs that service's rights for the action; <c>all</c> needs them on every service.</summary>

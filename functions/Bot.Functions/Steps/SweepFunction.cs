@@ -9,10 +9,12 @@ namespace Bot.Functions.Steps;
 
 /// <summary>Timer trigger (<c>Sweep/function.json</c>): for every configured service, applies effects an interrupted
 /// run left pending, and runs a step whose message is overdue by more than <see cref="SweepOptions.OverdueGrace"/>.
+/// Every <see cref="SweepOptions.OrphanScanInterval"/> it also looks for orphaned canary traffic (<see cref="Orphans.OrphanGuard"/>).
 /// One service failing does not stop the others; the run fails at the end if any did.</summary>
 public sealed class SweepFunction(
     IReleaseConfigs configs, IRolloutStore store, RolloutExecutor executor, TimeProvider time,
-    IOptions<SweepOptions> options, ILogger<SweepFunction> log, Sweep.DueSweeper? dueSweeper = null, IDeliveryDedup? deliveries = null) : IFunctionHandler
+    IOptions<SweepOptions> options, ILogger<SweepFunction> log, Sweep.DueSweeper? dueSweeper = null, IDeliveryDedup? deliveries = null,
+    Orphans.OrphanGuard? orphans = null) : IFunctionHandler
 {
     /// <summary>Expired delivery-dedup rows are purged by the runs in the first minute of each hour, this many at most per run.</summary>
     public const int PurgeBatch = 500;
@@ -50,6 +52,19 @@ public sealed class SweepFunction(
             {
                 failures.Add($"{config.Service}: {ex.Message}");
                 log.LogError(ex, "sweep of {Service} failed", config.Service);
+            }
+        }
+        if (orphans is not null)
+        {
+            try
+            {
+                // After the due work, so a rollback an interrupted run left pending is applied before it could look orphaned.
+                if (await orphans.ScanIfDueAsync(ct) is { } scan) logs.AddRange(scan.Lines);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                // The guard reports; it never fails the sweep (overdue steps and rollbacks matter more). Next interval retries.
+                log.LogWarning(ex, "orphan scan failed");
             }
         }
         if (deliveries is not null && time.GetUtcNow().Minute == 0)

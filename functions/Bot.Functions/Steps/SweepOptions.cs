@@ -21,4 +21,9 @@ public sealed class SweepOptions
     /// <summary>How often this process re-reads the freeze table for the gates (freezes set through this process
     /// apply at once). The default value is 10 seconds.</summary>
     public TimeSpan FreezeRefresh { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the sweep looks for orphaned canary traffic (routes with the bot's weights annotation and
+    /// canary traffic, but no rollout): one read of each configured service's VirtualService per scan. Zero scans on
+    /// every sweep. The default value is 5 minutes.</summary>
+    public TimeSpan OrphanScanInterval { get; set; } = TimeSpan.FromMinutes(5);
 }

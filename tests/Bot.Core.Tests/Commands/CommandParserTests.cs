@@ -22,6 +22,8 @@ public class CommandParserTests
         { "resume checkout", new ResumeCommand("checkout") },
         { "promote checkout", new PromoteCommand("checkout") },
         { "abort checkout", new AbortCommand("checkout") },
+        { "restore checkout", new RestoreCommand("checkout", null) },
+        { "Restore checkout left at 10% after the storage outage", new RestoreCommand("checkout", "left at 10% after the storage outage") },
         { "history checkout", new HistoryCommand("checkout", 10) },
         { "history checkout 25", new HistoryCommand("checkout", 25) },
         { "freeze all", new FreezeCommand(null, null, null) },
