@@ -96,7 +96,8 @@ public sealed class RolloutExecutor(
         var etag = current.ETag;
         for (var round = 0; state.Pending.Count > 0; round++)
         {
-            var feedback = await ApplyAsync(state.Pending, run, ct).ConfigureAwait(false);
+            // Past the bound a due step is enqueued as before instead of running inline.
+            var feedback = await ApplyAsync(state, inlineSteps: round < _options.MaxFeedbackRounds, run, ct).ConfigureAwait(false);
             await ArchiveAsync(state, ct).ConfigureAwait(false);
 
             var next = state with { Pending = [] };
@@ -143,13 +144,23 @@ public sealed class RolloutExecutor(
 
     /// <summary>Applies effects in order. An external failure (router, deployments) becomes an
     /// <see cref="EffectFailed"/> and skips the remaining external effects (audit and notices still go out);
-    /// a chat failure is only noted; the bot's own storage failing propagates.</summary>
-    private async Task<List<RolloutInput>> ApplyAsync(IReadOnlyList<Effect> effects, Run run, CancellationToken ct)
+    /// a chat failure is only noted; the bot's own storage failing propagates. A traffic write the router refused as older than
+    /// the route's (<see cref="TrafficWriteOutcome.Stale"/>) is noted, fed back as <see cref="TrafficFenced"/>, and skips the rest:
+    /// a newer writer owns the route and applies (or applied) these effects itself. With <paramref name="inlineSteps"/>, a
+    /// <see cref="ScheduleStep"/> of the service due now becomes a <see cref="StepDue"/> decided in this invocation (one hop from a
+    /// command to traffic); it stays committed as pending until then, so a crash re-applies it.</summary>
+    private async Task<List<RolloutInput>> ApplyAsync(ServiceState state, bool inlineSteps, Run run, CancellationToken ct)
     {
         var feedback = new List<RolloutInput>();
         var failed = false;
-        foreach (var effect in effects)
+        var fenced = false;
+        foreach (var effect in state.Pending)
         {
+            if (fenced)
+            {
+                run.Notes.Add($"{effect.RolloutId}: skipped {effect.GetType().Name} after a stale traffic write; the newer writer applies it");
+                continue;
+            }
             if (failed && effect is not (AuditEntry or Notify))
             {
                 run.Notes.Add($"{effect.RolloutId}: skipped {effect.GetType().Name} after an earlier effect failed");
@@ -157,8 +168,22 @@ public sealed class RolloutExecutor(
             }
             try
             {
-                if (await ApplyOneAsync(effect, ct).ConfigureAwait(false) is { } observed) feedback.Add(observed);
-                run.Applied.Add(effect);
+                if (inlineSteps && effect is ScheduleStep due && due.Service == state.Service && due.At <= time.GetUtcNow()
+                    && state.Active?.Id == due.RolloutId)
+                {
+                    feedback.Add(new StepDue(due.RolloutId, due.StepIndex) { By = Actor.Timer });
+                    run.Applied.Add(effect);
+                    continue;
+                }
+                var observed = await ApplyOneAsync(effect, ct).ConfigureAwait(false);
+                if (observed is TrafficFenced stale)
+                {
+                    fenced = true;
+                    run.Notes.Add($"{effect.RolloutId}: stale traffic write dropped: {effect.GetType().Name} sequence "
+                        + $"{RolloutMachine.FenceOf(effect)?.Sequence} is older than the route's {stale.LiveSequence}; a newer write is in place");
+                }
+                if (observed is not null) feedback.Add(observed);
+                if (!fenced) run.Applied.Add(effect);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -189,10 +214,10 @@ public sealed class RolloutExecutor(
         switch (effect)
         {
             case VerifyRoute e: await router.VerifyAsync(e.Target, ct).ConfigureAwait(false); break;
-            case SetTraffic e: await router.SetWeightAsync(e.Target, e.CanaryWeight, ct).ConfigureAwait(false); break;
-            case SetHeaderRoute e: await router.SetHeaderRouteAsync(e.Target, e.Match, ct).ConfigureAwait(false); break;
-            case SetMirror e: await router.SetMirrorAsync(e.Target, e.Percent, ct).ConfigureAwait(false); break;
-            case RollbackTraffic e: await router.RollbackAsync(e.Target, ct).ConfigureAwait(false); break;
+            case SetTraffic e: return Fenced(e, await router.SetWeightAsync(e.Target, e.CanaryWeight, e.Fence, ct).ConfigureAwait(false));
+            case SetHeaderRoute e: return Fenced(e, await router.SetHeaderRouteAsync(e.Target, e.Match, e.Fence, ct).ConfigureAwait(false));
+            case SetMirror e: return Fenced(e, await router.SetMirrorAsync(e.Target, e.Percent, e.Fence, ct).ConfigureAwait(false));
+            case RollbackTraffic e: return Fenced(e, await router.RollbackAsync(e.Target, e.Fence, ct).ConfigureAwait(false));
             case SetCanaryImage e: await deployments.SetCanaryImageAsync(e.Target, e.Image, ct).ConfigureAwait(false); break;
             case SetStableImage e: await deployments.SetStableImageAsync(e.Target, e.Image, ct).ConfigureAwait(false); break;
             case ScaleCanary e: await deployments.ScaleCanaryAsync(e.Target, e.Replicas, ct).ConfigureAwait(false); break;
@@ -211,8 +236,12 @@ public sealed class RolloutExecutor(
         return null;
     }
 
+    private static TrafficFenced? Fenced(Effect effect, TrafficWriteResult result) =>
+        result.IsStale ? new TrafficFenced(effect.RolloutId, effect, result.LiveSequence) { By = Actor.System } : null;
+
     private static string Describe(RolloutInput input) => input switch
     {
+        TrafficFenced f => $"stale {f.Effect.GetType().Name}",
         EffectFailed f => $"failure of {f.Effect.GetType().Name}",
         DeploymentObserved o => $"{o.Role} readiness {o.State}",
         _ => input.GetType().Name,
