@@ -34,7 +34,8 @@ public sealed class RolloutExecutor(
         ArgumentException.ThrowIfNullOrWhiteSpace(service);
         ArgumentNullException.ThrowIfNull(input);
         using var held = await _locks.AcquireAsync(service, ct).ConfigureAwait(false);
-        var run = new Run();
+        // One hop: a command that unblocks traffic runs the steps it makes due in this invocation, before its answer.
+        var run = new Run { InlineSteps = input is Approve or Resume or Promote };
 
         for (var attempt = 0; attempt <= _options.MaxConflictRetries; attempt++)
         {
@@ -97,7 +98,7 @@ public sealed class RolloutExecutor(
         for (var round = 0; state.Pending.Count > 0; round++)
         {
             // Past the bound a due step is enqueued as before instead of running inline.
-            var feedback = await ApplyAsync(state, inlineSteps: round < _options.MaxFeedbackRounds, run, ct).ConfigureAwait(false);
+            var feedback = await ApplyAsync(state, inlineSteps: run.InlineSteps && round < _options.MaxFeedbackRounds, run, ct).ConfigureAwait(false);
             await ArchiveAsync(state, ct).ConfigureAwait(false);
 
             var next = state with { Pending = [] };
@@ -254,5 +255,7 @@ public sealed class RolloutExecutor(
     {
         public List<Effect> Applied { get; } = [];
         public List<string> Notes { get; } = [];
+        /// <summary>Steps due now run inline (Approve, Resume, Promote) instead of going through the step queue.</summary>
+        public bool InlineSteps { get; init; }
     }
 }
