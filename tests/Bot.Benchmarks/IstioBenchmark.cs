@@ -34,7 +34,7 @@ public sealed class IstioBenchmark : IBenchmark
             // Alternate so every call really writes; interleave so both see the same machine noise.
             weight = weight == 10 ? 20 : 10;
             long t0 = Stopwatch.GetTimestamp();
-            await k.Router.SetWeightAsync(target, weight, ct);
+            await k.Router.SetWeightAsync(target, weight, null, ct);
             long t1 = Stopwatch.GetTimestamp();
             weight = weight == 10 ? 20 : 10;
             await BareAsync(client.Http, k.BotToken, weight, ct);

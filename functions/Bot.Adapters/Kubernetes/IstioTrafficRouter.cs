@@ -16,7 +16,12 @@ namespace Bot.Adapters.Kubernetes;
 /// Drift: every weight write also records the weights in the <see cref="VirtualServiceRoutes.WeightsAnnotation"/> annotation, in the
 /// same patch, so what the bot last wrote survives restarts and is shared by all bot instances. When the live weights differ from
 /// it, someone else moved traffic: <see cref="TrafficDriftException"/>, nothing written. The in-memory copy covers an annotation
-/// lost to a <c>kubectl apply</c>. Rollback is exempt: it is the human's way out of drift.
+/// lost to a <c>kubectl apply</c>, and the fence's expected weights a restarted bot facing a stripped annotation. Rollback is
+/// exempt: it is the human's way out of drift.
+/// <para>Fencing: the same annotation keeps, per route, the <see cref="TrafficFence.Sequence"/> of the last applied write, written in
+/// the same guarded patch as the weights. A write with a lower sequence is dropped (logged at warning, returned as
+/// <see cref="TrafficWriteOutcome.Stale"/>), so a slow instance's late write cannot regress traffic; the same sequence again is
+/// idempotent; a newer sequence is recorded even when the weights are already in place. No sequence reads as 0.</para>
 /// </remarks>
 public sealed class IstioTrafficRouter(
     KubernetesClientFactory clients,
@@ -54,7 +59,7 @@ public sealed class IstioTrafficRouter(
         {
             var w = VirtualServiceRoutes.ReadWeights(h, rr);
             return VirtualServiceRoutes.SetWeight(h, rr, w.Canary);
-        }, checkDrift: false, recordWeights: true, ct);
+        }, checkDrift: false, recordWeights: true, fence: null, ct);
     }
 
     /// <summary>One GET: the named route's live weights and the bot's <see cref="VirtualServiceRoutes.WeightsAnnotation"/> record for it.</summary>
@@ -67,27 +72,29 @@ public sealed class IstioTrafficRouter(
         return new RouteReading(live.Stable, live.Canary, recorded?.Stable, recorded?.Canary);
     }
 
-    public Task SetWeightAsync(TrafficTarget target, int canaryWeight, CancellationToken ct)
+    public Task<TrafficWriteResult> SetWeightAsync(TrafficTarget target, int canaryWeight, TrafficFence? fence, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(canaryWeight);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(canaryWeight, 100);
-        return MutateAsync(target, (h, r) => VirtualServiceRoutes.SetWeight(h, r, canaryWeight), checkDrift: true, recordWeights: true, ct);
+        return MutateAsync(target, (h, r) => VirtualServiceRoutes.SetWeight(h, r, canaryWeight), checkDrift: true, recordWeights: true, fence, ct);
     }
 
-    public Task SetHeaderRouteAsync(TrafficTarget target, HeaderRouteStep? match, CancellationToken ct) =>
-        MutateAsync(target, (h, r) => VirtualServiceRoutes.SetHeaderRoute(h, r, match), checkDrift: false, recordWeights: false, ct);
+    public Task<TrafficWriteResult> SetHeaderRouteAsync(TrafficTarget target, HeaderRouteStep? match, TrafficFence? fence, CancellationToken ct) =>
+        MutateAsync(target, (h, r) => VirtualServiceRoutes.SetHeaderRoute(h, r, match), checkDrift: false, recordWeights: false, fence, ct);
 
-    public Task SetMirrorAsync(TrafficTarget target, double? percent, CancellationToken ct) =>
-        MutateAsync(target, (h, r) => VirtualServiceRoutes.SetMirror(h, r, percent), checkDrift: false, recordWeights: false, ct);
+    public Task<TrafficWriteResult> SetMirrorAsync(TrafficTarget target, double? percent, TrafficFence? fence, CancellationToken ct) =>
+        MutateAsync(target, (h, r) => VirtualServiceRoutes.SetMirror(h, r, percent), checkDrift: false, recordWeights: false, fence, ct);
 
-    public async Task RollbackAsync(TrafficTarget target, CancellationToken ct)
+    public async Task<TrafficWriteResult> RollbackAsync(TrafficTarget target, TrafficFence? fence, CancellationToken ct)
     {
-        await MutateAsync(target, VirtualServiceRoutes.Rollback, checkDrift: false, recordWeights: true, ct);
-        if (target.Deployments is { ScaleDownCanary: true } && deployments is not null)
+        var result = await MutateAsync(target, VirtualServiceRoutes.Rollback, checkDrift: false, recordWeights: true, fence, ct);
+        if (!result.IsStale && target.Deployments is { ScaleDownCanary: true } && deployments is not null)
             await deployments.ScaleCanaryAsync(target, 0, ct);
+        return result;
     }
 
-    private async Task MutateAsync(TrafficTarget target, Func<JsonArray, RouteRef, RouteEdit> transform, bool checkDrift, bool recordWeights, CancellationToken ct)
+    private async Task<TrafficWriteResult> MutateAsync(TrafficTarget target, Func<JsonArray, RouteRef, RouteEdit> transform, bool checkDrift, bool recordWeights,
+        TrafficFence? fence, CancellationToken ct)
     {
         var client = clients.GetClient(target.Cluster);
         var r = Ref(target);
@@ -100,7 +107,16 @@ public sealed class IstioTrafficRouter(
             var http = Http(vs, target);
             var live = Explain(target, () => VirtualServiceRoutes.ReadWeights(http, r));
             var recorded = VirtualServiceRoutes.RecordedWeights(vs, r.RouteName);
-            if (checkDrift && (recorded ?? (_lastWritten.TryGetValue(key, out var mem) ? mem : null)) is { } expected && expected != live)
+            var liveSequence = VirtualServiceRoutes.RecordedSequence(vs, r.RouteName);
+            if (fence is not null && fence.Sequence < liveSequence)
+            {
+                var stale = $"{where} route '{r.RouteName}': dropped a stale traffic write (sequence {fence.Sequence}); the route carries sequence " +
+                    $"{liveSequence} from a newer write (live weights {live}). Nothing was written.";
+                _log.LogWarning("{Stale}", stale);
+                return new TrafficWriteResult(TrafficWriteOutcome.Stale, liveSequence, stale);
+            }
+            var fromFence = fence?.ExpectedCanary is { } c ? new RouteWeights(100 - c, c) : (RouteWeights?)null;
+            if (checkDrift && (recorded ?? (_lastWritten.TryGetValue(key, out var mem) ? mem : fromFence)) is { } expected && expected != live)
                 throw new TrafficDriftException(
                     $"{where} route '{r.RouteName}': the live weights are {live} but the bot last wrote {expected}. Someone else changed them; " +
                     "nothing was overwritten. Decide: roll back, or resume after restoring the weights.",
@@ -108,10 +124,11 @@ public sealed class IstioTrafficRouter(
 
             var edit = Explain(target, () => transform(http, r));
             var next = VirtualServiceRoutes.ReadWeights(edit.Http, r);
-            if (!edit.Changed)
+            var sequence = fence?.Sequence ?? liveSequence; // never below the route's (checked above)
+            if (!edit.Changed && sequence == liveSequence)
             {
                 if (recordWeights) _lastWritten[key] = next;
-                return;
+                return new TrafficWriteResult(TrafficWriteOutcome.Unchanged, liveSequence);
             }
 
             var ops = new JsonArray
@@ -119,9 +136,9 @@ public sealed class IstioTrafficRouter(
                 new JsonObject { ["op"] = "test", ["path"] = "/metadata/resourceVersion", ["value"] = (string?)vs["metadata"]?["resourceVersion"] },
             };
             JsonPatchDiff.Diff(http, edit.Http, "/spec/http", ops);
-            if (recordWeights)
+            if (recordWeights || sequence != liveSequence)
             {
-                var value = VirtualServiceRoutes.WithRecordedWeights(vs, r.RouteName, next);
+                var value = VirtualServiceRoutes.WithRecord(vs, r.RouteName, recordWeights ? next : null, sequence);
                 ops.Add(vs["metadata"]?["annotations"] is JsonObject
                     ? new JsonObject { ["op"] = "add", ["path"] = "/metadata/annotations/" + JsonPatchDiff.Escape(VirtualServiceRoutes.WeightsAnnotation), ["value"] = value }
                     : new JsonObject { ["op"] = "add", ["path"] = "/metadata/annotations", ["value"] = new JsonObject { [VirtualServiceRoutes.WeightsAnnotation] = value } });
@@ -131,8 +148,8 @@ public sealed class IstioTrafficRouter(
                 await client.PatchWithoutResultAsync(KubernetesResource.VirtualService, target.Namespace, target.Route.VirtualService,
                     KubernetesClient.JsonPatch, ops.ToJsonString(VirtualServiceRoutes.Json), ct);
                 if (recordWeights) _lastWritten[key] = next;
-                _log.LogInformation("{Where} route {Route}: {Before} -> {After}", where, r.RouteName, live, next);
-                return;
+                _log.LogInformation("{Where} route {Route}: {Before} -> {After} (sequence {Sequence})", where, r.RouteName, live, next, sequence);
+                return new TrafficWriteResult(TrafficWriteOutcome.Applied, sequence);
             }
             catch (KubernetesApiException e) when ((e.IsConflict || e.IsPatchTestFailure) && attempt < attempts)
             {

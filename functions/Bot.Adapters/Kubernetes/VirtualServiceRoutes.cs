@@ -12,7 +12,9 @@ namespace Bot.Adapters.Kubernetes;
 /// throw <see cref="RouteCheckFailedException"/> saying what is missing.</summary>
 public static class VirtualServiceRoutes
 {
-    /// <summary>Annotation holding the weights the bot last wrote, per route: <c>{"primary":{"stable":90,"canary":10}}</c>.</summary>
+    /// <summary>Annotation holding the weights the bot last wrote, per route, and the fence sequence of the last write applied to
+    /// the route: <c>{"primary":{"stable":90,"canary":10,"sequence":3}}</c>. An entry without <c>sequence</c> (written before
+    /// fencing) reads as sequence 0.</summary>
     public const string WeightsAnnotation = "release-bot/weights";
 
     /// <summary>Serializer settings for what the bot sends: regexes in matches stay readable (no \u002B for '+').</summary>
@@ -94,17 +96,45 @@ public static class VirtualServiceRoutes
         return null;
     }
 
-    /// <summary>The annotation value after recording <paramref name="weights"/> for the route (other routes' entries kept).</summary>
-    public static string WithRecordedWeights(JsonObject virtualService, string routeName, RouteWeights weights)
+    /// <summary>The fence sequence recorded for the route: the last applied write's. 0 when none (never written, written
+    /// before fencing, or unreadable).</summary>
+    public static long RecordedSequence(JsonObject virtualService, string routeName)
     {
-        JsonObject map = [];
-        if ((string?)virtualService["metadata"]?["annotations"]?[WeightsAnnotation] is { Length: > 0 } text)
+        if (RecordedMap(virtualService)[routeName] is JsonObject entry && entry["sequence"] is JsonValue v && v.TryGetValue<long>(out var seq) && seq > 0)
+            return seq;
+        return 0;
+    }
+
+    /// <summary>The annotation value after recording <paramref name="weights"/> for the route (other routes' entries kept,
+    /// the route's sequence kept).</summary>
+    public static string WithRecordedWeights(JsonObject virtualService, string routeName, RouteWeights weights) =>
+        WithRecord(virtualService, routeName, weights, RecordedSequence(virtualService, routeName));
+
+    /// <summary>The annotation value after recording, for the route, <paramref name="weights"/> (null keeps the recorded ones)
+    /// and <paramref name="sequence"/> (0 writes none). Other routes' entries are kept.</summary>
+    public static string WithRecord(JsonObject virtualService, string routeName, RouteWeights? weights, long sequence)
+    {
+        var map = RecordedMap(virtualService);
+        var old = map[routeName] as JsonObject;
+        var recorded = RecordedWeights(virtualService, routeName);
+        JsonObject entry = [];
+        if ((weights ?? recorded) is { } w)
         {
-            try { map = JsonNode.Parse(text) as JsonObject ?? []; }
-            catch (JsonException) { map = []; }
+            entry["stable"] = w.Stable;
+            entry["canary"] = w.Canary;
         }
-        map[routeName] = new JsonObject { ["stable"] = weights.Stable, ["canary"] = weights.Canary };
+        if (sequence > 0) entry["sequence"] = sequence;
+        foreach (var (key, value) in old ?? [])
+            if (key is not ("stable" or "canary" or "sequence")) entry[key] = value?.DeepClone();
+        map[routeName] = entry;
         return map.ToJsonString(Json);
+    }
+
+    private static JsonObject RecordedMap(JsonObject virtualService)
+    {
+        if ((string?)virtualService["metadata"]?["annotations"]?[WeightsAnnotation] is not { Length: > 0 } text) return [];
+        try { return JsonNode.Parse(text) as JsonObject ?? []; }
+        catch (JsonException) { return []; }
     }
 
     private static JsonArray Clone(JsonArray http) => (JsonArray)http.DeepClone();

@@ -34,7 +34,8 @@ public sealed class RolloutExecutor(
         ArgumentException.ThrowIfNullOrWhiteSpace(service);
         ArgumentNullException.ThrowIfNull(input);
         using var held = await _locks.AcquireAsync(service, ct).ConfigureAwait(false);
-        var run = new Run();
+        // One hop: a command that unblocks traffic runs the steps it makes due in this invocation, before its answer.
+        var run = new Run { InlineSteps = input is Approve or Resume or Promote };
 
         for (var attempt = 0; attempt <= _options.MaxConflictRetries; attempt++)
         {
@@ -96,7 +97,8 @@ public sealed class RolloutExecutor(
         var etag = current.ETag;
         for (var round = 0; state.Pending.Count > 0; round++)
         {
-            var feedback = await ApplyAsync(state.Pending, run, ct).ConfigureAwait(false);
+            // Past the bound a due step is enqueued as before instead of running inline.
+            var feedback = await ApplyAsync(state, inlineSteps: run.InlineSteps && round < _options.MaxFeedbackRounds, run, ct).ConfigureAwait(false);
             await ArchiveAsync(state, ct).ConfigureAwait(false);
 
             var next = state with { Pending = [] };
@@ -144,14 +146,24 @@ public sealed class RolloutExecutor(
     /// <summary>Applies effects in order. An external failure (router, deployments) becomes an <see cref="EffectFailed"/>
     /// (transient or not: <see cref="TransientFailures"/>) and skips that rollout's remaining effects, notices and audit
     /// included: they were written for a change the cluster did not take, and the decision on the failure says what
-    /// happened instead. A traffic write the cluster accepted becomes a <see cref="TrafficApplied"/>. A chat failure is only
-    /// noted; the bot's own storage failing propagates.</summary>
-    private async Task<List<RolloutInput>> ApplyAsync(IReadOnlyList<Effect> effects, Run run, CancellationToken ct)
+    /// happened instead. A traffic write the cluster accepted becomes a <see cref="TrafficApplied"/>. A traffic write the router
+    /// refused as older than the route's (<see cref="TrafficWriteOutcome.Stale"/>) is noted, fed back as <see cref="TrafficFenced"/>,
+    /// and skips the rest: a newer writer owns the route and applies (or applied) these effects itself. With
+    /// <paramref name="inlineSteps"/>, a <see cref="ScheduleStep"/> of the service due now becomes a <see cref="StepDue"/> decided in
+    /// this invocation (one hop from a command to traffic); it stays committed as pending until then, so a crash re-applies it.
+    /// The bot's own storage failing propagates.</summary>
+    private async Task<List<RolloutInput>> ApplyAsync(ServiceState state, bool inlineSteps, Run run, CancellationToken ct)
     {
         var feedback = new List<RolloutInput>();
         var failed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var effect in effects)
+        var fenced = false;
+        foreach (var effect in state.Pending)
         {
+            if (fenced)
+            {
+                run.Notes.Add($"{effect.RolloutId}: skipped {effect.GetType().Name} after a stale traffic write; the newer writer applies it");
+                continue;
+            }
             if (failed.Contains(effect.RolloutId))
             {
                 run.Notes.Add($"{effect.RolloutId}: skipped {effect.GetType().Name} after an earlier effect failed");
@@ -159,8 +171,22 @@ public sealed class RolloutExecutor(
             }
             try
             {
-                if (await ApplyOneAsync(effect, ct).ConfigureAwait(false) is { } observed) feedback.Add(observed);
-                run.Applied.Add(effect);
+                if (inlineSteps && effect is ScheduleStep due && due.Service == state.Service && due.At <= time.GetUtcNow()
+                    && state.Active?.Id == due.RolloutId)
+                {
+                    feedback.Add(new StepDue(due.RolloutId, due.StepIndex) { By = Actor.Timer });
+                    run.Applied.Add(effect);
+                    continue;
+                }
+                var observed = await ApplyOneAsync(effect, ct).ConfigureAwait(false);
+                if (observed is TrafficFenced stale)
+                {
+                    fenced = true;
+                    run.Notes.Add($"{effect.RolloutId}: stale traffic write dropped: {effect.GetType().Name} sequence "
+                        + $"{RolloutMachine.FenceOf(effect)?.Sequence} is older than the route's {stale.LiveSequence}; a newer write is in place");
+                }
+                if (observed is not null) feedback.Add(observed);
+                if (!fenced) run.Applied.Add(effect);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -192,10 +218,10 @@ public sealed class RolloutExecutor(
         switch (effect)
         {
             case VerifyRoute e: await router.VerifyAsync(e.Target, ct).ConfigureAwait(false); return Accepted(e);
-            case SetTraffic e: await router.SetWeightAsync(e.Target, e.CanaryWeight, ct).ConfigureAwait(false); return Accepted(e);
-            case SetHeaderRoute e: await router.SetHeaderRouteAsync(e.Target, e.Match, ct).ConfigureAwait(false); return Accepted(e);
-            case SetMirror e: await router.SetMirrorAsync(e.Target, e.Percent, ct).ConfigureAwait(false); return Accepted(e);
-            case RollbackTraffic e: await router.RollbackAsync(e.Target, ct).ConfigureAwait(false); return Accepted(e);
+            case SetTraffic e: return Outcome(e, await router.SetWeightAsync(e.Target, e.CanaryWeight, e.Fence, ct).ConfigureAwait(false));
+            case SetHeaderRoute e: return Outcome(e, await router.SetHeaderRouteAsync(e.Target, e.Match, e.Fence, ct).ConfigureAwait(false));
+            case SetMirror e: return Outcome(e, await router.SetMirrorAsync(e.Target, e.Percent, e.Fence, ct).ConfigureAwait(false));
+            case RollbackTraffic e: return Outcome(e, await router.RollbackAsync(e.Target, e.Fence, ct).ConfigureAwait(false));
             case SetCanaryImage e: await deployments.SetCanaryImageAsync(e.Target, e.Image, ct).ConfigureAwait(false); break;
             case SetStableImage e: await deployments.SetStableImageAsync(e.Target, e.Image, ct).ConfigureAwait(false); break;
             case ScaleCanary e: await deployments.ScaleCanaryAsync(e.Target, e.Replicas, ct).ConfigureAwait(false); break;
@@ -217,8 +243,13 @@ public sealed class RolloutExecutor(
     /// <summary>The cluster took a traffic write: the decision on it marks the step done (or the rollback finished).</summary>
     private static TrafficApplied Accepted(Effect e) => new(e.RolloutId, e) { By = Actor.System };
 
+    /// <summary>A fenced write either took effect (<see cref="TrafficApplied"/>) or was refused as older than the route's.</summary>
+    private static RolloutInput Outcome(Effect effect, TrafficWriteResult result) =>
+        result.IsStale ? new TrafficFenced(effect.RolloutId, effect, result.LiveSequence) { By = Actor.System } : Accepted(effect);
+
     private static string Describe(RolloutInput input) => input switch
     {
+        TrafficFenced f => $"stale {f.Effect.GetType().Name}",
         EffectFailed f => $"failure of {f.Effect.GetType().Name}",
         DeploymentObserved o => $"{o.Role} readiness {o.State}",
         _ => input.GetType().Name,
@@ -231,5 +262,7 @@ public sealed class RolloutExecutor(
     {
         public List<Effect> Applied { get; } = [];
         public List<string> Notes { get; } = [];
+        /// <summary>Steps due now run inline (Approve, Resume, Promote) instead of going through the step queue.</summary>
+        public bool InlineSteps { get; init; }
     }
 }

@@ -8,9 +8,34 @@ public sealed record TrafficTarget(string? Cluster, string Namespace, RouteSpec 
     public static TrafficTarget For(ReleaseConfig c) => new(c.Cluster, c.Namespace, c.Route, c.Deployments);
 }
 
+/// <summary>What a traffic write expects to replace: the <see cref="Sequence"/> decided by <c>RolloutMachine.Decide</c> (monotonic per
+/// service, kept in <c>ServiceState.TrafficSequence</c>) and the canary weight the state believes is live. The router keeps the sequence
+/// of the last applied write next to the weights on the route; a write with a lower sequence is stale and is dropped, the same
+/// sequence again is idempotent.</summary>
+/// <param name="Sequence">1, 2, 3, … per service; a route that never carried one (old annotation, never written) counts as 0.</param>
+/// <param name="ExpectedCanary">The canary weight the deciding state believed live (drift check when the route has no record).</param>
+public sealed record TrafficFence(long Sequence, int? ExpectedCanary = null);
+
+public enum TrafficWriteOutcome
+{
+    /// <summary>The route was written (weights, routes or just the sequence).</summary>
+    Applied,
+    /// <summary>Nothing to write: the route already is as asked, with this sequence (a re-applied effect).</summary>
+    Unchanged,
+    /// <summary>Dropped: the route carries a newer write (<see cref="TrafficWriteResult.LiveSequence"/>) than this one. Nothing was written.</summary>
+    Stale,
+}
+
+/// <summary>What a traffic write did. <see cref="LiveSequence"/> is the route's sequence after the call.</summary>
+public sealed record TrafficWriteResult(TrafficWriteOutcome Outcome, long LiveSequence, string? Message = null)
+{
+    public bool IsStale => Outcome == TrafficWriteOutcome.Stale;
+}
+
 /// <summary>
 /// Moves a route's traffic between the stable and canary subsets. Implementations are idempotent: setting the
-/// weight already in place writes nothing.
+/// weight already in place writes nothing. Every write takes a <see cref="TrafficFence"/> (null: unfenced, the route's sequence is
+/// kept) and refuses, without writing, one older than the route's last write: it returns <see cref="TrafficWriteOutcome.Stale"/>.
 /// </summary>
 public interface ITrafficRouter
 {
@@ -19,16 +44,17 @@ public interface ITrafficRouter
 
     /// <summary>Sets canary to <paramref name="canaryWeight"/> percent (0-100) and stable to the rest.
     /// Throws <see cref="TrafficDriftException"/> when someone else changed the weights since the bot last wrote them.</summary>
-    Task SetWeightAsync(TrafficTarget target, int canaryWeight, CancellationToken ct);
+    Task<TrafficWriteResult> SetWeightAsync(TrafficTarget target, int canaryWeight, TrafficFence? fence, CancellationToken ct);
 
     /// <summary>Adds (or with null, removes) a header-match route to the canary before the weighted route.</summary>
-    Task SetHeaderRouteAsync(TrafficTarget target, HeaderRouteStep? match, CancellationToken ct);
+    Task<TrafficWriteResult> SetHeaderRouteAsync(TrafficTarget target, HeaderRouteStep? match, TrafficFence? fence, CancellationToken ct);
 
     /// <summary>Mirrors <paramref name="percent"/> of traffic to the canary; null or 0 removes the mirror.</summary>
-    Task SetMirrorAsync(TrafficTarget target, double? percent, CancellationToken ct);
+    Task<TrafficWriteResult> SetMirrorAsync(TrafficTarget target, double? percent, TrafficFence? fence, CancellationToken ct);
 
-    /// <summary>Canary weight 0, header and mirror routes removed, canary scaled down when configured.</summary>
-    Task RollbackAsync(TrafficTarget target, CancellationToken ct);
+    /// <summary>Canary weight 0, header and mirror routes removed, canary scaled down when configured. Allowed from drift,
+    /// still fenced against older writes.</summary>
+    Task<TrafficWriteResult> RollbackAsync(TrafficTarget target, TrafficFence? fence, CancellationToken ct);
 }
 
 /// <summary>Sets Deployment images and reports readiness (kubectl's rollout rules).</summary>

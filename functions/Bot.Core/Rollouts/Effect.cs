@@ -29,16 +29,29 @@ public abstract record Effect
 public sealed record VerifyRoute(TrafficTarget Target) : Effect;
 
 /// <summary>Set the route's weights: canary <see cref="CanaryWeight"/>% (0-100) and stable the rest.</summary>
-public sealed record SetTraffic(TrafficTarget Target, int CanaryWeight) : Effect;
+public sealed record SetTraffic(TrafficTarget Target, int CanaryWeight) : Effect
+{
+    /// <summary>Sequence and expected weights; assigned by <see cref="RolloutMachine.Decide(ServiceState, RolloutInput, DateTimeOffset)"/>.</summary>
+    public TrafficFence? Fence { get; init; }
+}
 
 /// <summary>Insert (or with null <see cref="Match"/>, remove) the header route to the canary.</summary>
-public sealed record SetHeaderRoute(TrafficTarget Target, HeaderRouteStep? Match) : Effect;
+public sealed record SetHeaderRoute(TrafficTarget Target, HeaderRouteStep? Match) : Effect
+{
+    public TrafficFence? Fence { get; init; }
+}
 
 /// <summary>Mirror <see cref="Percent"/> of traffic to the canary; null removes the mirror.</summary>
-public sealed record SetMirror(TrafficTarget Target, double? Percent) : Effect;
+public sealed record SetMirror(TrafficTarget Target, double? Percent) : Effect
+{
+    public TrafficFence? Fence { get; init; }
+}
 
 /// <summary>Canary weight 0, header and mirror routes removed (<see cref="ITrafficRouter.RollbackAsync"/>).</summary>
-public sealed record RollbackTraffic(TrafficTarget Target) : Effect;
+public sealed record RollbackTraffic(TrafficTarget Target) : Effect
+{
+    public TrafficFence? Fence { get; init; }
+}
 
 public sealed record SetCanaryImage(TrafficTarget Target, string Image) : Effect;
 

@@ -47,3 +47,8 @@ public sealed record TrafficApplied(string RolloutId, Effect Effect) : RolloutIn
 
 /// <summary>The executor observed a Deployment (after <see cref="CheckDeployment"/>).</summary>
 public sealed record DeploymentObserved(string RolloutId, int StepIndex, DeploymentRole Role, Ports.ReadinessState State, string Message) : RolloutInput;
+
+/// <summary>The router dropped a traffic write of this rollout because the route carries a newer one
+/// (<see cref="LiveSequence"/>). Fed back by the executor; when another instance owns the state the commit loses the ETag race
+/// and this changes nothing, otherwise the state's sequence was behind the cluster (lost state) and Decide catches up.</summary>
+public sealed record TrafficFenced(string RolloutId, Effect Effect, long LiveSequence) : RolloutInput;

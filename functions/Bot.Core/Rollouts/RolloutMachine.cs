@@ -23,8 +23,9 @@ public static partial class RolloutMachine
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(gates);
-        return input switch
+        return AssignFences(state, input switch
         {
+            TrafficFenced t => OnTrafficFenced(state, t, now),
             StartRollout s => OnStartOnce(state, s, now, () => GateDecisions.RefuseStart(state, s, gates, now) ?? GateDecisions.AnnounceStart(OnStart(state, s, now), s, gates, now)),
             StepDue d => OnStepDue(state, d, now, gates),
             Promote p when GateDecisions.RefusePromote(state, gates, now) is { } refused => refused,
@@ -40,7 +41,7 @@ public static partial class RolloutMachine
             Promote p => OnPromoteCommand(state, p, now),
             RestoreTraffic t => OnRestore(state, t, now),
             _ => Decision.Refuse(state, RefusalKind.Invalid, $"unknown input {input.GetType().Name}"),
-        };
+        });
     }
 
     // ---- start, new revisions, queue -------------------------------------------------------------------------

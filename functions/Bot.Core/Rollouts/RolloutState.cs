@@ -115,6 +115,10 @@ public sealed record ServiceState
     public IReadOnlyList<QueuedStart> Queue { get; init; } = [];
     /// <summary>Number of rollouts ever started for the service; feeds rollout ids.</summary>
     public int Sequence { get; init; }
+    /// <summary>Sequence of the last traffic write decided for the service (across rollouts); each SetTraffic, RollbackTraffic,
+    /// SetHeaderRoute and SetMirror gets the next one in <see cref="RolloutMachine.Decide(ServiceState, RolloutInput, DateTimeOffset)"/>,
+    /// and the router refuses writes older than the route's. Rows written before fencing read as 0.</summary>
+    public long TrafficSequence { get; init; }
     /// <summary>The last finished rollout, kept so late commands get a clear answer.</summary>
     public RolloutState? LastFinished { get; init; }
     /// <summary>Effects committed with this state but not yet applied; the executor applies them (again) first

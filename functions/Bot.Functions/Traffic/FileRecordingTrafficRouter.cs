@@ -5,7 +5,8 @@ namespace Bot.Functions.Traffic;
 
 /// <summary>Builds the recording router for <c>Traffic:Mode=recording</c>. With a record file, calls are appended as
 /// JSON lines (flushed per call) and the remembered weights are re-read at start, so a restarted process behaves
-/// like the real router, which reads live weights: setting the weight already in place records nothing.</summary>
+/// like the real router, which reads live weights: setting the weight already in place records nothing, and a write older than
+/// the last recorded fence sequence is dropped.</summary>
 public static class FileRecordingTrafficRouter
 {
     public static RecordingTrafficRouter Create(string? recordFile)
@@ -23,6 +24,7 @@ public static class FileRecordingTrafficRouter
         {
             if (call.Operation == "setWeight" && int.TryParse(call.Argument, out var w)) router.Seed(call.Target, w);
             else if (call.Operation == "rollback") router.Seed(call.Target, 0);
+            if (call.Sequence is { } sequence) router.SeedSequence(call.Target, sequence);
         }
         return router;
     }

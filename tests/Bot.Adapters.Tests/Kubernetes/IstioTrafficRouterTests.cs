@@ -60,7 +60,7 @@ public sealed class IstioTrafficRouterTests : IAsyncLifetime
     public async Task SetWeightAsync_ChangesOnlyTheNamedRoute_ByteEqualElsewhere()
     {
         var before = Vs();
-        await _k.Router.SetWeightAsync(Target, 10, default);
+        await _k.Router.SetWeightAsync(Target, 10, null, default);
         var after = Vs();
 
         Assert.Equal((90, 10), Weights(after));
@@ -91,8 +91,8 @@ public sealed class IstioTrafficRouterTests : IAsyncLifetime
     [Fact]
     public async Task SetWeightAsync_SameWeightTwice_WritesOnce()
     {
-        await _k.Router.SetWeightAsync(Target, 25, default);
-        await _k.Router.SetWeightAsync(Target, 25, default);
+        await _k.Router.SetWeightAsync(Target, 25, null, default);
+        await _k.Router.SetWeightAsync(Target, 25, null, default);
         Assert.Equal(1, Writes());
         Assert.Equal(2, Reads("virtualservices"));
     }
@@ -101,7 +101,7 @@ public sealed class IstioTrafficRouterTests : IAsyncLifetime
     public async Task SetWeightAsync_WritesGuardedJsonPatchWithAnnotation()
     {
         var rv = (string)Vs()["metadata"]!["resourceVersion"]!;
-        await _k.Router.SetWeightAsync(Target, 30, default);
+        await _k.Router.SetWeightAsync(Target, 30, null, default);
         var patch = _k.Api.Requests.Single(r => r.Method == "PATCH");
         Assert.StartsWith("application/json-patch+json", patch.ContentType);
         var ops = JsonNode.Parse(patch.Body!)!.AsArray();
@@ -117,7 +117,7 @@ public sealed class IstioTrafficRouterTests : IAsyncLifetime
     {
         _k.Api.BeforeNextWrite(api => api.Edit("virtualservices", "shop", "checkout",
             vs => Route(vs, "internal-health")["timeout"] = "1s"));
-        await _k.Router.SetWeightAsync(Target, 50, default);
+        await _k.Router.SetWeightAsync(Target, 50, null, default);
 
         var vs = Vs();
         Assert.Equal((50, 50), Weights(vs));
@@ -133,7 +133,7 @@ public sealed class IstioTrafficRouterTests : IAsyncLifetime
         for (int i = 0; i < _k.Options.MaxConflictAttempts; i++)
             _k.Api.BeforeNextWrite(api => api.Edit("virtualservices", "shop", "checkout", vs => vs["metadata"]!["labels"] = new JsonObject { ["touched"] = $"{i}" }));
 
-        var ex = await Assert.ThrowsAsync<KubernetesApiException>(() => _k.Router.SetWeightAsync(Target, 20, default));
+        var ex = await Assert.ThrowsAsync<KubernetesApiException>(() => _k.Router.SetWeightAsync(Target, 20, null, default));
 
         Assert.Equal(409, ex.Code);
         Assert.Contains($"gave up after {_k.Options.MaxConflictAttempts} attempts", ex.Message);
@@ -144,7 +144,7 @@ public sealed class IstioTrafficRouterTests : IAsyncLifetime
     [Fact]
     public async Task SetWeightAsync_WeightsChangedByAHuman_ThrowsDriftAndWritesNothing()
     {
-        await _k.Router.SetWeightAsync(Target, 10, default);
+        await _k.Router.SetWeightAsync(Target, 10, null, default);
         _k.Api.Edit("virtualservices", "shop", "checkout", vs =>
         {
             var dests = Route(vs, "primary")["route"]!.AsArray();
@@ -153,7 +153,7 @@ public sealed class IstioTrafficRouterTests : IAsyncLifetime
         });
         int writes = Writes();
 
-        var ex = await Assert.ThrowsAsync<TrafficDriftException>(() => _k.Router.SetWeightAsync(Target, 50, default));
+        var ex = await Assert.ThrowsAsync<TrafficDriftException>(() => _k.Router.SetWeightAsync(Target, 50, null, default));
 
         Assert.Equal(10, ex.ExpectedCanary);
         Assert.Equal(30, ex.LiveCanary);
@@ -166,11 +166,11 @@ public sealed class IstioTrafficRouterTests : IAsyncLifetime
     [Fact]
     public async Task SetWeightAsync_DriftAfterBotRestart_DetectedFromAnnotation()
     {
-        await _k.Router.SetWeightAsync(Target, 10, default);
+        await _k.Router.SetWeightAsync(Target, 10, null, default);
         _k.Api.Edit("virtualservices", "shop", "checkout", vs => Route(vs, "primary")["route"]!.AsArray()[1]!["weight"] = 0);
         var restarted = new IstioTrafficRouter(new KubernetesClientFactory(_k.Options, _k.Time), _k.Options);
 
-        var ex = await Assert.ThrowsAsync<TrafficDriftException>(() => restarted.SetWeightAsync(Target, 50, default));
+        var ex = await Assert.ThrowsAsync<TrafficDriftException>(() => restarted.SetWeightAsync(Target, 50, null, default));
         Assert.Equal(10, ex.ExpectedCanary);
         Assert.Equal(0, ex.LiveCanary);
     }
@@ -178,7 +178,7 @@ public sealed class IstioTrafficRouterTests : IAsyncLifetime
     [Fact]
     public async Task SetWeightAsync_AnnotationStrippedAndWeightsChanged_DetectedFromMemory()
     {
-        await _k.Router.SetWeightAsync(Target, 10, default);
+        await _k.Router.SetWeightAsync(Target, 10, null, default);
         _k.Api.Edit("virtualservices", "shop", "checkout", vs =>
         {
             vs["metadata"]!.AsObject().Remove("annotations"); // a kubectl apply of the team's manifest
@@ -186,20 +186,20 @@ public sealed class IstioTrafficRouterTests : IAsyncLifetime
             dests[0]!["weight"] = 100;
             dests[1]!["weight"] = 0;
         });
-        await Assert.ThrowsAsync<TrafficDriftException>(() => _k.Router.SetWeightAsync(Target, 50, default));
+        await Assert.ThrowsAsync<TrafficDriftException>(() => _k.Router.SetWeightAsync(Target, 50, null, default));
     }
 
     [Fact]
     public async Task SetWeightAsync_ConflictWhereOurWeightsMoved_ReportsDriftInsteadOfOverwriting()
     {
-        await _k.Router.SetWeightAsync(Target, 10, default);
+        await _k.Router.SetWeightAsync(Target, 10, null, default);
         _k.Api.BeforeNextWrite(api => api.Edit("virtualservices", "shop", "checkout", vs =>
         {
             var dests = Route(vs, "primary")["route"]!.AsArray();
             dests[0]!["weight"] = 60;
             dests[1]!["weight"] = 40;
         }));
-        await Assert.ThrowsAsync<TrafficDriftException>(() => _k.Router.SetWeightAsync(Target, 20, default));
+        await Assert.ThrowsAsync<TrafficDriftException>(() => _k.Router.SetWeightAsync(Target, 20, null, default));
         Assert.Equal((60, 40), Weights(Vs()));
     }
 
@@ -259,7 +259,7 @@ public sealed class IstioTrafficRouterTests : IAsyncLifetime
     [Fact]
     public async Task SetHeaderRouteAsync_InsertsBeforeWeightedRoute_AndRemovesIt()
     {
-        await _k.Router.SetHeaderRouteAsync(Target, new HeaderRouteStep("x-canary", "1"), default);
+        await _k.Router.SetHeaderRouteAsync(Target, new HeaderRouteStep("x-canary", "1"), null, default);
         var vs = Vs();
         var names = Http(vs).Select(r => (string?)r!["name"]).ToList();
         Assert.Equal(["internal-health", "primary-release-bot-header", "primary"], names);
@@ -268,22 +268,22 @@ public sealed class IstioTrafficRouterTests : IAsyncLifetime
         Assert.Equal("canary", (string?)header["route"]![0]!["destination"]!["subset"]);
         Assert.Equal("5s", (string?)header["timeout"]); // canary requests keep the route's timeout and retries
 
-        await _k.Router.SetHeaderRouteAsync(Target, new HeaderRouteStep("x-canary", "1"), default);
+        await _k.Router.SetHeaderRouteAsync(Target, new HeaderRouteStep("x-canary", "1"), null, default);
         Assert.Equal(1, Writes()); // idempotent
 
-        await _k.Router.SetHeaderRouteAsync(Target, null, default);
+        await _k.Router.SetHeaderRouteAsync(Target, null, null, default);
         Assert.Equal(["internal-health", "primary"], Http(Vs()).Select(r => (string?)r!["name"]).ToList());
     }
 
     [Fact]
     public async Task SetMirrorAsync_SetsPercentage_AndRemovesIt()
     {
-        await _k.Router.SetMirrorAsync(Target, 25, default);
+        await _k.Router.SetMirrorAsync(Target, 25, null, default);
         var primary = Route(Vs(), "primary");
         Assert.Equal("canary", (string?)primary["mirror"]!["subset"]);
         Assert.Equal(25d, (double)primary["mirrorPercentage"]!["value"]!);
 
-        await _k.Router.SetMirrorAsync(Target, null, default);
+        await _k.Router.SetMirrorAsync(Target, null, null, default);
         primary = Route(Vs(), "primary");
         Assert.Null(primary["mirror"]);
         Assert.Null(primary["mirrorPercentage"]);
@@ -292,12 +292,12 @@ public sealed class IstioTrafficRouterTests : IAsyncLifetime
     [Fact]
     public async Task RollbackAsync_AfterHeaderMirrorAndWeight_OneReadOneWrite()
     {
-        await _k.Router.SetWeightAsync(Target, 40, default);
-        await _k.Router.SetHeaderRouteAsync(Target, new HeaderRouteStep("x-canary", "1"), default);
-        await _k.Router.SetMirrorAsync(Target, 10, default);
+        await _k.Router.SetWeightAsync(Target, 40, null, default);
+        await _k.Router.SetHeaderRouteAsync(Target, new HeaderRouteStep("x-canary", "1"), null, default);
+        await _k.Router.SetMirrorAsync(Target, 10, null, default);
         int reads = Reads("virtualservices"), writes = Writes();
 
-        await _k.Router.RollbackAsync(KubernetesClientFactoryTarget(scaleDown: false), default);
+        await _k.Router.RollbackAsync(KubernetesClientFactoryTarget(scaleDown: false), null, default);
 
         Assert.Equal(reads + 1, Reads("virtualservices"));
         Assert.Equal(writes + 1, Writes());
@@ -310,22 +310,22 @@ public sealed class IstioTrafficRouterTests : IAsyncLifetime
     [Fact]
     public async Task RollbackAsync_WithScaleDown_ScalesCanaryToZero()
     {
-        await _k.Router.SetWeightAsync(Target, 40, default);
-        await _k.Router.RollbackAsync(KubernetesClientFactoryTarget(scaleDown: true), default);
+        await _k.Router.SetWeightAsync(Target, 40, null, default);
+        await _k.Router.RollbackAsync(KubernetesClientFactoryTarget(scaleDown: true), null, default);
         Assert.Equal(0, (int)_k.Api.Get("deployments", "shop", "checkout-canary")!["spec"]!["replicas"]!);
     }
 
     [Fact]
     public async Task RollbackAsync_AfterDrift_StillRollsBack()
     {
-        await _k.Router.SetWeightAsync(Target, 10, default);
+        await _k.Router.SetWeightAsync(Target, 10, null, default);
         _k.Api.Edit("virtualservices", "shop", "checkout", vs =>
         {
             var dests = Route(vs, "primary")["route"]!.AsArray();
             dests[0]!["weight"] = 50;
             dests[1]!["weight"] = 50;
         });
-        await _k.Router.RollbackAsync(Target, default);
+        await _k.Router.RollbackAsync(Target, null, default);
         Assert.Equal((100, 0), Weights(Vs()));
     }
 
@@ -335,7 +335,7 @@ public sealed class IstioTrafficRouterTests : IAsyncLifetime
     public async Task SetWeightAsync_IstioWithoutV1_FallsBackToV1beta1()
     {
         _k.Api.ServeIstioV1 = false;
-        await _k.Router.SetWeightAsync(Target, 10, default);
+        await _k.Router.SetWeightAsync(Target, 10, null, default);
         Assert.Contains(_k.Api.Requests, r => r.Method == "PATCH" && r.Path.StartsWith("/apis/networking.istio.io/v1beta1/", StringComparison.Ordinal));
         Assert.DoesNotContain(_k.Api.Requests, r => r.Path.StartsWith("/apis/networking.istio.io/v1/", StringComparison.Ordinal));
     }
@@ -345,7 +345,7 @@ public sealed class IstioTrafficRouterTests : IAsyncLifetime
     {
         _k.Api.FailNext(429, TimeSpan.Zero, "PATCH");
         _k.Api.FailNext(503, null, "PATCH");
-        await _k.Router.SetWeightAsync(Target, 10, default);
+        await _k.Router.SetWeightAsync(Target, 10, null, default);
         Assert.Equal([429, 503, 200], _k.Api.Requests.Where(r => r.Method == "PATCH").Select(r => r.Status).ToList());
         Assert.Equal((90, 10), Weights(Vs()));
     }
@@ -354,7 +354,7 @@ public sealed class IstioTrafficRouterTests : IAsyncLifetime
     public async Task SetWeightAsync_RoleLacksPatch_ForbiddenNamesVerbAndResource()
     {
         _k.Api.Bind(KubernetesTestCluster.BotUser, [new RbacRule(["networking.istio.io"], ["virtualservices", "destinationrules"], ["get"], [])]);
-        var ex = await Assert.ThrowsAsync<KubernetesApiException>(() => _k.Router.SetWeightAsync(Target, 10, default));
+        var ex = await Assert.ThrowsAsync<KubernetesApiException>(() => _k.Router.SetWeightAsync(Target, 10, null, default));
         Assert.Equal(403, ex.Code);
         Assert.Equal("Forbidden", ex.Reason);
         Assert.Contains("lacks verb 'patch' on resource 'virtualservices.networking.istio.io' in namespace 'shop'", ex.Message);

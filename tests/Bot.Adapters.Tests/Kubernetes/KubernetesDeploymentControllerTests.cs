@@ -61,11 +61,11 @@ public sealed class KubernetesDeploymentControllerTests : IAsyncLifetime
     [Fact]
     public async Task SetStableImageAsync_Promote_MovesStableThenShiftsTraffic()
     {
-        await _k.Router.SetWeightAsync(Target, 50, default);
+        await _k.Router.SetWeightAsync(Target, 50, null, default);
         await _k.Deployments.SetStableImageAsync(Target, Image, default);
         _k.Api.CompleteRollout("shop", "checkout-stable");
         Assert.Equal(ReadinessState.Ready, (await _k.Deployments.GetStableReadinessAsync(Target, default)).State);
-        await _k.Router.SetWeightAsync(Target, 0, default);
+        await _k.Router.SetWeightAsync(Target, 0, null, default);
         await _k.Deployments.ScaleCanaryAsync(Target, 0, default);
 
         Assert.Equal(Image, (string?)Deployment("checkout-stable")["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]);

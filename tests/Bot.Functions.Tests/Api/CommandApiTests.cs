@@ -101,7 +101,8 @@ public sealed class CommandApiTests(AzuriteFixture azurite)
     {
         using var root = new TestAppRoot();
         var service = "race-" + Guid.NewGuid().ToString("N")[..8];
-        root.AddIssuePlan(service);
+        // A second approval keeps the rollout active after an approve, which now runs setWeight 50 inline.
+        root.AddService(service, "setWeight: 10", "approval: {}", "setWeight: 50", "approval: {}", "promote: {}");
         // No in-process listener: step messages are delivered through POST /RolloutSteps, as the Functions host does.
         await using var app = new BotApplication(azurite, root, runTriggers: false);
         var deployer = app.Client(TestAppRoot.DeployerKey);

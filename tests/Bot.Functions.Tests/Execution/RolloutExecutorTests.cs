@@ -150,7 +150,11 @@ public sealed class RolloutExecutorTests
         for (var round = 0; round < 100; round++)
         {
             var service = $"svc-{round}";
-            var config = Configs.Checkout(service);
+            // A second approval keeps the rollout active after an approve, which now runs the next steps inline.
+            var config = Configs.Checkout(service) with
+            {
+                Steps = [new Bot.Core.Config.SetWeightStep(10), new Bot.Core.Config.ApprovalStep(), new Bot.Core.Config.SetWeightStep(50), new Bot.Core.Config.ApprovalStep(), new Bot.Core.Config.PromoteStep()],
+            };
             // Separate executors (no shared lock) so the race is decided by ETags alone, as between two processes.
             var a = CreateSut();
             var b = CreateSut();

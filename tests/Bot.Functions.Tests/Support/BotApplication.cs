@@ -10,7 +10,7 @@ namespace Bot.Functions.Tests.Support;
 /// <summary>The bot in-process against the test's Azurite, with the recording router and two API keys.</summary>
 /// <param name="connectionString">Instead of the fixture's (e.g. storage on a dead port).</param>
 internal sealed class BotApplication(AzuriteFixture azurite, TestAppRoot root, bool runTriggers = true, Action<IServiceCollection>? services = null,
-    string? connectionString = null)
+    string? connectionString = null, IReadOnlyDictionary<string, string>? settings = null)
     : WebApplicationFactory<Program>
 {
     public TestAppRoot AppRoot => root;
@@ -18,6 +18,7 @@ internal sealed class BotApplication(AzuriteFixture azurite, TestAppRoot root, b
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in root.Settings(connectionString ?? azurite.ConnectionString, runTriggers)) builder.UseSetting(key, value);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         builder.UseEnvironment("Development");
         if (services is not null) builder.ConfigureTestServices(services);
     }

@@ -39,12 +39,12 @@ internal sealed class FailingRouter(ITrafficRouter inner) : ITrafficRouter
 {
     public Exception? NextSetWeightFailure { get; set; }
     public Task VerifyAsync(TrafficTarget target, CancellationToken ct) => inner.VerifyAsync(target, ct);
-    public Task SetWeightAsync(TrafficTarget target, int canaryWeight, CancellationToken ct)
+    public Task<TrafficWriteResult> SetWeightAsync(TrafficTarget target, int canaryWeight, TrafficFence? fence, CancellationToken ct)
     {
         if (NextSetWeightFailure is { } ex) { NextSetWeightFailure = null; throw ex; }
-        return inner.SetWeightAsync(target, canaryWeight, ct);
+        return inner.SetWeightAsync(target, canaryWeight, fence, ct);
     }
-    public Task SetHeaderRouteAsync(TrafficTarget target, Bot.Core.Config.HeaderRouteStep? match, CancellationToken ct) => inner.SetHeaderRouteAsync(target, match, ct);
-    public Task SetMirrorAsync(TrafficTarget target, double? percent, CancellationToken ct) => inner.SetMirrorAsync(target, percent, ct);
-    public Task RollbackAsync(TrafficTarget target, CancellationToken ct) => inner.RollbackAsync(target, ct);
+    public Task<TrafficWriteResult> SetHeaderRouteAsync(TrafficTarget target, Bot.Core.Config.HeaderRouteStep? match, TrafficFence? fence, CancellationToken ct) => inner.SetHeaderRouteAsync(target, match, fence, ct);
+    public Task<TrafficWriteResult> SetMirrorAsync(TrafficTarget target, double? percent, TrafficFence? fence, CancellationToken ct) => inner.SetMirrorAsync(target, percent, fence, ct);
+    public Task<TrafficWriteResult> RollbackAsync(TrafficTarget target, TrafficFence? fence, CancellationToken ct) => inner.RollbackAsync(target, fence, ct);
 }

@@ -40,6 +40,7 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
     private readonly ConcurrentDictionary<string, IReadOnlyList<RbacRule>> _roles = new();
     private readonly ConcurrentQueue<(int Status, TimeSpan? RetryAfter, string? Method)> _faults = new();
     private readonly ConcurrentQueue<Action<KubernetesApiDouble>> _beforeNextWrite = new();
+    private readonly ConcurrentQueue<RequestHold> _holds = new();
     private readonly WebApplication _app;
     private long _resourceVersion = 1000;
     private int[]? _outage;
@@ -121,6 +122,16 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
 
     /// <summary>Runs <paramref name="action"/> just before the next write is applied: simulates someone else's concurrent edit.</summary>
     public void BeforeNextWrite(Action<KubernetesApiDouble> action) => _beforeNextWrite.Enqueue(action);
+
+    /// <summary>Holds the next request with this method (and path containing <paramref name="pathContains"/>) after it was sent
+    /// and before the server processes it, until <see cref="RequestHold.Release"/>: a slow instance or network whose request arrives
+    /// late. Everything else (auth, preconditions, the answer) happens as usual once released.</summary>
+    public RequestHold HoldNext(string method, string? pathContains = null)
+    {
+        var hold = new RequestHold(method, pathContains);
+        _holds.Enqueue(hold);
+        return hold;
+    }
 
     /// <summary>Stores an object as if created by <c>kubectl create</c> (metadata filled in). Istio objects are validated.</summary>
     public JsonObject Create(JsonObject obj)
@@ -222,6 +233,8 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
             body = await new StreamReader(ctx.Request.Body, Encoding.UTF8).ReadToEndAsync();
         string? user = null;
         int status;
+        if (_holds.TryPeek(out var hold) && hold.Matches(ctx.Request.Method, ctx.Request.Path) && _holds.TryDequeue(out hold))
+            await hold.WaitAsync();
         try
         {
             user = await AuthenticateAsync(ctx);
@@ -492,5 +505,26 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Ca.Dispose();
+    }
+}
+
+/// <summary>A request held by <see cref="KubernetesApiDouble.HoldNext"/>: <see cref="Arrived"/> completes when it reaches the
+/// server, <see cref="Release"/> lets the server process it.</summary>
+public sealed class RequestHold(string method, string? pathContains)
+{
+    private readonly TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Arrived => _arrived.Task;
+
+    public void Release() => _released.TrySetResult();
+
+    internal bool Matches(string m, PathString path) =>
+        string.Equals(m, method, StringComparison.OrdinalIgnoreCase) && (pathContains is null || (path.Value ?? "").Contains(pathContains, StringComparison.Ordinal));
+
+    internal Task WaitAsync()
+    {
+        _arrived.TrySetResult();
+        return _released.Task;
     }
 }

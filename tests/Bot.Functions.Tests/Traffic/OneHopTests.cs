@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Bot.Adapters.Storage;
+using Bot.Functions.Tests.Support;
+using Bot.TestKit.Azurite;
+using Bot.TestKit.Kubernetes;
+using Xunit.Abstractions;
+
+namespace Bot.Functions.Tests.Traffic;
+
+/// <summary>One hop from approve to traffic: the command that unblocks traffic applies the next step in its own invocation.</summary>
+[Collection(AzuriteFixture.Collection)]
+public sealed class OneHopTests(AzuriteFixture azurite, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Approve_WhenTheAnswerReturns_TheNextSetWeightIsPatchedWithoutAStepMessage()
+    {
+        await using var k = await KubernetesTestCluster.StartAsync();
+        using var root = new TestAppRoot();
+        var service = "hop-" + Guid.NewGuid().ToString("N")[..8];
+        File.WriteAllText(Path.Combine(root.ConfigDir, service + ".yaml"),
+            $"service: {service}\nnamespace: shop\nroute: {{virtualService: checkout, name: primary, destinationRule: checkout}}\n"
+            + "deployments: {canary: checkout-canary, stable: checkout-stable, image: \"registry.example.com/shop/checkout:{version}\"}\n"
+            + "steps:\n  - setWeight: 10\n  - approval: {}\n  - setWeight: 50\n  - approval: {}\n  - promote: {}\n");
+        // No queue listener, no timers: only the HTTP answers move the rollout.
+        await using var app = new BotApplication(azurite, root, runTriggers: false, settings: new Dictionary<string, string>
+        {
+            ["Traffic:Mode"] = "istio",
+            ["Kubernetes:KubeconfigPath"] = k.Options.KubeconfigPath!,
+            ["Kubernetes:RetryBaseDelay"] = "00:00:00.001",
+        });
+        var deployer = app.Client(TestAppRoot.DeployerKey);
+        var approver = app.Client(TestAppRoot.ApproverKey);
+        var queues = azurite.CreateQueueService();
+        await queues.CreateIfNotExistsAsync(root.Queue, default);
+
+        var start = await deployer.PostJsonAsync("/api/rollouts", new { service, version = "1.4.2" });
+        Assert.Equal(HttpStatusCode.Created, start.StatusCode);
+        var id = (string)(await start.JsonAsync())["rollout"]!["id"]!;
+        var delivered = await DeliverStepsAsync(app, queues, root.Queue); // what the queue trigger would do (nothing, with one hop)
+        var waiting = await (await deployer.GetAsync($"/api/rollouts/{id}")).JsonAsync();
+        Assert.Equal("waitingApproval", (string?)waiting["phase"]);
+        Assert.Equal((90, 10), Weights(k));
+        var patchesBefore = k.Api.Requests.Count(r => r.Method == "PATCH");
+
+        var clock = Stopwatch.StartNew();
+        var approve = await approver.PostAsync($"/api/rollouts/{id}/approve", null);
+        var answered = clock.Elapsed;
+        Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
+
+        // When the answer is back, the double already took the PATCH for setWeight 50; nothing waits in rollout-steps.
+        Assert.Equal((50, 50), Weights(k));
+        var patch = Assert.Single(k.Api.Requests.Where(r => r.Method == "PATCH").Skip(patchesBefore));
+        Assert.Equal(200, patch.Status);
+        Assert.Contains(JsonNode.Parse(patch.Body!)!.AsArray(), op => ((string?)op!["path"])!.EndsWith("/weight", StringComparison.Ordinal) && (int?)op["value"] == 50);
+        Assert.Empty(await queues.PeekAsync(root.Queue, 32, default));
+        var view = await (await deployer.GetAsync($"/api/rollouts/{id}")).JsonAsync();
+        Assert.Equal("waitingApproval", (string?)view["phase"]);
+        Assert.Equal(50, (int)view["canaryWeight"]!);
+        var state = (await new TableRolloutStore(azurite.CreateTableService()).GetAsync(service, default))!.Value;
+        Assert.Empty(state.Pending);
+        output.WriteLine($"approve answered in {answered.TotalMilliseconds:0} ms, after PATCH setWeight 50; step messages delivered after start: {delivered}");
+    }
+
+    private static (int Stable, int Canary) Weights(KubernetesTestCluster k)
+    {
+        var vs = k.Api.Get("virtualservices", "shop", "checkout")!;
+        var dests = vs["spec"]!["http"]!.AsArray().Single(r => (string?)r!["name"] == "primary")!["route"]!.AsArray();
+        int W(string subset) => (int)dests.Single(d => (string?)d!["destination"]!["subset"] == subset)!["weight"]!;
+        return (W("stable"), W("canary"));
+    }
+
+    /// <summary>Delivers every visible step message through the Functions-mode invocation endpoint; returns how many.</summary>
+    private static async Task<int> DeliverStepsAsync(BotApplication app, IQueueService queues, string queue)
+    {
+        var http = app.CreateClient();
+        var count = 0;
+        while ((await queues.ReceiveAsync(queue, 32, TimeSpan.FromSeconds(30), default)) is { Count: > 0 } batch)
+        {
+            foreach (var m in batch)
+            {
+                var envelope = new JsonObject
+                {
+                    ["Data"] = new JsonObject { ["msg"] = System.Text.Json.JsonSerializer.Serialize(m.Text) },
+                    ["Metadata"] = new JsonObject { ["DequeueCount"] = m.DequeueCount, ["Id"] = m.MessageId },
+                };
+                var response = await http.PostAsync("/RolloutSteps", new StringContent(envelope.ToJsonString(), Encoding.UTF8, "application/json"));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                await queues.DeleteMessageAsync(queue, m.MessageId, m.PopReceipt, default);
+                count++;
+            }
+        }
+        return count;
+    }
+}
