@@ -30,7 +30,7 @@ public sealed class IstioTrafficInspectorTests : IAsyncLifetime
     [Fact]
     public async Task ReadAsync_AfterTheBotWrote10ThenSomeoneMovedIt_LiveAndRecordedWeights()
     {
-        await _k.Router.SetWeightAsync(Target, 10, default);
+        await _k.Router.SetWeightAsync(Target, 10, null, default);
         _k.Api.Edit("virtualservices", "shop", "checkout", vs =>
         {
             foreach (var d in vs["spec"]!["http"]!.AsArray().Single(r => (string?)r!["name"] == "primary")!["route"]!.AsArray())

@@ -25,7 +25,7 @@ public sealed class OrphanGuardScanTests(AzuriteFixture azurite) : IAsyncLifetim
     public async Task InitializeAsync()
     {
         _k = await KubernetesTestCluster.StartAsync();
-        await _k.Router.SetWeightAsync(KubernetesTestCluster.Checkout(withDeployments: false), 10, default);
+        await _k.Router.SetWeightAsync(KubernetesTestCluster.Checkout(withDeployments: false), 10, null, default);
     }
 
     public async Task DisposeAsync()

@@ -76,7 +76,7 @@ public sealed class OrphanGuardTests(AzuriteFixture azurite, ITestOutputHelper o
         var checkout = AddService("checkout", "checkout");
         var payments = AddService("payments", "payments");
         // What storage losing the rollout leaves behind: the bot wrote 90/10 (annotation included), and no rollout knows it.
-        await _k.Router.SetWeightAsync(KubernetesTestCluster.Checkout(withDeployments: false), 10, default);
+        await _k.Router.SetWeightAsync(KubernetesTestCluster.Checkout(withDeployments: false), 10, null, default);
         // Someone else's 90/10 on another VirtualService, without the bot's annotation: not the bot's to report.
         var copy = Vs().DeepClone().AsObject();
         copy["metadata"] = new JsonObject { ["name"] = "payments", ["namespace"] = "shop" };
@@ -148,7 +148,7 @@ public sealed class OrphanGuardTests(AzuriteFixture azurite, ITestOutputHelper o
         var checkout = AddService("checkout", "checkout");
         File.WriteAllText(Path.Combine(_root.ConfigDir, checkout + ".yaml"), File.ReadAllText(Path.Combine(_root.ConfigDir, checkout + ".yaml"))
             .Replace("approvers: [approver]", "approvers: [sre-lead]", StringComparison.Ordinal));
-        await _k.Router.SetWeightAsync(KubernetesTestCluster.Checkout(withDeployments: false), 10, default);
+        await _k.Router.SetWeightAsync(KubernetesTestCluster.Checkout(withDeployments: false), 10, null, default);
         await using var app = App();
 
         var refused = await app.Client(TestAppRoot.ApproverKey).PostAsync($"/api/services/{checkout}/restore", null);
