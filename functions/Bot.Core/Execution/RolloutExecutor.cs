@@ -143,7 +143,8 @@ public sealed class RolloutExecutor(
 
     /// <summary>Applies effects in order. An external failure (router, deployments) becomes an
     /// <see cref="EffectFailed"/> and skips the remaining external effects (audit and notices still go out);
-    /// a chat failure is only noted; the bot's own storage failing propagates.</summary>
+    /// the bot's own storage failing propagates: schedule, audit, and notices, which only go on the notifications
+    /// outbox queue here (Slack and GitHub are called by its own function, never inside this lock).</summary>
     private async Task<List<RolloutInput>> ApplyAsync(IReadOnlyList<Effect> effects, Run run, CancellationToken ct)
     {
         var feedback = new List<RolloutInput>();
@@ -170,11 +171,7 @@ public sealed class RolloutExecutor(
                 run.Notes.Add($"{effect.RolloutId}: drift: {ex.Message}");
                 feedback.Add(new EffectFailed(effect.RolloutId, effect, ex.Message, IsDrift: true) { By = Actor.System });
             }
-            catch (Exception ex) when (effect is Notify)
-            {
-                run.Notes.Add($"{effect.RolloutId}: notice {((Notify)effect).Kind} not delivered: {ex.Message}");
-            }
-            catch (Exception ex) when (effect is not (ScheduleStep or AuditEntry))
+            catch (Exception ex) when (effect is not (ScheduleStep or AuditEntry or Notify))
             {
                 failed = true;
                 run.Notes.Add($"{effect.RolloutId}: {effect.GetType().Name} failed: {ex.Message}");
