@@ -4,6 +4,7 @@ using Bot.Functions.GitHub;
 using Bot.Functions.Health;
 using Bot.Functions.Hosting;
 using Bot.Functions.Orphans;
+using Bot.Functions.Notifications;
 using Bot.Functions.Slack;
 using Bot.Functions.Steps;
 using Bot.Functions.Storage;
@@ -15,11 +16,12 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddBotHost();          // mode (Functions | standalone), 127.0.0.1:port, host.json + function folders, standalone triggers
 builder.AddStorage();          // AzureWebJobsStorage: queues, tables, rollout state, audit, delivery dedup, step scheduler
 builder.AddRolloutCore();      // Decide + executor, release configs (ReleaseConfig:Directory), RolloutSteps and Sweep functions
+builder.AddNotifications();    // the executor's notifier: outbox on the notifications queue; the Notifications function delivers to Slack/GitHub
 builder.AddTrafficRouting();   // Traffic:Mode — istio (needs AddKubernetes) or recording (dry run)
 builder.AddCommandApi();       // CommandApi:Keys — bearer keys for /api/rollouts and /api/services
 builder.AddHealth();           // /api/health checks; adapters add theirs
-builder.AddSlackIfConfigured(); // Slack:BotToken + Slack:SigningSecret — /api/slack/*, live rollout messages (INotifier)
-builder.AddGitHub();           // GitHub:* — App or token client, INotifier (check run + deployment), POST /api/github
+builder.AddSlackIfConfigured(); // Slack:BotToken + Slack:SigningSecret — /api/slack/*, live rollout messages (notification target)
+builder.AddGitHub();           // GitHub:* — App or token client, notification target (check run + deployment), POST /api/github
 builder.AddCi();               // Ci:* — POST /api/ci, freezes, deploy windows and cron slots in decisions, due index + sweep
 builder.AddOrphanGuard();      // Sweep:OrphanScanInterval — orphaned canary traffic: found by the sweep, in health and chat, /release restore
 

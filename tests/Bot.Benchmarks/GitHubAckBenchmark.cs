@@ -10,6 +10,7 @@ using Bot.Core.Execution;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
 using Bot.Functions.GitHub;
+using Bot.Functions.Notifications;
 using Bot.Functions.Releases;
 using Bot.TestKit;
 using Bot.TestKit.Azurite;
@@ -84,7 +85,7 @@ public sealed class GitHubAckBenchmark : IBenchmark
         builder.AddGitHub();
         s.AddHttpClient<GitHubConnection>().ConfigurePrimaryHttpMessageHandler(() => github);
         s.AddSingleton(sp => new RolloutExecutor(store, new RecordingTrafficRouter(), new NullDeploymentController(),
-            new CompositeNotifier(sp.GetServices<INotifier>()), scheduler, audit, RolloutMachine.Decide, time));
+            sp.DirectNotifier(), scheduler, audit, RolloutMachine.Decide, time));
         await using var app = builder.Build();
         app.MapPost("/api/empty", () => Results.Ok());
         app.MapGitHub();

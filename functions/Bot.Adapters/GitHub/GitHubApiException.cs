@@ -17,6 +17,8 @@ public sealed class GitHubApiException(HttpStatusCode statusCode, string method,
     public bool IsValidationFailed => StatusCode == HttpStatusCode.UnprocessableEntity;
     /// <summary>Primary or secondary rate limit that could not be waited out.</summary>
     public bool IsRateLimited { get; init; }
+    /// <summary>For a rate limit: how long GitHub asked to wait (<c>retry-after</c>, the reset, or the secondary backoff).</summary>
+    public TimeSpan? RetryAfter { get; init; }
 
     private static string Summarize(string? body) =>
         string.IsNullOrWhiteSpace(body) ? "(no body)" : body.Length <= 500 ? body : body[..500] + "…";

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Bot.Adapters.Http;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
@@ -17,7 +18,8 @@ public sealed record GitHubResponse(HttpStatusCode StatusCode, string Body, Http
 
 /// <summary>
 /// Sends one REST call: base URL (github.com or GHES <c>/api/v3</c>), the headers GitHub requires on every call,
-/// rate-limit waits (a Polly retry driven by <see cref="GitHubRateLimit"/>), and typed errors.
+/// rate-limit waits (a Polly retry driven by <see cref="GitHubRateLimit"/>; none inside <see cref="RateLimitWaits.Suspend"/>),
+/// and typed errors.
 /// </summary>
 public sealed class GitHubConnection
 {
@@ -38,7 +40,8 @@ public sealed class GitHubConnection
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 MaxRetryAttempts = Math.Max(1, _options.MaxRateLimitRetries),
-                ShouldHandle = async args => args.Outcome.Result is { } r && await DelayFor(r, args.AttemptNumber, args.Context.CancellationToken) is { } d && d <= _options.MaxRateLimitWait,
+                ShouldHandle = async args => !RateLimitWaits.AreSuspended && args.Outcome.Result is { } r
+                    && await DelayFor(r, args.AttemptNumber, args.Context.CancellationToken) is { } d && d <= _options.MaxRateLimitWait,
                 DelayGenerator = async args => args.Outcome.Result is { } r ? await DelayFor(r, args.AttemptNumber, args.Context.CancellationToken) : null,
                 UseJitter = false,
             })
@@ -73,7 +76,7 @@ public sealed class GitHubConnection
         var text = await response.Content.ReadAsStringAsync(ct);
         if (response.IsSuccessStatusCode || allowed.Contains(response.StatusCode))
             return new GitHubResponse(response.StatusCode, text, response.Headers);
-        var rateLimited = GitHubRateLimit.RetryDelay(response.StatusCode, response.Headers, text, _time.GetUtcNow(), 0) is not null;
-        throw new GitHubApiException(response.StatusCode, method.Method, "/" + path.Split('?')[0], text) { IsRateLimited = rateLimited };
+        var wait = GitHubRateLimit.RetryDelay(response.StatusCode, response.Headers, text, _time.GetUtcNow(), 0);
+        throw new GitHubApiException(response.StatusCode, method.Method, "/" + path.Split('?')[0], text) { IsRateLimited = wait is not null, RetryAfter = wait };
     }
 }

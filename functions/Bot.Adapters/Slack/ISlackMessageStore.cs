@@ -8,4 +8,6 @@ public interface ISlackMessageStore
     Task SaveAsync(string rolloutId, SlackMessageRef message, CancellationToken ct);
     /// <summary>True the first time <paramref name="replyKey"/> is claimed for the rollout.</summary>
     Task<bool> TryClaimReplyAsync(string rolloutId, string replyKey, CancellationToken ct);
+    /// <summary>Gives a claim back when the reply could not be posted, so the retry posts it (a thread post is never lost).</summary>
+    Task ReleaseReplyAsync(string rolloutId, string replyKey, CancellationToken ct);
 }

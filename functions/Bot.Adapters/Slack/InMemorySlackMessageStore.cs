@@ -19,4 +19,10 @@ public sealed class InMemorySlackMessageStore : ISlackMessageStore
 
     public Task<bool> TryClaimReplyAsync(string rolloutId, string replyKey, CancellationToken ct) =>
         Task.FromResult(_replies.TryAdd((rolloutId, replyKey), 0));
+
+    public Task ReleaseReplyAsync(string rolloutId, string replyKey, CancellationToken ct)
+    {
+        _replies.TryRemove((rolloutId, replyKey), out _);
+        return Task.CompletedTask;
+    }
 }

@@ -27,13 +27,49 @@ public sealed class SlackNotifier(SlackClient slack, ISlackMessageStore store, T
         try
         {
             var live = await UpsertLiveMessageAsync(rollout, channel, ct);
-            if (SlackRolloutMessage.IsThreadEvent(notice.Kind) && await store.TryClaimReplyAsync(rollout.Id, ReplyKey(notice), ct))
-                await slack.PostMessageAsync(live.Channel, SlackRolloutMessage.ThreadReply(notice), live.Ts, ct);
+            await PostReplyAsync(notice, live, ct);
         }
         finally
         {
             gate.Release();
             if (rollout.IsTerminal) _locks.TryRemove(rollout.Id, out _);
+        }
+    }
+
+    /// <summary>Only the notice's thread reply, for a notice whose state a newer notice already shows in the live message
+    /// (the notifications outbox coalesces edits; thread events are not lost). Posts the live message first if there is none.</summary>
+    public async Task PublishTimelineAsync(Notify notice, CancellationToken ct)
+    {
+        var rollout = notice.Snapshot;
+        if (rollout.Config.ChatChannel is not { Length: > 0 } channel || !SlackRolloutMessage.IsThreadEvent(notice.Kind)) return;
+        var gate = _locks.GetOrAdd(rollout.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            var live = await store.GetAsync(rollout.Id, ct) ?? await UpsertLiveMessageAsync(rollout, channel, ct);
+            await PostReplyAsync(notice, live, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task PostReplyAsync(Notify notice, SlackMessageRef live, CancellationToken ct)
+    {
+        var rollout = notice.Snapshot;
+        if (!SlackRolloutMessage.IsThreadEvent(notice.Kind)) return;
+        var key = ReplyKey(notice);
+        if (!await store.TryClaimReplyAsync(rollout.Id, key, ct)) return;
+        try
+        {
+            await slack.PostMessageAsync(live.Channel, SlackRolloutMessage.ThreadReply(notice), live.Ts, ct);
+        }
+        catch
+        {
+            // Not posted: give the claim back so the retry posts it.
+            await store.ReleaseReplyAsync(rollout.Id, key, CancellationToken.None);
+            throw;
         }
     }
 

@@ -10,7 +10,7 @@ namespace Bot.Adapters.Slack;
 /// <summary>
 /// Retries Slack calls on 5xx, timeouts and network errors with jittered backoff, and on 429 after exactly the
 /// <c>Retry-After</c> Slack asked for (when it is at most <see cref="SlackOptions.MaxRetryAfter"/>). Each attempt has
-/// its own timeout. Time comes from the injected <see cref="TimeProvider"/>.
+/// its own timeout. Inside <see cref="RateLimitWaits.Suspend"/> a 429 is not waited for: the call fails with its wait. Time comes from the injected <see cref="TimeProvider"/>.
 /// </summary>
 public sealed class SlackResilienceHandler : DelegatingHandler
 {
@@ -33,7 +33,7 @@ public sealed class SlackResilienceHandler : DelegatingHandler
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
                 {
                     { Exception: HttpRequestException or TimeoutRejectedException } => true,
-                    { Result.StatusCode: HttpStatusCode.TooManyRequests } r => RetryAfter(r.Result!) <= o.MaxRetryAfter,
+                    { Result.StatusCode: HttpStatusCode.TooManyRequests } r => !RateLimitWaits.AreSuspended && RetryAfter(r.Result!) <= o.MaxRetryAfter,
                     { Result: { } r } => (int)r.StatusCode >= 500,
                     _ => false,
                 }),

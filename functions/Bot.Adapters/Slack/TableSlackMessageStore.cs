@@ -40,6 +40,18 @@ public sealed class TableSlackMessageStore(ITableService tables, string table = 
         }
     }
 
+    public async Task ReleaseReplyAsync(string rolloutId, string replyKey, CancellationToken ct)
+    {
+        await EnsureTableAsync(ct);
+        try
+        {
+            await tables.DeleteAsync(table, Key(rolloutId), "reply-" + Key(replyKey), "*", ct);
+        }
+        catch (StorageException e) when (e.IsNotFound)
+        {
+        }
+    }
+
     private Task EnsureTableAsync(CancellationToken ct) => _table.EnsureAsync(ct);
 
     /// <summary>Table keys may not hold / \ # ? or control characters.</summary>

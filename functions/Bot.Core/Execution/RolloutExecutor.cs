@@ -151,7 +151,8 @@ public sealed class RolloutExecutor(
     /// and skips the rest: a newer writer owns the route and applies (or applied) these effects itself. With
     /// <paramref name="inlineSteps"/>, a <see cref="ScheduleStep"/> of the service due now becomes a <see cref="StepDue"/> decided in
     /// this invocation (one hop from a command to traffic); it stays committed as pending until then, so a crash re-applies it.
-    /// The bot's own storage failing propagates.</summary>
+    /// The bot's own storage failing propagates: schedule, audit, and notices, which only go on the notifications outbox
+    /// queue here (Slack and GitHub are called by its own function, never inside this lock).</summary>
     private async Task<List<RolloutInput>> ApplyAsync(ServiceState state, bool inlineSteps, Run run, CancellationToken ct)
     {
         var feedback = new List<RolloutInput>();
@@ -198,11 +199,7 @@ public sealed class RolloutExecutor(
                 run.Notes.Add($"{effect.RolloutId}: drift: {ex.Message}");
                 feedback.Add(new EffectFailed(effect.RolloutId, effect, ex.Message, IsDrift: true) { By = Actor.System });
             }
-            catch (Exception ex) when (effect is Notify)
-            {
-                run.Notes.Add($"{effect.RolloutId}: notice {((Notify)effect).Kind} not delivered: {ex.Message}");
-            }
-            catch (Exception ex) when (effect is not (ScheduleStep or AuditEntry))
+            catch (Exception ex) when (effect is not (ScheduleStep or AuditEntry or Notify))
             {
                 failed.Add(effect.RolloutId);
                 var transient = TransientFailures.Is(ex, ct);

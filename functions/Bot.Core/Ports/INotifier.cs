@@ -9,6 +9,11 @@ namespace Bot.Core.Ports;
 public interface INotifier
 {
     Task PublishAsync(Notify notice, CancellationToken ct);
+
+    /// <summary>Only the notice's own timeline entry (a chat thread reply), for a notice whose state a newer notice
+    /// already shows: the notifications outbox coalesces edits (latest state wins) without losing thread posts.
+    /// The default does nothing (nothing but the edit to show).</summary>
+    Task PublishTimelineAsync(Notify notice, CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>Enqueues step messages, visible at a given time (a bake is a delayed message).</summary>

@@ -1,6 +1,7 @@
 using Bot.Adapters.GitHub;
 using Bot.Core.Ports;
 using Bot.Functions.Hosting;
+using Bot.Functions.Notifications;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,7 @@ public static class GitHubServiceCollectionExtensions
     /// <summary>
     /// GitHub options (section <c>GitHub</c>), the typed client with app or personal-token credentials, the webhook's
     /// durable work queue (<see cref="GitHubWorkQueue"/> on the queue of <c>GitHubWork/function.json</c>, needs an
-    /// <c>IQueueService</c>), its <see cref="GitHubWorkFunction"/> queue handler and the event handler it runs, and the <see cref="GitHubNotifier"/> (registered as an <see cref="INotifier"/>). Without an app or token,
+    /// <c>IQueueService</c>), its <see cref="GitHubWorkFunction"/> queue handler and the event handler it runs, and the <see cref="GitHubNotifier"/> (the <c>github</c> target of the notifications outbox). Without an app or token,
     /// nothing but the options is registered. With a token only, start-up warns that check runs need an app.
     /// </summary>
     public static IServiceCollection AddGitHub(this IServiceCollection services, IConfiguration configuration)
@@ -56,7 +57,10 @@ public static class GitHubServiceCollectionExtensions
         services.TryAddWorkQueue(GitHubWorkFunction.Name, GitHubWorkFunction.DefaultQueue, (queues, queue) => new GitHubWorkQueue(queues, queue));
         services.AddFunctionHandler<GitHubWorkFunction>();
         if (options.HasApp || options.HasToken)
-            services.AddSingleton<INotifier, GitHubNotifier>();
+        {
+            services.TryAddSingleton<GitHubNotifier>();
+            services.AddNotificationTarget("github", sp => sp.GetRequiredService<GitHubNotifier>());
+        }
         return services;
     }
 }

@@ -17,13 +17,17 @@ public class WorkQueue(IQueueService queues, string queue)
 
     /// <summary>Puts <paramref name="message"/> on the queue (creating the queue on first use; a failed create is retried
     /// next time). Messages never expire. Throws when storage does not accept it.</summary>
-    public async Task EnqueueAsync(string message, CancellationToken ct)
+    public Task EnqueueAsync(string message, CancellationToken ct) => EnqueueAsync(message, null, ct);
+
+    /// <summary>As <see cref="EnqueueAsync(string, CancellationToken)"/>, visible only after <paramref name="visibleAfter"/>
+    /// (a retry that honours a vendor's Retry-After).</summary>
+    public async Task EnqueueAsync(string message, TimeSpan? visibleAfter, CancellationToken ct)
     {
         if (!_created)
         {
             await queues.CreateIfNotExistsAsync(queue, ct);
             _created = true;
         }
-        await queues.SendAsync(queue, message, null, Timeout.InfiniteTimeSpan, ct);
+        await queues.SendAsync(queue, message, visibleAfter, Timeout.InfiniteTimeSpan, ct);
     }
 }

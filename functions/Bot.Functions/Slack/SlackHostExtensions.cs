@@ -2,6 +2,7 @@ using Bot.Adapters.Slack;
 using Bot.Adapters.Storage;
 using Bot.Core.Ports;
 using Bot.Functions.Hosting;
+using Bot.Functions.Notifications;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Bot.Functions.Slack;
@@ -16,7 +17,7 @@ public static class SlackHostExtensions
     /// <summary>
     /// Slack when <c>Slack:BotToken</c> and <c>Slack:SigningSecret</c> are configured (otherwise nothing is registered and
     /// start-up logs that Slack is off): <see cref="SlackServiceCollectionExtensions.AddSlack"/>, the live-message
-    /// <see cref="SlackNotifier"/> as one of the host's notifiers, and its message store in Table storage. Call after
+    /// <see cref="SlackNotifier"/> as the <c>slack</c> target of the notifications outbox, and its message store in Table storage. Call after
     /// <c>AddStorage()</c> so the durable delivery dedup is the one used. The <see cref="SlackWorkFunction"/> queue handler
     /// is registered either way: with Slack off, work still on the queue fails into <c>slack-work-poison</c> with the reason.
     /// </summary>
@@ -27,7 +28,7 @@ public static class SlackHostExtensions
         if (!builder.Configuration.IsSlackConfigured()) return builder;
         services.TryAddSingleton<ISlackMessageStore>(sp => new TableSlackMessageStore(sp.GetRequiredService<ITableService>()));
         services.AddSlack();
-        services.AddSingleton<INotifier>(sp => sp.GetRequiredService<SlackNotifier>());
+        services.AddNotificationTarget("slack", sp => sp.GetRequiredService<SlackNotifier>());
         return builder;
     }
 

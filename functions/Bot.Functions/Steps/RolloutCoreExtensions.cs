@@ -13,8 +13,8 @@ public static class RolloutCoreExtensions
 {
     /// <summary>The engine and its executor, the release config folder, and the step queue and sweep functions.
     /// Ports not registered by an adapter fall back to: no Deployment management (<see cref="NullDeploymentController"/>),
-    /// and no notifier (notices go nowhere). Notifiers add themselves with <c>services.AddSingleton&lt;INotifier, T&gt;()</c>;
-    /// all registered notifiers receive every notice.</summary>
+    /// The executor's <see cref="INotifier"/> is the notifications outbox (<c>AddNotifications()</c>): notices only go on
+    /// the <c>notifications</c> queue; Slack and GitHub register delivery targets with <c>AddNotificationTarget</c>.</summary>
     public static WebApplicationBuilder AddRolloutCore(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -37,7 +37,7 @@ public static class RolloutCoreExtensions
             sp.GetRequiredService<IRolloutStore>(),
             sp.GetRequiredService<ITrafficRouter>(),
             sp.GetRequiredService<IDeploymentController>(),
-            new CompositeNotifier(sp.GetServices<INotifier>()),
+            sp.GetRequiredService<INotifier>(), // the notifications outbox (AddNotifications): enqueue only
             sp.GetRequiredService<IStepScheduler>(),
             sp.GetRequiredService<IAuditLog>(),
             sp.GetRequiredService<RolloutDecider>(),

@@ -227,6 +227,23 @@ public class GitHubClientTests : IDisposable
         Assert.Single(Double.RequestsTo("issues/create-comment"));
     }
 
+    [Fact]
+    public async Task SendAsync_SecondaryLimitWhileWaitsSuspended_ThrowsAtOnceWithRetryAfter()
+    {
+        _app.Credentials.RememberInstallation(Repo, 42);
+        await _app.Credentials.GetTokenAsync(Repo, default);
+        Double.RateLimitNext(1, secondary: true, retryAfter: TimeSpan.FromSeconds(20));
+
+        GitHubApiException e;
+        using (Bot.Adapters.Http.RateLimitWaits.Suspend())
+            e = await Assert.ThrowsAsync<GitHubApiException>(() => Client.CreateIssueCommentAsync(Repo, 7, "x", default));
+
+        Assert.True(e.IsRateLimited);
+        Assert.Equal(TimeSpan.FromSeconds(20), e.RetryAfter);
+        Assert.Single(Double.RequestsTo("issues/create-comment")); // no retry, no wait: the fake clock never moved
+        Assert.False(Bot.Adapters.Http.RateLimitWaits.AreSuspended);
+    }
+
     /// <summary>Moves the fake clock in steps until the call (waiting on a Polly delay) finishes.</summary>
     private async Task AdvanceUntil(Task call, TimeSpan step)
     {

@@ -102,6 +102,18 @@ public class SlackClientTests
     }
 
     [Fact]
+    public async Task PostMessageAsync_429WhileWaitsSuspended_ThrowsAtOnceWithRetryAfter()
+    {
+        _slack.RateLimitNext("chat.postMessage", retryAfterSeconds: 5);
+        SlackApiException e;
+        using (Bot.Adapters.Http.RateLimitWaits.Suspend())
+            e = await Assert.ThrowsAsync<SlackApiException>(() => CreateSut().PostMessageAsync(Channel, Msg("x"), null, default));
+        Assert.True(e.IsRateLimited);
+        Assert.Equal(TimeSpan.FromSeconds(5), e.RetryAfter);
+        Assert.Single(_slack.CallsTo("chat.postMessage"));
+    }
+
+    [Fact]
     public async Task PostMessageAsync_429LongerThanMaxRetryAfter_ThrowsRateLimitedWithoutWaiting()
     {
         _slack.RateLimitNext("chat.postMessage", retryAfterSeconds: 120);

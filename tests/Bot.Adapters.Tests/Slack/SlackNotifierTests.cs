@@ -47,6 +47,24 @@ public class SlackNotifierTests
     }
 
     [Fact]
+    public async Task PublishAsync_ThreadReplyRefused_RetryPostsItOnce()
+    {
+        var sut = CreateSut();
+        var s = SlackRolloutSamples.Waiting();
+        await sut.PublishAsync(N(NoticeKind.Started, "checkout 1.4.0 started", s), default);
+        var n = N(NoticeKind.StepDone, "setWeight 10 done", s);
+        _slack.RateLimitNext("chat.postMessage", retryAfterSeconds: 5);
+
+        using (Bot.Adapters.Http.RateLimitWaits.Suspend())
+            await Assert.ThrowsAsync<SlackApiException>(() => sut.PublishAsync(n, default));
+        await sut.PublishAsync(n, default);
+        await sut.PublishTimelineAsync(n, default);
+
+        var thread = _slack.Thread(Channel, _slack.Messages(Channel)[0].Ts);
+        Assert.Equal([":white_check_mark: setWeight 10 done"], thread.Select(t => t.Text));
+    }
+
+    [Fact]
     public async Task PublishAsync_Finished_DropsButtons()
     {
         var sut = CreateSut();

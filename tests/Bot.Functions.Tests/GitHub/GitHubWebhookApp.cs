@@ -8,6 +8,7 @@ using Bot.Core.Execution;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
 using Bot.Functions.GitHub;
+using Bot.Functions.Notifications;
 using Bot.Functions.Hosting;
 using Bot.Functions.Invocations;
 using Bot.Functions.Releases;
@@ -30,7 +31,9 @@ namespace Bot.Functions.Tests.GitHub;
 /// (tables and queues of their own per app); GitHub is the contract double and traffic the recording router. Accepted
 /// deliveries go on a real <c>github-work</c> queue, consumed (unless <c>listen</c> is false) by the standalone
 /// <see cref="QueueListener"/> running <see cref="GitHubWorkFunction"/>, as the host does; <see cref="PostAsync"/> waits
-/// for that processing and <see cref="OutcomeOf"/> says what it led to.</summary>
+/// for that processing and <see cref="OutcomeOf"/> says what it led to. Notices reach the GitHub double in line
+/// (<see cref="NotificationExtensions.DirectNotifier"/>) rather than through the notifications queue, which
+/// <c>NotificationOutboxTests</c> cover.</summary>
 public sealed class GitHubWebhookApp : IAsyncDisposable
 {
     public static readonly RepoRef Repo = new("Codertocat", "Hello-World");
@@ -102,7 +105,7 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
                 sp.GetRequiredService<ILogger<QueueListener>>()));
         s.AddHttpClient<GitHubConnection>().ConfigurePrimaryHttpMessageHandler(() => GitHub);
         s.AddSingleton(sp => new RolloutExecutor(Store, Router, new NullDeploymentController(),
-            new CompositeNotifier(sp.GetServices<INotifier>()), scheduler, Audit, RolloutMachine.Decide, Time));
+            sp.DirectNotifier(), scheduler, Audit, RolloutMachine.Decide, Time));
         App = builder.Build();
         App.MapGitHub();
         Client = null!;

@@ -78,6 +78,7 @@ public sealed class FunctionLayoutTests(AzuriteFixture azurite)
                  {
                      (Bot.Functions.Slack.SlackWorkFunction.Name, Bot.Functions.Slack.SlackWorkFunction.DefaultQueue),
                      (Bot.Functions.GitHub.GitHubWorkFunction.Name, Bot.Functions.GitHub.GitHubWorkFunction.DefaultQueue),
+                     (Bot.Functions.Notifications.NotificationsFunction.Name, Bot.Functions.Notifications.NotificationsFunction.DefaultQueue),
                  })
         {
             var work = Repo.Find(name)!;

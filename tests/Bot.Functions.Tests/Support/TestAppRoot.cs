@@ -15,6 +15,8 @@ internal sealed class TestAppRoot : IDisposable
         Queue = AzuriteFixture.NewName("steps");
         SlackQueue = AzuriteFixture.NewName("slack");
         GitHubQueue = AzuriteFixture.NewName("github");
+        NotificationsQueue = AzuriteFixture.NewName("notices");
+        NotificationsTable = AzuriteFixture.NewName("noticestate").Replace("-", "");
         var host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")))!;
         var queues = host["extensions"]!["queues"]!;
         queues["maxPollingInterval"] = "00:00:00.500";
@@ -29,7 +31,8 @@ internal sealed class TestAppRoot : IDisposable
             File.WriteAllText(Path.Combine(target, "function.json"), File.ReadAllText(fj)
                 .Replace("\"rollout-steps\"", $"\"{Queue}\"", StringComparison.Ordinal)
                 .Replace("\"slack-work\"", $"\"{SlackQueue}\"", StringComparison.Ordinal)
-                .Replace("\"github-work\"", $"\"{GitHubQueue}\"", StringComparison.Ordinal));
+                .Replace("\"github-work\"", $"\"{GitHubQueue}\"", StringComparison.Ordinal)
+                .Replace("\"notifications\"", $"\"{NotificationsQueue}\"", StringComparison.Ordinal));
         }
         ConfigDir = Directory.CreateDirectory(Path.Combine(Root, "config")).FullName;
         RecordFile = Path.Combine(Root, "traffic.jsonl");
@@ -41,6 +44,9 @@ internal sealed class TestAppRoot : IDisposable
     public string SlackQueue { get; }
     /// <summary>This test's <c>github-work</c> queue (the <c>GitHubWork</c> function's trigger).</summary>
     public string GitHubQueue { get; }
+    /// <summary>This test's <c>notifications</c> queue (the <c>Notifications</c> function's trigger) and coalescing table.</summary>
+    public string NotificationsQueue { get; }
+    public string NotificationsTable { get; }
     public string ConfigDir { get; }
     public string RecordFile { get; }
 
@@ -65,6 +71,7 @@ internal sealed class TestAppRoot : IDisposable
         ["Bot:RunTriggers"] = runTriggers ? "true" : "false",
         ["ReleaseConfig:Directory"] = ConfigDir,
         ["Traffic:Mode"] = "recording",
+        ["Notifications:Table"] = NotificationsTable,
         ["Traffic:RecordFile"] = RecordFile,
         ["CommandApi:Keys:0:Name"] = "deployer",
         ["CommandApi:Keys:0:Key"] = DeployerKey,

@@ -31,6 +31,8 @@ public sealed class SlackDouble : HttpMessageHandler
     private readonly List<(Uri Url, JsonObject Body)> _responses = [];
     private readonly Dictionary<string, int> _responseUses = [];
     private long _tsCounter = 1_700_000_000_000100;
+    private int? _rateLimitAll;
+    private int _rateLimited;
 
     public SlackDouble(SlackContract? contract = null) => _contract = contract ?? SlackContract.Default;
 
@@ -60,13 +62,31 @@ public sealed class SlackDouble : HttpMessageHandler
         {
             Script(method, () =>
             {
-                var r = Json(HttpStatusCode.TooManyRequests, new JsonObject { ["ok"] = false, ["error"] = "ratelimited" });
-                r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(retryAfterSeconds));
-                return r;
+                return RateLimited(retryAfterSeconds);
             });
         }
         return this;
     }
+
+    /// <summary>Until <see cref="StopRateLimiting"/>, every Web API call gets 429 <c>ratelimited</c> with
+    /// <c>Retry-After</c>, as Slack answers a workspace or app over its limit (response_url posts are not affected).</summary>
+    public SlackDouble RateLimitAll(int retryAfterSeconds)
+    {
+        lock (_gate) _rateLimitAll = retryAfterSeconds;
+        return this;
+    }
+
+    public SlackDouble StopRateLimiting()
+    {
+        lock (_gate) _rateLimitAll = null;
+        return this;
+    }
+
+    /// <summary>How many Web API calls were answered 429 (scripted or by <see cref="RateLimitAll"/>).</summary>
+    public int RateLimitedCalls { get { lock (_gate) return _rateLimited; } }
+
+    /// <summary>Web API calls so far and how many of them got 429, read together.</summary>
+    public (int Calls, int RateLimited) Counts { get { lock (_gate) return (_calls.Count, _rateLimited); } }
 
     /// <summary>The next <paramref name="times"/> calls to <paramref name="method"/> get an HTTP error (e.g. 503).</summary>
     public SlackDouble ServerErrorNext(string method, HttpStatusCode status = HttpStatusCode.ServiceUnavailable, int times = 1)
@@ -121,7 +141,14 @@ public sealed class SlackDouble : HttpMessageHandler
             return Json(HttpStatusCode.NotFound, new JsonObject { ["ok"] = false, ["error"] = "unknown_method" }, violation: $"{method}: not in the contract");
 
         if (!Parse(request, uri, body, op, out var args, out var problem)) return Violation(HttpStatusCode.BadRequest, $"{method}: {problem}");
-        lock (_gate) _calls.Add(new SlackCall(method, request.Method.Method, args, request.Headers.Authorization?.ToString()));
+        int? limited;
+        lock (_gate)
+        {
+            // Counted together, so a snapshot of Counts is consistent while calls are in flight.
+            _calls.Add(new SlackCall(method, request.Method.Method, args, request.Headers.Authorization?.ToString()));
+            limited = _rateLimitAll;
+            if (limited is not null) _rateLimited++;
+        }
 
         var token = request.Headers.Authorization is { Scheme: "Bearer" } auth ? auth.Parameter : args["token"]?.GetValue<string>();
         if (string.IsNullOrEmpty(token)) return Error("not_authed");
@@ -129,6 +156,7 @@ public sealed class SlackDouble : HttpMessageHandler
 
         var problems = Validate(op, args);
         if (problems.Count > 0) return Violation(HttpStatusCode.BadRequest, $"{method}: {string.Join("; ", problems)}");
+        if (limited is { } seconds) return RateLimitedAnswer(seconds);
         if (_scripted.TryGetValue(method, out var q) && q.TryDequeue(out var scripted)) return scripted();
 
         lock (_gate)
@@ -144,6 +172,19 @@ public sealed class SlackDouble : HttpMessageHandler
                 _ => Violation(HttpStatusCode.NotImplemented, $"{method}: the double does not implement it"),
             };
         }
+    }
+
+    private HttpResponseMessage RateLimited(int retryAfterSeconds)
+    {
+        lock (_gate) _rateLimited++;
+        return RateLimitedAnswer(retryAfterSeconds);
+    }
+
+    private HttpResponseMessage RateLimitedAnswer(int retryAfterSeconds)
+    {
+        var r = Json(HttpStatusCode.TooManyRequests, new JsonObject { ["ok"] = false, ["error"] = "ratelimited" });
+        r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(retryAfterSeconds));
+        return r;
     }
 
     private bool Parse(HttpRequestMessage request, Uri uri, string body, SlackContract.Operation op, out JsonObject args, out string problem)

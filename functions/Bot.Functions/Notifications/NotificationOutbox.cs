@@ -1,0 +1,36 @@
+using Bot.Core.Ports;
+using Bot.Core.Rollouts;
+
+namespace Bot.Functions.Notifications;
+
+/// <summary>
+/// The notifier the executor gets: it only puts the notice on the bot's own <c>notifications</c> queue, one message per
+/// configured target, so the per-service lock, a traffic change and a command's answer never wait for Slack or GitHub.
+/// A failed put throws, like a failed audit write: the invocation is retried and the committed effects re-applied.
+/// </summary>
+public sealed class NotificationOutbox(NotificationQueue queue, IEnumerable<NotificationTarget> targets, TimeProvider time) : INotifier
+{
+    private readonly string[] _targets = [.. targets.Select(t => t.Name).Distinct(StringComparer.Ordinal)];
+    private long _lastStamp;
+
+    /// <summary>The targets each notice goes to.</summary>
+    public IReadOnlyList<string> Targets => _targets;
+
+    public async Task PublishAsync(Notify notice, CancellationToken ct)
+    {
+        foreach (var target in _targets)
+            await queue.EnqueueAsync(new NotificationWork(target, NextStamp(), notice), null, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Strictly increasing in this process, and near the enqueue time in ticks, so stamps of different
+    /// instances compare roughly by when they were given.</summary>
+    private long NextStamp()
+    {
+        while (true)
+        {
+            var last = Volatile.Read(ref _lastStamp);
+            var next = Math.Max(last + 1, time.GetUtcNow().UtcTicks);
+            if (Interlocked.CompareExchange(ref _lastStamp, next, last) == last) return next;
+        }
+    }
+}
