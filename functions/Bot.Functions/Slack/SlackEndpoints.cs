@@ -34,7 +34,7 @@ public static class SlackEndpoints
         var parsed = SlackPayloadParser.ParseSlashCommand(body);
         if (parsed.Value is not { } command) return TypedResults.BadRequest(parsed.Error);
 
-        if (await inbox.BindAsync(command, ct) is not { } work) return Ephemeral(NotAccepted);
+        if (await inbox.BindCommandAsync(command, ct) is not { } work) return Ephemeral(NotAccepted);
         switch (await inbox.AcceptAsync("slack-command", command.TriggerId, work, ct))
         {
             case SlackAcceptance.Duplicate: return TypedResults.Ok();
@@ -75,7 +75,7 @@ public sealed class SlackInbox(IOptions<SlackOptions> options, TimeProvider time
     /// <c>rollback checkout</c> reads checkout's state once and carries the active rollout's id, revision and step (or
     /// that none is active). Commands that act on no rollout, name their rollout, or do not parse (the work answers
     /// with the error) read nothing. Null when the state cannot be read (storage down): nothing is accepted.</summary>
-    public async Task<SlackCommandWork?> BindAsync(SlackSlashCommand command, CancellationToken ct)
+    public async Task<SlackCommandWork?> BindCommandAsync(SlackSlashCommand command, CancellationToken ct)
     {
         var work = new SlackCommandWork(command);
         if (CommandParser.Parse(command.Text).Command is not { } parsed || CommandBinding.ServiceToBind(parsed) is not { } service) return work;
