@@ -30,7 +30,8 @@ namespace Bot.Benchmarks;
 /// Webhook acknowledgement latency over real HTTP (Kestrel on loopback): an empty endpoint next to signed GitHub
 /// deliveries with dedup and the <c>github-work</c> queue on Azurite (ping, answered inline; a push, a check-run button and
 /// a /release comment, each verified, parsed, claimed and put on the queue: the ack does no work, nothing consumes the
-/// queue here), in one run, interleaved. GitHub needs an answer within 10 s.
+/// queue here), in one run, interleaved. A /release comment is also bound at intake (configs listed, the service's state
+/// read once); a comment without a command is the same delivery without that read. GitHub needs an answer within 10 s.
 /// </summary>
 public sealed class GitHubAckBenchmark : IBenchmark
 {
@@ -102,6 +103,14 @@ public sealed class GitHubAckBenchmark : IBenchmark
         var ping = Fixture("ping.0.json");
         var push = Fixture("push.0.json"); // a tag push: verified, parsed, deduped, queued
         var check = Fixture("check_run.requested_action.6.json", o => o["requested_action"]!["identifier"] = "approve");
+        // The service has a stored state, so the binding read finds a row (as in production).
+        await store.SaveAsync(ServiceState.Empty("hello-world"), null, ct);
+        var chat = Fixture("issue_comment.created.0.json", o =>
+        {
+            o["issue"]!["pull_request"] = new JsonObject { ["url"] = "x" };
+            o["comment"]!["body"] = "LGTM, ship it";
+            o["comment"]!["user"]!["login"] = "mona";
+        });
         var comment = Fixture("issue_comment.created.0.json", o =>
         {
             o["issue"]!["pull_request"] = new JsonObject { ["url"] = "x" };
@@ -115,6 +124,7 @@ public sealed class GitHubAckBenchmark : IBenchmark
             ("github ping", () => Signed("ping", ping)),
             ("github push (no service)", () => Signed("push", push)),
             ("github check_run action", () => Signed("check_run", check)),
+            ("github comment, no command", () => Signed("issue_comment", chat)),
             ("github /release comment", () => Signed("issue_comment", comment)),
         };
         var samples = cases.Select(_ => new List<double>(rounds)).ToArray();

@@ -17,7 +17,8 @@ namespace Bot.Benchmarks;
 /// <summary>
 /// Slack acknowledgement latency over real HTTP (Kestrel on loopback): signed slash commands to
 /// <c>/api/slack/commands</c> (verify, parse, dedup, one put on the <c>slack-work</c> queue on a real Azurite,
-/// ephemeral ack) versus an empty endpoint in the same app and run, at 1 and 50 concurrent clients. No queue trigger
+/// ephemeral ack) versus an empty endpoint in the same app and run, at 1 and 50 concurrent clients. <c>status</c> acts on
+/// no rollout; <c>pause</c> is bound at intake to the service's active rollout (one state read on Azurite before the put). No queue trigger
 /// runs, so nothing leaves the machine; the queue is deleted afterwards. Target: p99 ≤ 20 ms at 50 concurrent (Slack's limit is 3 s).
 /// </summary>
 public sealed class SlackAckBenchmark : IBenchmark
@@ -43,6 +44,9 @@ public sealed class SlackAckBenchmark : IBenchmark
         builder.Services.Configure<SlackOptions>(o => { o.SigningSecret = Secret; o.BotToken = "xoxb-bench"; });
         builder.Services.AddSingleton<IQueueService>(queues);
         builder.Services.AddSingleton(new SlackWorkQueue(queues, queue));
+        var store = new TableRolloutStore(azurite.CreateTableService(), new StorageOptions { RolloutsTable = AzuriteFixture.NewName("rollouts") });
+        await store.SaveAsync(Bot.Core.Rollouts.ServiceState.Empty("checkout"), null, ct);
+        builder.Services.AddSingleton<Bot.Core.Ports.IRolloutStore>(store);
         builder.Services.AddSingleton<ISlackRolloutGateway, NoGateway>();
         await using var app = builder.Build();
         app.MapSlack();
@@ -52,10 +56,12 @@ public sealed class SlackAckBenchmark : IBenchmark
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(address) };
         var n = 0;
-        HttpRequestMessage Command()
+        HttpRequestMessage Command() => Slash("status+checkout");
+        HttpRequestMessage Bound() => Slash("pause+checkout");
+        HttpRequestMessage Slash(string text)
         {
             var i = Interlocked.Increment(ref n);
-            var body = $"team_id=T0000TEAM&channel_id=C0CHECKOUT1&user_id=U0ALICE01&user_name=alice&command=%2Frelease&text=status+checkout" +
+            var body = $"team_id=T0000TEAM&channel_id=C0CHECKOUT1&user_id=U0ALICE01&user_name=alice&command=%2Frelease&text={text}" +
                        $"&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT0%2F{i}%2Fx&trigger_id=1.2.{i}";
             var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString();
             var req = new HttpRequestMessage(HttpMethod.Post, "/api/slack/commands") { Content = new StringContent(body, Encoding.UTF8) };
@@ -68,19 +74,21 @@ public sealed class SlackAckBenchmark : IBenchmark
 
         // Warm-up at the highest concurrency measured: JIT, thread pool growth, client and storage connections.
         await MeasureAsync(http, Command, 1000, 50, ct);
+        await MeasureAsync(http, Bound, 1000, 50, ct);
         await MeasureAsync(http, Empty, 1000, 50, ct);
 
-        report.WriteLine($"{"endpoint",-22} {"concurrency",11} {"requests",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8}");
+        report.WriteLine($"{"endpoint",-24} {"concurrency",11} {"requests",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8}");
         foreach (var concurrency in new[] { 1, 50 })
         {
-            foreach (var (label, make) in new (string, Func<HttpRequestMessage>)[] { ("empty endpoint", Empty), ("/api/slack/commands", Command) })
+            foreach (var (label, make) in new (string, Func<HttpRequestMessage>)[]
+                     { ("empty endpoint", Empty), ("commands: status", Command), ("commands: pause (bound)", Bound) })
             {
                 var l = await MeasureAsync(http, make, Requests, concurrency, ct);
-                report.WriteLine($"{label,-22} {concurrency,11} {Requests,9} {P(l, 0.50),8:F2} {P(l, 0.99),8:F2} {l[^1],8:F2}");
+                report.WriteLine($"{label,-24} {concurrency,11} {Requests,9} {P(l, 0.50),8:F2} {P(l, 0.99),8:F2} {l[^1],8:F2}");
             }
             // The floor under the ack: the same queue put alone, straight from the client, at the same concurrency.
             var puts = await MeasurePutsAsync(queues, queue, Requests, concurrency, ct);
-            report.WriteLine($"{"Azurite put alone",-22} {concurrency,11} {Requests,9} {P(puts, 0.50),8:F2} {P(puts, 0.99),8:F2} {puts[^1],8:F2}");
+            report.WriteLine($"{"Azurite put alone",-24} {concurrency,11} {Requests,9} {P(puts, 0.50),8:F2} {P(puts, 0.99),8:F2} {puts[^1],8:F2}");
         }
         await app.StopAsync(ct);
         await queues.DeleteQueueAsync(queue, ct);

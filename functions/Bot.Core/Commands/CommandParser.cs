@@ -17,12 +17,12 @@ public static class CommandParser
     {
         ["deploy"] = "/release deploy <service> <version>",
         ["status"] = "/release status [service]",
-        ["approve"] = "/release approve <service>",
-        ["rollback"] = "/release rollback <service> [reason…]",
-        ["pause"] = "/release pause <service>",
-        ["resume"] = "/release resume <service>",
-        ["promote"] = "/release promote <service>",
-        ["abort"] = "/release abort <service>",
+        ["approve"] = "/release approve <service|rollout-id>",
+        ["rollback"] = "/release rollback <service|rollout-id> [reason…]",
+        ["pause"] = "/release pause <service|rollout-id>",
+        ["resume"] = "/release resume <service|rollout-id>",
+        ["promote"] = "/release promote <service|rollout-id>",
+        ["abort"] = "/release abort <service|rollout-id>",
         ["restore"] = "/release restore <service> [reason…]",
         ["history"] = "/release history <service> [n]",
         ["freeze"] = "/release freeze <service|all> [for <duration>] [reason…]",
@@ -98,11 +98,11 @@ public static class CommandParser
 
         private CommandParseResult Missing() => Fail("missing <service>");
 
-        private CommandParseResult Single(Func<string, ReleaseCommand> make) => args.Count switch
+        private CommandParseResult Single(Func<string, RolloutCommand> make) => args.Count switch
         {
             0 when options.DefaultService is { } d => Ok(make(d)),
             0 => Missing(),
-            1 => WithService(args[0], make),
+            1 => WithTarget(args[0], make),
             _ => TooMany(1),
         };
 
@@ -122,9 +122,9 @@ public static class CommandParser
         {
             if (args.Count == 0) return options.DefaultService is { } d0 ? Ok(new RollbackCommand(d0, null)) : Missing();
             // With a default service (PR comment), a first word that is not a service starts the reason.
-            if (options.DefaultService is { } d && !IsServiceToken(args[0], d))
+            if (options.DefaultService is { } d && !IsServiceToken(args[0], d) && RolloutIdService(args[0]) is null)
                 return Ok(new RollbackCommand(d, Join(args)));
-            return WithService(args[0], s => new RollbackCommand(s, Join(args.Skip(1))));
+            return WithTarget(args[0], s => new RollbackCommand(s, Join(args.Skip(1))));
         }
 
         private CommandParseResult Restore()
@@ -189,6 +189,20 @@ public static class CommandParser
 
         private bool IsServiceToken(string token, string defaultService) =>
             IsKnown(token) || token.Equals(defaultService, StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>A service, or a rollout id <c>&lt;known service&gt;-&lt;n&gt;</c> (binds the command to that rollout).</summary>
+        private CommandParseResult WithTarget(string token, Func<string, RolloutCommand> make) =>
+            !IsKnown(token) && RolloutIdService(token) is { } service
+                ? Ok(make(service) with { RolloutId = token.ToLowerInvariant() })
+                : WithService(token, make);
+
+        /// <summary>The known service whose rollout id <paramref name="token"/> is (<c>checkout-12</c>: checkout), else null.</summary>
+        private string? RolloutIdService(string token)
+        {
+            var dash = token.LastIndexOf('-');
+            if (options.KnownServices is not { } known || dash <= 0 || dash == token.Length - 1 || !IsCount(token[(dash + 1)..])) return null;
+            return known.FirstOrDefault(k => k.Equals(token[..dash], StringComparison.OrdinalIgnoreCase));
+        }
 
         /// <summary>Checks the service against the known list, using its known spelling, or fails with a did-you-mean.</summary>
         private CommandParseResult WithService(string token, Func<string, ReleaseCommand> make)

@@ -9,6 +9,14 @@ public abstract record ReleaseCommand
     public abstract ReleaseAction Action { get; }
 }
 
+/// <summary>A command that acts on one rollout of <see cref="Service"/>: the rollout it names (<see cref="RolloutId"/>,
+/// e.g. <c>/release rollback checkout-2</c>), else the one its delivery was bound to at intake (<see cref="CommandBinding"/>).</summary>
+public abstract record RolloutCommand(string Service) : ReleaseCommand
+{
+    /// <summary>The rollout the command names explicitly; null when it names only the service. The default value is null.</summary>
+    public string? RolloutId { get; init; }
+}
+
 /// <summary>Verbs of <c>/release</c>, for authorization (who may do what).</summary>
 public enum ReleaseAction { Deploy, Status, Approve, Rollback, Pause, Resume, Promote, Abort, History, Freeze, Unfreeze, Help, Restore }
 
@@ -25,13 +33,13 @@ public sealed record StatusCommand(string? Service) : ReleaseCommand
     public override ReleaseAction Action => ReleaseAction.Status;
 }
 
-public sealed record ApproveCommand(string Service) : ReleaseCommand
+public sealed record ApproveCommand(string Service) : RolloutCommand(Service)
 {
     public override string Verb => "approve";
     public override ReleaseAction Action => ReleaseAction.Approve;
 }
 
-public sealed record RollbackCommand(string Service, string? Reason) : ReleaseCommand
+public sealed record RollbackCommand(string Service, string? Reason) : RolloutCommand(Service)
 {
     public override string Verb => "rollback";
     public override ReleaseAction Action => ReleaseAction.Rollback;
@@ -45,26 +53,26 @@ public sealed record RestoreCommand(string Service, string? Reason) : ReleaseCom
     public override ReleaseAction Action => ReleaseAction.Restore;
 }
 
-public sealed record PauseCommand(string Service) : ReleaseCommand
+public sealed record PauseCommand(string Service) : RolloutCommand(Service)
 {
     public override string Verb => "pause";
     public override ReleaseAction Action => ReleaseAction.Pause;
 }
 
-public sealed record ResumeCommand(string Service) : ReleaseCommand
+public sealed record ResumeCommand(string Service) : RolloutCommand(Service)
 {
     public override string Verb => "resume";
     public override ReleaseAction Action => ReleaseAction.Resume;
 }
 
 /// <summary>Skip the remaining steps and go to 100%.</summary>
-public sealed record PromoteCommand(string Service) : ReleaseCommand
+public sealed record PromoteCommand(string Service) : RolloutCommand(Service)
 {
     public override string Verb => "promote";
     public override ReleaseAction Action => ReleaseAction.Promote;
 }
 
-public sealed record AbortCommand(string Service) : ReleaseCommand
+public sealed record AbortCommand(string Service) : RolloutCommand(Service)
 {
     public override string Verb => "abort";
     public override ReleaseAction Action => ReleaseAction.Abort;

@@ -280,7 +280,8 @@ public static partial class RolloutMachine
     {
         if (state.Active is { } a && (rolloutId is null || string.Equals(rolloutId, a.Id, StringComparison.Ordinal))) return null;
         if (rolloutId is not null && state.LastFinished is { } f && f.Id == rolloutId)
-            return Decision.Refuse(state, RefusalKind.Conflict, $"{FinishedText(f)}; {verb} changes nothing");
+            return Decision.Refuse(state, RefusalKind.Conflict, $"{FinishedText(f)}; {verb} changes nothing"
+                + (state.Active is { } now ? $"; {now.Id} ({state.Service} {now.Version}) is active at {Position(now)}" : ""));
         if (rolloutId is not null && state.Active is { } current)
             return Decision.Refuse(state, RefusalKind.Conflict,
                 $"rollout {rolloutId} is no longer current; {current.Id} ({state.Service} {current.Version}) is active at {Position(current)}");

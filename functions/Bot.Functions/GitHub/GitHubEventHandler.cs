@@ -14,23 +14,35 @@ namespace Bot.Functions.GitHub;
 /// <summary>
 /// Turns verified GitHub events into rollout inputs: push and workflow_run start rollouts (config from the repository's
 /// <c>.releasebot.yaml</c> at the commit, else the central config), check-run buttons and <c>/release</c> PR comments
-/// become commands by the person who acted.
+/// become commands by the person who acted. A PR comment's commands act on the rollouts they were bound to when the
+/// delivery was accepted (<see cref="GitHubCommandIntake"/>); when the reply fails after they ran, the reply is queued as
+/// reply-only work, so a retry never runs them again.
 /// </summary>
 public sealed partial class GitHubEventHandler(
     GitHubClient github, RolloutExecutor executor, IRolloutStore store, IReleaseConfigs configs,
-    IOptions<GitHubOptions> options, IRepoConfigParser repoParser, GitHubTeamMembershipCache teams, ILogger<GitHubEventHandler> log)
+    IOptions<GitHubOptions> options, IRepoConfigParser repoParser, GitHubTeamMembershipCache teams, GitHubWorkQueue queue,
+    ILogger<GitHubEventHandler> log)
 {
     private static readonly string[] CommandPermissions = ["admin", "maintain", "write"];
 
-    public async Task<WebhookOutcome> HandleAsync(GitHubWebhookEvent e, CancellationToken ct)
+    public Task<WebhookOutcome> HandleAsync(GitHubWebhookEvent e, CancellationToken ct) => HandleAsync(new GitHubWork(e), ct);
+
+    /// <summary>Does queued work: the delivery (its commands bound as the work says), or only the reply it still owes.</summary>
+    public async Task<WebhookOutcome> HandleAsync(GitHubWork work, CancellationToken ct)
     {
+        var e = work.Delivery;
+        if (work.Reply is { } reply && e is IssueCommentEvent replyTo)
+        {
+            await PostReplyAsync(replyTo, reply, ct);
+            return WebhookOutcome.Done($"reply to comment {replyTo.CommentId} posted on retry");
+        }
         if (e.InstallationId is { } installation && RepoOf(e) is { } repo) github.Credentials.RememberInstallation(repo, installation);
         return e switch
         {
             PushEvent push => await OnPushAsync(push, ct),
             WorkflowRunEvent run => await OnWorkflowRunAsync(run, ct),
             CheckRunEvent check => await OnCheckRunAsync(check, ct),
-            IssueCommentEvent comment => await OnCommentAsync(comment, ct),
+            IssueCommentEvent comment => await OnCommentAsync(comment, work, ct),
             IgnoredEvent ignored => WebhookOutcome.Ignored(ignored.Reason),
             _ => WebhookOutcome.Ignored($"{e.Event} needs no action"),
         };
@@ -186,7 +198,7 @@ public sealed partial class GitHubEventHandler(
             .Where(l => l.StartsWith("/release", StringComparison.OrdinalIgnoreCase) && (l.Length == 8 || char.IsWhiteSpace(l[8])))
             .ToList();
 
-    private async Task<WebhookOutcome> OnCommentAsync(IssueCommentEvent e, CancellationToken ct)
+    private async Task<WebhookOutcome> OnCommentAsync(IssueCommentEvent e, GitHubWork work, CancellationToken ct)
     {
         if (e.Action != "created") return WebhookOutcome.Ignored($"issue_comment {e.Action}: only new comments carry commands");
         if (!e.IsPullRequest) return WebhookOutcome.Ignored("comment on an issue, not a pull request");
@@ -216,7 +228,7 @@ public sealed partial class GitHubEventHandler(
         {
             var parsed = CommandParser.Parse(line, parse);
             var (ok, text) = parsed.Command is { } command
-                ? await RunAsync(command, by, e, ct)
+                ? await RunAsync(command, by, e, work, ct)
                 : (false, parsed.Message!.Replace("\n", " — "));
             allOk &= ok;
             replies.Add($"- `{line.Replace("`", "'")}`: {text}");
@@ -242,26 +254,11 @@ public sealed partial class GitHubEventHandler(
         return mine.Count == 1 ? mine[0] : null;
     }
 
-    private async Task<(bool Ok, string Text)> RunAsync(ReleaseCommand command, Actor by, IssueCommentEvent e, CancellationToken ct)
+    private async Task<(bool Ok, string Text)> RunAsync(ReleaseCommand command, Actor by, IssueCommentEvent e, GitHubWork work, CancellationToken ct)
     {
-        var service = command switch
-        {
-            ApproveCommand c => c.Service, RollbackCommand c => c.Service, PauseCommand c => c.Service, ResumeCommand c => c.Service,
-            PromoteCommand c => c.Service, AbortCommand c => c.Service, StatusCommand c => c.Service,
-            _ => null,
-        };
-        Func<string, RolloutInput>? make = command switch
-        {
-            ApproveCommand => id => new Approve(id) { By = by },
-            RollbackCommand c => id => new Rollback(id) { By = by, Reason = c.Reason ?? $"/release rollback on PR #{e.IssueNumber}" },
-            PauseCommand => id => new Pause(id) { By = by },
-            ResumeCommand => id => new Resume(id) { By = by },
-            PromoteCommand => id => new Promote(id) { By = by },
-            AbortCommand => id => new Abort(id) { By = by },
-            _ => null,
-        };
         if (command is HelpCommand help)
             return (true, help.Topic is { } t ? $"usage: `{CommandParser.Usages[t]}`" : "commands: " + string.Join(", ", CommandParser.Usages.Values.Select(u => $"`{u}`")));
+        var service = command switch { RolloutCommand c => c.Service, StatusCommand c => c.Service, _ => null };
         if (service is null)
             return (false, command is StatusCommand
                 ? $"name a service: {e.Repository.FullName} has no single service of its own"
@@ -269,12 +266,18 @@ public sealed partial class GitHubEventHandler(
 
         var current = (await store.GetAsync(service, ct))?.Value;
         if (current?.Active is not { } active) return (command is StatusCommand, $"{service} has no rollout in progress");
-        if (make is null)
+        if (command is not RolloutCommand act)
             return (true, $"{service} {CheckRunRenderer.Short(active.Version)}: {active.Phase} at {active.CanaryWeight}%, step {active.StepIndex + 1} of {active.Config.Steps.Count}");
 
+        // Bound at intake: the rollout active when the comment was accepted (or, for a service only the PR head's file
+        // names, one that had started by then), so a retried delivery never acts on a rollout that started later.
+        var binding = work.Bindings.FirstOrDefault(b => b.Service == service)
+                      ?? (work.AcceptedAt is { } at ? CommandBinding.AsOf(service, active, at) : null);
+        var (input, stale) = CommandBinding.Input(act, binding, active, by, $"/release rollback on PR #{e.IssueNumber}");
+        if (stale is not null) return (false, $"refused: {stale}.");
         var auth = await AuthorizerFor(e.Repository).AuthorizeAsync(active.Config, by, command.Action, active, ct);
         if (!auth.Allowed) return (false, $"refused: {auth.Message}. Nothing was changed.");
-        var result = await executor.ExecuteAsync(service, make(active.Id), ct);
+        var result = await executor.ExecuteAsync(service, input!, ct);
         if (result.Decision.Refused is { } r) return (false, $"refused: {r.Message}");
         var after = result.Rollout;
         return (true, result.Decision.Message ?? $"{service} {CheckRunRenderer.Short(active.Version)}: {command.Verb} done, now {after?.Phase} at {after?.CanaryWeight}%");
@@ -291,12 +294,31 @@ public sealed partial class GitHubEventHandler(
         return false;
     }
 
+    /// <summary>Answers the comment once its commands ran. A failed reply is queued as reply-only work and this work
+    /// ends, so the commands ran once; only when that put fails too does the failure propagate (the bound retry then
+    /// acts on the same rollouts or does nothing).</summary>
     private async Task ReplyAsync(IssueCommentEvent e, string body, string reaction, CancellationToken ct)
     {
-        await github.CreateCommentReactionAsync(e.Repository, e.CommentId, reaction, ct);
-        await github.CreateIssueCommentAsync(e.Repository, e.IssueNumber, body, ct);
+        var reply = new GitHubReply(body, reaction);
+        try
+        {
+            await PostReplyAsync(e, reply, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            log.LogWarning(ex, "Reply to comment {CommentId} on {Repo}#{Issue} failed after its commands ran; queued on {Queue} to retry as a reply only",
+                e.CommentId, e.Repository, e.IssueNumber, queue.Queue);
+            await queue.EnqueueAsync(new GitHubWork(e) { Reply = reply }, ct);
+        }
     }
 
-    private static bool SameRepo(string? configured, RepoRef repo) =>
+    /// <summary>The reaction (GitHub answers an existing identical reaction with 200, so a retry adds none) and the reply comment.</summary>
+    private async Task PostReplyAsync(IssueCommentEvent e, GitHubReply reply, CancellationToken ct)
+    {
+        await github.CreateCommentReactionAsync(e.Repository, e.CommentId, reply.Reaction, ct);
+        await github.CreateIssueCommentAsync(e.Repository, e.IssueNumber, reply.Body, ct);
+    }
+
+    internal static bool SameRepo(string? configured, RepoRef repo) =>
         configured is not null && RepoRef.TryParse(configured, out var r) && r.Equals(repo);
 }

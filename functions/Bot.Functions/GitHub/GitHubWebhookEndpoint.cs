@@ -1,6 +1,7 @@
 using Bot.Adapters.GitHub;
 using Bot.Core.Ports;
 using Bot.Functions.Hosting;
+using Bot.Functions.Releases;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.GitHub;
@@ -21,7 +22,7 @@ public static class GitHubWebhookEndpoint
     }
 
     public static async Task<IResult> HandleAsync(HttpContext http, IOptions<GitHubOptions> options, IDeliveryDedup dedup,
-        GitHubWorkQueue queue, ILoggerFactory loggers, CancellationToken ct)
+        GitHubWorkQueue queue, IReleaseConfigs configs, IRolloutStore store, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var log = loggers.CreateLogger(typeof(GitHubWebhookEndpoint));
         using var buffer = new MemoryStream();
@@ -59,7 +60,8 @@ public static class GitHubWebhookEndpoint
 
         try
         {
-            await queue.EnqueueAsync(GitHubWork.For(parsed), ct);
+            // PR comment commands are bound to the rollouts active now (GitHubCommandIntake): a retry never acts on a later one.
+            await queue.EnqueueAsync(await GitHubCommandIntake.BindAsync(GitHubWork.For(parsed), configs, store, time, ct), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

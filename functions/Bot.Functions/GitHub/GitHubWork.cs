@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Bot.Adapters.GitHub;
+using Bot.Core.Commands;
 using Bot.Functions.Hosting;
 
 namespace Bot.Functions.GitHub;
@@ -8,9 +9,21 @@ namespace Bot.Functions.GitHub;
 /// <summary>A verified, parsed, claimed delivery, done by <see cref="GitHubWorkFunction"/> after the 202. Travels as
 /// JSON on the <c>github-work</c> queue: the parsed essentials (<see cref="GitHubWebhookEvent"/>, with <c>kind</c> naming
 /// its type; the event name and delivery id are its <c>event</c> and <c>deliveryId</c>), not the raw body, which may be
-/// up to 25 MB while a queue message holds 64 KB.</summary>
+/// up to 25 MB while a queue message holds 64 KB. A PR comment's rollout commands carry what they were bound to when the
+/// delivery was accepted (<see cref="Bindings"/>, <see cref="AcceptedAt"/>); a comment whose commands ran but whose reply
+/// failed comes back as reply-only work (<see cref="Reply"/>), so the commands never run twice.</summary>
 public sealed record GitHubWork(GitHubWebhookEvent Delivery)
 {
+    /// <summary>When the endpoint accepted the delivery; a command on a service the endpoint could not bind acts only on
+    /// a rollout that had started by then (<see cref="CommandBinding.AsOf"/>). Null in messages queued before binding.</summary>
+    public DateTimeOffset? AcceptedAt { get; init; }
+
+    /// <summary>Per service named (or implied) by the comment's <c>/release</c> lines: its active rollout at intake.</summary>
+    public IReadOnlyList<CommandBinding> Bindings { get; init; } = [];
+
+    /// <summary>Set on reply-only work: the reply comment and reaction still to post for <see cref="Delivery"/>'s comment.</summary>
+    public GitHubReply? Reply { get; init; }
+
     /// <summary>Comment bodies past this many characters keep only their <c>/release</c> lines (all the handler reads),
     /// so the message stays well under the queue's 64 KB (Base64 on the wire).</summary>
     internal const int MaxText = 8 * 1024;
@@ -52,3 +65,6 @@ public sealed record GitHubWork(GitHubWebhookEvent Delivery)
     /// <summary>Reads a queue message; throws <see cref="FormatException"/> saying what is wrong.</summary>
     public static GitHubWork Parse(string text) => WorkMessageJson.Parse<GitHubWork>(text, Json, "GitHub work message");
 }
+
+/// <summary>A PR comment's answer: the reply comment's body and the reaction on the command comment.</summary>
+public sealed record GitHubReply(string Body, string Reaction);

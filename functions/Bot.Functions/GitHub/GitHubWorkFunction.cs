@@ -15,8 +15,9 @@ public sealed class GitHubWorkFunction(IServiceScopeFactory scopes, ILogger<GitH
 
     protected override async Task<string> DoAsync(string message, IServiceProvider services, CancellationToken ct)
     {
-        var e = GitHubWork.Parse(message).Delivery;
-        var outcome = await services.GetRequiredService<GitHubEventHandler>().HandleAsync(e, ct);
+        var work = GitHubWork.Parse(message);
+        var e = work.Delivery;
+        var outcome = await services.GetRequiredService<GitHubEventHandler>().HandleAsync(work, ct);
         log.LogInformation("GitHub {Event} {Delivery}: {Outcome}", e.Event, e.DeliveryId, outcome.Message);
         return $"{e.Event} {e.DeliveryId}: {outcome.Message}";
     }

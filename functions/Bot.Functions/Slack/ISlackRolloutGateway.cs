@@ -1,3 +1,4 @@
+using Bot.Core.Commands;
 using Bot.Core.Rollouts;
 
 namespace Bot.Functions.Slack;
@@ -12,8 +13,9 @@ public interface ISlackRolloutGateway
     Task<SlackRolloutOutcome> ExecuteAsync(string service, RolloutInput input, CancellationToken ct);
 }
 
-/// <summary>Runs the text of a slash command (the core grammar) for a Slack user, returning the reply.</summary>
+/// <summary>Runs the text of a slash command (the core grammar) for a Slack user, returning the reply. A command on a
+/// rollout acts on the one it names, else on the one <c>binding</c> (made when the command was accepted) holds.</summary>
 public interface ISlackCommandRunner
 {
-    Task<string> RunAsync(string text, Actor by, string channelId, CancellationToken ct);
+    Task<string> RunAsync(string text, Actor by, string channelId, CommandBinding? binding, CancellationToken ct);
 }

@@ -14,8 +14,10 @@ namespace Bot.Functions.Slack;
 /// <summary>
 /// Runs <c>/release …</c> text with the core grammar (<see cref="CommandParser"/>, services known from the central config
 /// folder so a misspelling gets a "did you mean"). deploy starts a rollout with the service's current config; status and
-/// history read the store; approve, rollback, pause, resume, promote and abort act on the service's active rollout
-/// through the executor; restore returns orphaned canary traffic to stable (<see cref="Orphans.OrphanRestore"/>). Every action is authorized first (<see cref="Authorizer"/>, Slack user groups); a refusal
+/// history read the store; approve, rollback, pause, resume, promote and abort act through the executor on the rollout
+/// the command names, else the one it was bound to when accepted (<see cref="CommandBinding"/>): never on a rollout
+/// that started after the command was sent; restore returns orphaned canary traffic to stable
+/// (<see cref="Orphans.OrphanRestore"/>). Every action is authorized first (<see cref="Authorizer"/>, Slack user groups); a refusal
 /// names who may act and changes nothing.
 /// </summary>
 public sealed class SlackCommandRunner(
@@ -27,7 +29,7 @@ public sealed class SlackCommandRunner(
     internal const string FreezeUnavailable =
         "Freezes cannot be set here: this bot runs without the freeze service. Nothing changed.";
 
-    public async Task<string> RunAsync(string text, Actor by, string channelId, CancellationToken ct)
+    public async Task<string> RunAsync(string text, Actor by, string channelId, CommandBinding? binding, CancellationToken ct)
     {
         var known = (await configs.ListAsync(ct)).Select(c => c.Service).ToList();
         var parsed = CommandParser.Parse(text, new CommandParseOptions { KnownServices = known });
@@ -41,7 +43,8 @@ public sealed class SlackCommandRunner(
             DeployCommand d => await DeployAsync(d, by, ct),
             FreezeCommand or UnfreezeCommand => await FreezeAsync(command, by, ct),
             RestoreCommand r => await RestoreAsync(r, by, ct),
-            _ => await ActAsync(command, by, ct),
+            RolloutCommand rc => await ActAsync(rc, by, binding, ct),
+            _ => $"`/release {command.Verb}` is not available in Slack; nothing changed.",
         };
     }
 
@@ -62,24 +65,18 @@ public sealed class SlackCommandRunner(
         return outcome.Message ?? $"Rollout of {d.Service} {d.Version} started; follow it in the rollout message.";
     }
 
-    private async Task<string> ActAsync(ReleaseCommand command, Actor by, CancellationToken ct)
+    private async Task<string> ActAsync(RolloutCommand command, Actor by, CommandBinding? binding, CancellationToken ct)
     {
-        var service = ServiceOf(command);
+        var service = command.Service;
         var active = (await store.GetAsync(service, ct))?.Value.Active;
         if (active is null) return $"{service} has no rollout in progress; nothing to {command.Verb}.";
+        // Bound to what the user could see: the rollout (and, for approve, its revision and step) active when the
+        // command was accepted, so a retry never lands on a rollout, step or revision that came later.
+        var (input, stale) = CommandBinding.Input(command, binding, active, by, $"/release rollback by {by.Name}");
+        if (stale is not null) return stale + ".";
         if (await Refusal(active.Config, by, command.Action, active, ct) is { } no) return no;
 
-        RolloutInput input = command switch
-        {
-            // Bound to what the user could see, so an approval never lands on a step or revision that came later.
-            ApproveCommand => new Approve(active.Id, active.StepIndex, active.Revision) { By = by },
-            RollbackCommand rb => new Rollback(active.Id) { By = by, Reason = rb.Reason ?? $"/release rollback by {by.Name}" },
-            PauseCommand => new Pause(active.Id) { By = by },
-            ResumeCommand => new Resume(active.Id) { By = by },
-            PromoteCommand => new Promote(active.Id) { By = by },
-            _ => new Abort(active.Id) { By = by },
-        };
-        var outcome = await rollouts.ExecuteAsync(service, input, ct);
+        var outcome = await rollouts.ExecuteAsync(service, input!, ct);
         if (outcome.Refused is { } r) return $"{r.Message}. Nothing changed.";
         return outcome.Message ?? $"{command.Verb} {service} {active.Version}: {Phase(outcome.Rollout?.Phase ?? active.Phase)}.";
     }
@@ -145,17 +142,6 @@ public sealed class SlackCommandRunner(
         r.IsTerminal
             ? Phase(r.Phase) + (r.Reason is { Length: > 0 } why ? $" ({why})" : "")
             : $"{Phase(r.Phase)}, step {r.StepIndex + 1}/{r.Config.Steps.Count}, canary {r.CanaryWeight}%";
-
-    private static string ServiceOf(ReleaseCommand c) => c switch
-    {
-        ApproveCommand x => x.Service,
-        RollbackCommand x => x.Service,
-        PauseCommand x => x.Service,
-        ResumeCommand x => x.Service,
-        PromoteCommand x => x.Service,
-        AbortCommand x => x.Service,
-        _ => throw new ArgumentOutOfRangeException(nameof(c), c.Verb, "not a rollout action"),
-    };
 
     internal static string Phase(RolloutPhase p) => p switch
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Bot.Adapters.Slack;
+using Bot.Core.Commands;
 using Bot.Core.Ports;
 using Bot.Functions.Hosting;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,9 @@ namespace Bot.Functions.Slack;
 /// <c>POST /api/slack/commands</c> (function <c>SlackCommands</c>) and <c>POST /api/slack/interactions</c>
 /// (function <c>SlackInteractions</c>). Each verifies the signature over the raw body, parses, drops retries and
 /// replays, puts the work on the durable <see cref="SlackWorkQueue"/> (one queue put) and answers at once; nothing
-/// slow runs before the answer. When storage refuses the put, the user is told to try again and nothing was accepted.
+/// slow runs before the answer. A slash command that acts on a rollout is first bound to the service's active rollout
+/// (one state read, <see cref="CommandBinding"/>), so a retry of its work never acts on a rollout that started later.
+/// When storage refuses the read or the put, the user is told to try again and nothing was accepted.
 /// </summary>
 public static class SlackEndpoints
 {
@@ -31,7 +34,8 @@ public static class SlackEndpoints
         var parsed = SlackPayloadParser.ParseSlashCommand(body);
         if (parsed.Value is not { } command) return TypedResults.BadRequest(parsed.Error);
 
-        switch (await inbox.AcceptAsync("slack-command", command.TriggerId, new SlackCommandWork(command), ct))
+        if (await inbox.BindCommandAsync(command, ct) is not { } work) return Ephemeral(NotAccepted);
+        switch (await inbox.AcceptAsync("slack-command", command.TriggerId, work, ct))
         {
             case SlackAcceptance.Duplicate: return TypedResults.Ok();
             case SlackAcceptance.Failed: return Ephemeral(NotAccepted);
@@ -61,10 +65,31 @@ public static class SlackEndpoints
 }
 
 /// <summary>The endpoints' dependencies, bundled (eShop's <c>[AsParameters]</c> services style).</summary>
-public sealed class SlackInbox(IOptions<SlackOptions> options, TimeProvider time, IDeliveryDedup dedup, SlackWorkQueue queue, ILogger<SlackInbox> log)
+public sealed class SlackInbox(IOptions<SlackOptions> options, TimeProvider time, IDeliveryDedup dedup, SlackWorkQueue queue,
+    IRolloutStore store, ILogger<SlackInbox> log)
 {
     /// <summary>Slack bodies are small; anything bigger is not Slack.</summary>
     private const int MaxBody = 64 * 1024;
+
+    /// <summary>The work for <paramref name="command"/>, bound to the rollout it acts on as it is now: a command such as
+    /// <c>rollback checkout</c> reads checkout's state once and carries the active rollout's id, revision and step (or
+    /// that none is active). Commands that act on no rollout, name their rollout, or do not parse (the work answers
+    /// with the error) read nothing. Null when the state cannot be read (storage down): nothing is accepted.</summary>
+    public async Task<SlackCommandWork?> BindCommandAsync(SlackSlashCommand command, CancellationToken ct)
+    {
+        var work = new SlackCommandWork(command);
+        if (CommandParser.Parse(command.Text).Command is not { } parsed || CommandBinding.ServiceToBind(parsed) is not { } service) return work;
+        try
+        {
+            var active = (await store.GetAsync(service, ct))?.Value.Active;
+            return work with { Binding = CommandBinding.To(service, active) };
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            log.LogError(e, "Slack command for {Service} could not be bound: its rollout state could not be read", service);
+            return null;
+        }
+    }
 
     /// <summary>Claims the delivery (a retry or replay is a <see cref="SlackAcceptance.Duplicate"/>) and puts the work
     /// on the queue. When storage does not take it, the claim is given back so Slack's retry is processed.</summary>

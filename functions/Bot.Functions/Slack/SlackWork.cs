@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Bot.Adapters.Slack;
+using Bot.Core.Commands;
 using Bot.Functions.Hosting;
 
 namespace Bot.Functions.Slack;
@@ -10,6 +11,7 @@ namespace Bot.Functions.Slack;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(SlackCommandWork), "command")]
 [JsonDerivedType(typeof(SlackActionWork), "action")]
+[JsonDerivedType(typeof(SlackReplyWork), "reply")]
 public abstract record SlackWork
 {
     private static readonly JsonSerializerOptions Json = WorkMessageJson.Options();
@@ -20,6 +22,15 @@ public abstract record SlackWork
     public static SlackWork Parse(string text) => WorkMessageJson.Parse<SlackWork>(text, Json, "Slack work message");
 }
 
-public sealed record SlackCommandWork(SlackSlashCommand Command) : SlackWork;
+/// <summary>A slash command, with the rollout it was bound to when it was accepted (<see cref="Binding"/>; null for
+/// commands that act on no rollout or name theirs), so a retry acts on that rollout or does nothing.</summary>
+public sealed record SlackCommandWork(SlackSlashCommand Command) : SlackWork
+{
+    public CommandBinding? Binding { get; init; }
+}
 
 public sealed record SlackActionWork(SlackBlockAction Action) : SlackWork;
+
+/// <summary>The answer to a command or click that was done but whose reply failed: retried as a reply only, so the
+/// command is never run again.</summary>
+public sealed record SlackReplyWork(Uri ResponseUrl, string? ChannelId, string UserId, string Text) : SlackWork;

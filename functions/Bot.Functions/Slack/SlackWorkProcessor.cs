@@ -9,30 +9,52 @@ namespace Bot.Functions.Slack;
 /// Acts on accepted Slack work after the acknowledgement: slash commands through the core grammar
 /// (<see cref="ISlackCommandRunner"/>), buttons through the engine, after checking the click is still bound to the
 /// rollout's revision and step and that the user may act. Every refusal is an ephemeral sentence and changes nothing;
-/// an accepted button changes the rollout, whose live message the notifier then edits in place.
+/// an accepted button changes the rollout, whose live message the notifier then edits in place. A reply that fails after
+/// the work was done is put back on the queue as a <see cref="SlackReplyWork"/> (retried as a reply, never by running the
+/// command again).
 /// </summary>
 public sealed class SlackWorkProcessor(
     ISlackRolloutGateway rollouts, [FromKeyedServices(SlackServiceCollectionExtensions.AuthorizerKey)] Authorizer authorizer,
-    SlackResponseUrlClient responses, SlackClient slack, ISlackCommandRunner commands, ILogger<SlackWorkProcessor> log) : ISlackWorkProcessor
+    SlackResponseUrlClient responses, SlackClient slack, ISlackCommandRunner commands, SlackWorkQueue queue,
+    ILogger<SlackWorkProcessor> log) : ISlackWorkProcessor
 {
     public Task ProcessAsync(SlackWork work, CancellationToken ct) => work switch
     {
-        SlackCommandWork c => CommandAsync(c.Command, ct),
+        SlackCommandWork c => CommandAsync(c, ct),
         SlackActionWork a => ActionAsync(a.Action, ct),
+        // A retry of a reply only: a failure throws, so the queue retries it (and finally poisons it) as a reply.
+        SlackReplyWork r => ReplyAsync(r.ResponseUrl, r.ChannelId, r.UserId, r.Text, ct),
         _ => Task.CompletedTask,
     };
 
-    private async Task CommandAsync(SlackSlashCommand c, CancellationToken ct)
+    private async Task CommandAsync(SlackCommandWork work, CancellationToken ct)
     {
+        var c = work.Command;
         var by = new Actor(c.UserId, c.UserName, "slack");
-        var reply = await commands.RunAsync(c.Text, by, c.ChannelId, ct);
-        await ReplyAsync(c.ResponseUrl, c.ChannelId, c.UserId, reply, ct);
+        var reply = await commands.RunAsync(c.Text, by, c.ChannelId, work.Binding, ct);
+        await ReplyOnceAsync(new SlackReplyWork(c.ResponseUrl, c.ChannelId, c.UserId, reply), ct);
     }
 
     private async Task ActionAsync(SlackBlockAction a, CancellationToken ct)
     {
         var reply = await DecideReplyAsync(a, ct);
-        if (reply is not null) await ReplyAsync(a.ResponseUrl, a.ChannelId, a.UserId, reply, ct);
+        if (reply is not null) await ReplyOnceAsync(new SlackReplyWork(a.ResponseUrl, a.ChannelId, a.UserId, reply), ct);
+    }
+
+    /// <summary>Replies after the work is done. When the reply fails, it is queued as reply-only work and this work ends
+    /// (the command ran once); only when that put fails too does the failure propagate, and the bound retry then acts on
+    /// the same rollout or does nothing.</summary>
+    private async Task ReplyOnceAsync(SlackReplyWork reply, CancellationToken ct)
+    {
+        try
+        {
+            await ReplyAsync(reply.ResponseUrl, reply.ChannelId, reply.UserId, reply.Text, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            log.LogWarning(e, "Slack reply to {UserId} failed after the work was done; queued on {Queue} to retry as a reply only", reply.UserId, queue.Queue);
+            await queue.EnqueueAsync(reply, ct);
+        }
     }
 
     /// <summary>The ephemeral sentence for the clicker.</summary>

@@ -24,6 +24,10 @@ public class CommandParserTests
         { "abort checkout", new AbortCommand("checkout") },
         { "restore checkout", new RestoreCommand("checkout", null) },
         { "Restore checkout left at 10% after the storage outage", new RestoreCommand("checkout", "left at 10% after the storage outage") },
+        // A rollout id where the service goes binds the command to that rollout.
+        { "rollback checkout-12 bad latency", new RollbackCommand("checkout", "bad latency") { RolloutId = "checkout-12" } },
+        { "approve Search-API-3", new ApproveCommand("search-api") { RolloutId = "search-api-3" } },
+        { "abort payments-1", new AbortCommand("payments") { RolloutId = "payments-1" } },
         { "history checkout", new HistoryCommand("checkout", 10) },
         { "history checkout 25", new HistoryCommand("checkout", 25) },
         { "freeze all", new FreezeCommand(null, null, null) },
@@ -50,13 +54,13 @@ public class CommandParserTests
     [Theory]
     [InlineData("aprove checkout", "unknown command 'aprove'; did you mean 'approve'?", null)]
     [InlineData("rolback checkout", "unknown command 'rolback'; did you mean 'rollback'?", null)]
-    [InlineData("approve chekout", "unknown service 'chekout'; did you mean 'checkout'?", "/release approve <service>")]
+    [InlineData("approve chekout", "unknown service 'chekout'; did you mean 'checkout'?", "/release approve <service|rollout-id>")]
     [InlineData("deploy paymnets 2.0", "unknown service 'paymnets'; did you mean 'payments'?", "/release deploy <service> <version>")]
-    [InlineData("approve inventory", "unknown service 'inventory'; known services: checkout, payments, search-api", "/release approve <service>")]
-    [InlineData("approve", "missing <service>", "/release approve <service>")]
+    [InlineData("approve inventory", "unknown service 'inventory'; known services: checkout, payments, search-api", "/release approve <service|rollout-id>")]
+    [InlineData("approve", "missing <service>", "/release approve <service|rollout-id>")]
     [InlineData("deploy checkout", "missing <version> for checkout", "/release deploy <service> <version>")]
     [InlineData("deploy", "missing <service> and <version>", "/release deploy <service> <version>")]
-    [InlineData("approve checkout now", "too many arguments: expected at most 1, got 2 ('checkout' 'now'); quote an argument that has spaces", "/release approve <service>")]
+    [InlineData("approve checkout now", "too many arguments: expected at most 1, got 2 ('checkout' 'now'); quote an argument that has spaces", "/release approve <service|rollout-id>")]
     [InlineData("history checkout lots", "'lots' is not a count: give a whole number from 1 to 100", "/release history <service> [n]")]
     [InlineData("history checkout 500", "'500' is not a count: give a whole number from 1 to 100", "/release history <service> [n]")]
     [InlineData("freeze checkout for", "missing <duration> after 'for' (e.g. for 2h)", "/release freeze <service|all> [for <duration>] [reason…]")]

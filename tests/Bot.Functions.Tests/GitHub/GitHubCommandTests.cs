@@ -146,6 +146,6 @@ public class GitHubCommandTests(AzuriteFixture azurite) : IAsyncLifetime
         await _app.PostAsync("issue_comment", GitHubWebhookApp.PrComment("/release pause", "mona"));
 
         Assert.Contains("missing <service>", Reply());
-        Assert.Contains("usage: /release pause <service>", Reply());
+        Assert.Contains("usage: /release pause <service|rollout-id>", Reply());
     }
 }

@@ -82,6 +82,16 @@ public sealed class GitHubDouble : HttpMessageHandler
     }
     private (int Count, bool Secondary, TimeSpan? RetryAfter, HttpStatusCode Status, TimeSpan ResetIn) _rateLimits;
 
+    /// <summary>The next <paramref name="times"/> calls of <paramref name="operationId"/> (e.g. <c>issues/create-comment</c>)
+    /// answer <paramref name="status"/> with GitHub's error body and change nothing, each after running
+    /// <paramref name="meanwhile"/> (something that happens while the call is on its way).</summary>
+    public void FailNext(string operationId, HttpStatusCode status = HttpStatusCode.BadGateway, int times = 1, Func<Task>? meanwhile = null)
+    {
+        var q = _failures.GetOrAdd(operationId, _ => new ConcurrentQueue<(HttpStatusCode, Func<Task>?)>());
+        for (var i = 0; i < times; i++) q.Enqueue((status, meanwhile));
+    }
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<(HttpStatusCode Status, Func<Task>? Meanwhile)>> _failures = new();
+
     public void AddInstallation(long installationId, params RepoRef[] repos)
     {
         foreach (var r in repos) Installations[r] = installationId;
@@ -116,7 +126,12 @@ public sealed class GitHubDouble : HttpMessageHandler
             else
             {
                 opId = found.Value.Operation.OperationId;
-                response = Answer(request, found.Value.Operation, found.Value.Args, ParseQuery(uri.Query), body);
+                if (_failures.TryGetValue(opId, out var failures) && failures.TryDequeue(out var failure))
+                {
+                    if (failure.Meanwhile is not null) await failure.Meanwhile();
+                    response = Error(failure.Status, "Server Error");
+                }
+                else response = Answer(request, found.Value.Operation, found.Value.Args, ParseQuery(uri.Query), body);
             }
         }
         AddRateHeaders(response);

@@ -30,6 +30,7 @@ public sealed class SlackDouble : HttpMessageHandler
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Func<HttpResponseMessage>>> _scripted = new();
     private readonly List<(Uri Url, JsonObject Body)> _responses = [];
     private readonly Dictionary<string, int> _responseUses = [];
+    private readonly ConcurrentQueue<Func<Task>?> _responseUrlUnreachable = new();
     private long _tsCounter = 1_700_000_000_000100;
     private int? _rateLimitAll;
     private int _rateLimited;
@@ -96,6 +97,19 @@ public sealed class SlackDouble : HttpMessageHandler
         return this;
     }
 
+    /// <summary>The next <paramref name="times"/> posts to a <c>response_url</c> fail as an unreachable host does (the
+    /// connection is refused: <see cref="HttpRequestException"/>, nothing delivered, no use of the URL counted), each after
+    /// running <paramref name="meanwhile"/> (something that happens while the reply is on its way).</summary>
+    public SlackDouble ResponseUrlUnreachableNext(int times = 1, Func<Task>? meanwhile = null)
+    {
+        for (var i = 0; i < times; i++) _responseUrlUnreachable.Enqueue(meanwhile);
+        return this;
+    }
+
+    /// <summary>How many response_url posts failed as unreachable so far.</summary>
+    public int UnreachableResponseUrlPosts => Volatile.Read(ref _unreachablePosts);
+    private int _unreachablePosts;
+
     // ---- inspection ----
 
     public IReadOnlyList<string> Violations { get { lock (_gate) return [.. _violations]; } }
@@ -132,7 +146,17 @@ public sealed class SlackDouble : HttpMessageHandler
     {
         var uri = request.RequestUri ?? throw new InvalidOperationException("request without URI");
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
-        if (uri.Host == "hooks.slack.com") return ResponseUrl(request, uri, body);
+        if (uri.Host == "hooks.slack.com")
+        {
+            if (_responseUrlUnreachable.TryDequeue(out var meanwhile))
+            {
+                if (meanwhile is not null) await meanwhile();
+                Interlocked.Increment(ref _unreachablePosts);
+                throw new HttpRequestException(HttpRequestError.ConnectionError, $"Connection refused ({uri.Host}:443)",
+                    new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused));
+            }
+            return ResponseUrl(request, uri, body);
+        }
         if (uri.Host != ApiBase.Host || !uri.AbsolutePath.StartsWith(ApiBase.AbsolutePath, StringComparison.Ordinal))
             return Violation(HttpStatusCode.NotFound, $"{request.Method} {uri}: not a Slack address");
 

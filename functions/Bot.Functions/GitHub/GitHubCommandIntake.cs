@@ -1,0 +1,39 @@
+using Bot.Adapters.GitHub;
+using Bot.Core.Commands;
+using Bot.Core.Ports;
+using Bot.Functions.Releases;
+
+namespace Bot.Functions.GitHub;
+
+/// <summary>
+/// Binds a PR comment's <c>/release</c> commands when <c>POST /api/github</c> accepts the delivery, before it is queued:
+/// each service a rollout command names (or the repository's one central service, for lines that name none) is read once
+/// and its active rollout's id, revision and step travel in the <see cref="GitHubWork"/>. The work, however often it is
+/// retried, then acts on those rollouts or does nothing. A service the endpoint cannot know (one configured only in the
+/// PR head's <c>.releasebot.yaml</c>, which needs GitHub calls) is bound by <see cref="GitHubWork.AcceptedAt"/> instead.
+/// </summary>
+public static class GitHubCommandIntake
+{
+    /// <summary>Services read per comment at most; further ones are bound by time.</summary>
+    public const int MaxReads = 5;
+
+    /// <summary><paramref name="work"/> stamped with the time and, for a PR comment with rollout commands, their bindings.
+    /// Throws when the configs or the state cannot be read (the endpoint then gives the claim back and answers 503).</summary>
+    public static async Task<GitHubWork> BindAsync(GitHubWork work, IReleaseConfigs configs, IRolloutStore store, TimeProvider time, CancellationToken ct)
+    {
+        work = work with { AcceptedAt = time.GetUtcNow() };
+        if (work.Delivery is not IssueCommentEvent { Action: "created", IsPullRequest: true } comment) return work;
+        var lines = GitHubEventHandler.CommandLines(comment.Body);
+        if (lines.Count == 0) return work;
+
+        var all = await configs.ListAsync(ct);
+        var own = all.Where(c => GitHubEventHandler.SameRepo(c.GitHubRepo, comment.Repository)).Select(c => c.Service).ToList();
+        var parse = new CommandParseOptions { KnownServices = all.Select(c => c.Service).ToList(), DefaultService = own.Count == 1 ? own[0] : null };
+        var services = lines.Select(l => CommandParser.Parse(l, parse).Command).OfType<ReleaseCommand>()
+            .Select(CommandBinding.ServiceToBind).OfType<string>().Distinct(StringComparer.Ordinal).Take(MaxReads).ToList();
+        var bindings = new List<CommandBinding>(services.Count);
+        foreach (var service in services)
+            bindings.Add(CommandBinding.To(service, (await store.GetAsync(service, ct))?.Value.Active));
+        return work with { Bindings = bindings };
+    }
+}
