@@ -9,11 +9,17 @@ public static partial class RolloutMachine
     /// <summary>Gives every traffic write of an accepted decision (SetTraffic, RollbackTraffic, SetHeaderRoute, SetMirror) the next
     /// <see cref="ServiceState.TrafficSequence"/> and the canary weight the state believes live before it, so the router can refuse
     /// a late write from a slower instance. Writes that already carry a fence (re-decided from stored effects) keep it.</summary>
-    private static Decision AssignFences(ServiceState before, Decision d)
+    private static Decision AssignFences(ServiceState before, RolloutInput input, Decision d)
     {
         if (!d.Accepted || d.Effects.Count == 0) return d;
         var seq = Math.Max(before.TrafficSequence, d.State.TrafficSequence);
-        var live = before.Active?.CanaryWeight ?? 0;
+        // A decision on an accepted write starts from the weight that write put in place.
+        var live = input switch
+        {
+            TrafficApplied { Effect: SetTraffic t } => t.CanaryWeight,
+            TrafficApplied { Effect: RollbackTraffic } => 0,
+            _ => before.Active?.CanaryWeight ?? 0,
+        };
         var changed = false;
         var fx = new List<Effect>(d.Effects.Count);
         foreach (var e in d.Effects)

@@ -23,7 +23,7 @@ public static partial class RolloutMachine
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(gates);
-        return AssignFences(state, input switch
+        return AssignFences(state, input, input switch
         {
             TrafficFenced t => OnTrafficFenced(state, t, now),
             StartRollout s => OnStartOnce(state, s, now, () => GateDecisions.RefuseStart(state, s, gates, now) ?? GateDecisions.AnnounceStart(OnStart(state, s, now), s, gates, now)),

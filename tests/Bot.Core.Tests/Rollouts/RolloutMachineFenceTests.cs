@@ -27,7 +27,7 @@ public class RolloutMachineFenceTests
         Assert.Equal(2, s.State.TrafficSequence);
 
         s.Send(new Rollback(s.Active.Id) { By = Story.Bob });
-        Assert.Equal(["rollbackTraffic", "notify RolledBack", "audit rollback WaitingApproval->RolledBack"], s.Effects);
+        Assert.Equal(["audit rollback WaitingApproval->RollingBack", "rollbackTraffic", "notify RolledBack", "audit rolled-back RollingBack->RolledBack"], s.Effects);
         Assert.Equal([(3L, (int?)50)], Fences(s.Last));
 
         // The next rollout continues the service's sequence: a late write of the first rollout stays older.
@@ -47,9 +47,12 @@ public class RolloutMachineFenceTests
         Assert.Equal([(2L, (int?)20)], Fences(s.Last));
         s.Tick();
         Assert.Equal([(3L, (int?)20)], Fences(s.Last));
-        s.Tick();
-        Assert.Equal(["setTraffic 100", "headerRoute off", "mirror off", "notify Succeeded", "audit succeed Progressing->Succeeded"], s.Effects);
-        Assert.Equal([(4L, (int?)20), (5L, (int?)100), (6L, (int?)100)], Fences(s.Last));
+        s.Tick(); // promote: all traffic to the canary while the stable Deployment moves to the new image
+        Assert.Equal([(4L, (int?)20)], Fences(s.Last));
+        s.StableReady(); // header route and mirror removed, then all traffic back to stable, each write newer than the last
+        Assert.Equal(["headerRoute off", "mirror off", "setTraffic 0", "notify Succeeded", "audit succeed Progressing->Succeeded"], s.Effects);
+        Assert.Equal([(5L, (int?)100), (6L, (int?)100), (7L, (int?)100)],
+            [.. s.AllEffects.Select(RolloutMachine.FenceOf).OfType<TrafficFence>().Select(f => (f.Sequence, f.ExpectedCanary))]);
     }
 
     [Fact]

@@ -71,6 +71,7 @@ public class StartOnceTests
     {
         var s = new Story(Configs.Checkout().WithPolicy(NewRevisionPolicy.Supersede));
         s.Send(Start(s, "1.4.2", "ci:build-7"));
+        s.Send(new Rollback() { By = Story.Ann });
         s.Advance(Week);
 
         var d = s.Send(Start(s, "1.4.3", "ci:build-7"));

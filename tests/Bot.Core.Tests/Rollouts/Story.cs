@@ -87,6 +87,9 @@ internal sealed class Story(ReleaseConfig config)
     /// <summary>The last <see cref="Send"/>'s effects, including those decided on its accepted traffic writes.</summary>
     public string[] Effects => Render(_effects);
 
+    /// <summary>The effects behind <see cref="Effects"/>: the last input's and those of the accepted writes fed back after it.</summary>
+    public IReadOnlyList<Effect> AllEffects => [.. _effects];
+
     /// <summary>The notices among <see cref="Effects"/>.</summary>
     public IEnumerable<Notify> Notices => _effects.OfType<Notify>();
 
