@@ -65,7 +65,7 @@ public sealed class RolloutExecutor(
 
             var final = await DrainAsync(new Snapshot(next, etag), run, ct).ConfigureAwait(false);
             final ??= await LoadAsync(service, ct).ConfigureAwait(false);
-            return new ExecutionResult(decision, final.State, run.Applied, run.Notes);
+            return new ExecutionResult(decision, final.State, run.Applied, run.Notes, run.Finished);
         }
 
         throw new ConcurrencyConflictException(
@@ -114,6 +114,8 @@ public sealed class RolloutExecutor(
                         continue;
                     }
                     next = d.State;
+                    // A stop the cluster took in this call: its answer says how it ended, not only that it began.
+                    if (input is TrafficApplied { Effect: RollbackTraffic } && d.Message is { } ended) run.Finished = ended;
                     effects.AddRange(d.Effects);
                 }
             }
@@ -261,5 +263,7 @@ public sealed class RolloutExecutor(
         public List<string> Notes { get; } = [];
         /// <summary>Steps due now run inline (Approve, Resume, Promote) instead of going through the step queue.</summary>
         public bool InlineSteps { get; init; }
+        /// <summary>How a rollback applied in this call ended (<see cref="ExecutionResult.Message"/>).</summary>
+        public string? Finished { get; set; }
     }
 }

@@ -43,7 +43,7 @@ public static class CommandApi
         };
         var result = await executor.ExecuteAsync(request.Service, input, ct);
         if (result.Decision.Refused is { } refused) return Refusal(refused);
-        var response = new CommandResponse(result.Decision.Message ?? $"rollout of {request.Service} {request.Version} started", View(result.Rollout));
+        var response = new CommandResponse(result.Message ?? $"rollout of {request.Service} {request.Version} started", View(result.Rollout));
         return result.State.Active is { } active && active.Version == request.Version
             ? TypedResults.Created($"/api/rollouts/{Uri.EscapeDataString(active.Id)}", response)
             : TypedResults.Accepted((string?)null, response);
@@ -68,7 +68,7 @@ public static class CommandApi
         var result = await executor.ExecuteAsync(rollout.Service, input, ct);
         if (result.Decision.Refused is { } refused) return Refusal(refused);
         var after = Same(result.State.Active, id) ?? Same(result.State.LastFinished, id) ?? await FindAsync(store, id, ct);
-        return TypedResults.Ok(new CommandResponse(result.Decision.Message ?? $"{action}: {after?.Phase}", View(after)));
+        return TypedResults.Ok(new CommandResponse(result.Message ?? $"{action}: {after?.Phase}", View(after)));
     }
 
     private static async Task<IResult> GetAsync(string id, IRolloutStore store, CancellationToken ct) =>

@@ -106,7 +106,7 @@ public sealed partial class GitHubEventHandler(
                 Source = new VersionSource(sha, null, repo.FullName, buildUrl),
             };
             var result = await executor.ExecuteAsync(config.Service, input, ct);
-            started.Add(result.Decision.Refused is { } r ? $"{config.Service}: {r.Message}" : $"{config.Service}: {result.Decision.Message ?? $"rollout of {version} started"}");
+            started.Add(result.Decision.Refused is { } r ? $"{config.Service}: {r.Message}" : $"{config.Service}: {result.Message ?? $"rollout of {version} started"}");
         }
         return started.Count == 0
             ? WebhookOutcome.Ignored($"{why} on {repo.FullName}: no service is triggered by it")
@@ -189,7 +189,7 @@ public sealed partial class GitHubEventHandler(
         var result = await executor.ExecuteAsync(rollout.Service, input, ct);
         return result.Decision.Refused is { } r
             ? WebhookOutcome.Done($"{e.Identifier} by {by.Id} refused: {r.Message}")
-            : WebhookOutcome.Done($"{e.Identifier} by {by.Id}: {result.Decision.Message ?? result.Rollout?.Phase.ToString()}");
+            : WebhookOutcome.Done($"{e.Identifier} by {by.Id}: {result.Message ?? result.Rollout?.Phase.ToString()}");
     }
 
     /// <summary>Lines that start with <c>/release</c> (then a space or the end): the rest of the comment is conversation.</summary>
@@ -280,7 +280,7 @@ public sealed partial class GitHubEventHandler(
         var result = await executor.ExecuteAsync(service, input!, ct);
         if (result.Decision.Refused is { } r) return (false, $"refused: {r.Message}");
         var after = result.Rollout;
-        return (true, result.Decision.Message ?? $"{service} {CheckRunRenderer.Short(active.Version)}: {command.Verb} done, now {after?.Phase} at {after?.CanaryWeight}%");
+        return (true, result.Message ?? $"{service} {CheckRunRenderer.Short(active.Version)}: {command.Verb} done, now {after?.Phase} at {after?.CanaryWeight}%");
     }
 
     /// <summary>Write, maintain or admin on the repository, or an active member of a team in <see cref="GitHubOptions.CommandTeams"/>.</summary>

@@ -54,7 +54,7 @@ public static class GitHubServiceCollectionExtensions
         services.TryAddSingleton<IRepoConfigParser, YamlRepoConfigParser>();
         services.TryAddSingleton<GitHubTeamMembershipCache>();
         services.AddTransient<GitHubEventHandler>();
-        services.TryAddWorkQueue(GitHubWorkFunction.Name, GitHubWorkFunction.DefaultQueue, (queues, queue) => new GitHubWorkQueue(queues, queue));
+        services.TryAddWorkQueue<GitHubWorkQueue, GitHubWorkFunction>(GitHubWorkFunction.Name, GitHubWorkFunction.DefaultQueue, (queues, queue) => new GitHubWorkQueue(queues, queue));
         services.AddFunctionHandler<GitHubWorkFunction>();
         if (options.HasApp || options.HasToken)
         {

@@ -15,8 +15,14 @@ public abstract class WorkQueueFunction(IServiceScopeFactory scopes) : IFunction
     public async Task<FunctionResult> InvokeAsync(FunctionInvocation invocation, CancellationToken ct)
     {
         var text = invocation.TextOf(Binding) ?? throw new FormatException($"{FunctionName}: Data.{Binding} is missing");
+        return FunctionResult.Done(await RunAsync(text, ct));
+    }
+
+    /// <summary>Does one message in a fresh DI scope, as the trigger does (also used by <see cref="WorkQueue"/>'s prompt run).</summary>
+    public async Task<string> RunAsync(string message, CancellationToken ct)
+    {
         await using var scope = scopes.CreateAsyncScope();
-        return FunctionResult.Done(await DoAsync(text, scope.ServiceProvider, ct));
+        return await DoAsync(message, scope.ServiceProvider, ct);
     }
 
     /// <summary>Does one message; returns the outcome to log. Throws when the work failed.</summary>

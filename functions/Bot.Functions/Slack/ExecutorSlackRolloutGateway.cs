@@ -35,7 +35,7 @@ public sealed class ExecutorSlackRolloutGateway(IRolloutStore store, RolloutExec
         var rollout = id is null ? result.Rollout : Same(result.State.Active, id) ?? Same(result.State.LastFinished, id) ?? result.Rollout;
         return result.Decision.Refused is { } refused
             ? new SlackRolloutOutcome(refused, null, rollout)
-            : new SlackRolloutOutcome(null, result.Decision.Message, rollout);
+            : new SlackRolloutOutcome(null, result.Message, rollout);
     }
 
     private static string? RolloutIdOf(RolloutInput input) => input switch

@@ -42,7 +42,7 @@ public static class SlackServiceCollectionExtensions
         services.TryAddSingleton<IDeliveryDedup, InMemoryDeliveryDedup>();
         services.AddSingleton<SlackUserGroupDirectory>();
         services.AddSingleton<SlackNotifier>();
-        services.TryAddWorkQueue(SlackWorkFunction.Name, SlackWorkFunction.DefaultQueue, (queues, queue) => new SlackWorkQueue(queues, queue));
+        services.TryAddWorkQueue<SlackWorkQueue, SlackWorkFunction>(SlackWorkFunction.Name, SlackWorkFunction.DefaultQueue, (queues, queue) => new SlackWorkQueue(queues, queue));
         services.AddSingleton<SlackInbox>();
         services.AddKeyedSingleton(AuthorizerKey, (sp, _) => new Authorizer(sp.GetRequiredService<SlackUserGroupDirectory>()));
         services.TryAddScoped<ISlackRolloutGateway, ExecutorSlackRolloutGateway>();

@@ -49,10 +49,10 @@ public sealed class InlineStepTests
         var approved = await sut.ExecuteAsync("checkout-api", new Approve(id) { By = Configs.Approver }, default);
 
         Assert.Equal(RolloutPhase.Succeeded, approved.State.LastFinished!.Phase);
-        Assert.Equal([10, 100], Weights);
+        Assert.Equal([10, 100, 0], Weights);
         Assert.Equal(messages, _scheduler.Scheduled.Count);
-        // setWeight 10, setWeight 100, then promote's 100 (already in place: only the sequence is recorded).
-        Assert.Equal([1L, 2L, 3L], _router.Calls.Where(c => c.Operation is "setWeight" or "fence").Select(c => c.Sequence!.Value));
+        // setWeight 10, setWeight 100, promote's 100 (already in place: only the sequence is recorded), then back to stable.
+        Assert.Equal([1L, 2L, 3L, 4L], _router.Calls.Where(c => c.Operation is "setWeight" or "fence").Select(c => c.Sequence!.Value));
         Assert.Empty((await _store.GetAsync("checkout-api", default))!.Value.Pending);
     }
 
@@ -66,13 +66,14 @@ public sealed class InlineStepTests
 
         var approved = await sut.ExecuteAsync("checkout-api", new Approve(id) { By = Configs.Approver }, default);
 
-        Assert.Equal([10, 20], Weights);
+        // Each accepted write is a feedback round too: the inline step, its write, then the bound is reached.
+        Assert.Equal([10], Weights);
         Assert.Equal(messages + 1, _scheduler.Scheduled.Count);
         var (message, _) = _scheduler.Scheduled[^1];
-        Assert.Equal(3, message.StepIndex);
-        Assert.Equal(3, approved.State.Active!.StepIndex);
+        Assert.Equal(2, message.StepIndex);
+        Assert.Equal(2, approved.State.Active!.StepIndex);
         await DeliverScheduledAsync(sut);
-        Assert.Equal([10, 20, 30, 100], Weights);
+        Assert.Equal([10, 20, 30, 100, 0], Weights);
     }
 
     [Fact]
@@ -93,7 +94,7 @@ public sealed class InlineStepTests
         await DeliverScheduledAsync(sut);
 
         Assert.Equal(RolloutPhase.Succeeded, (await _store.GetAsync("checkout-api", default))!.Value.LastFinished!.Phase);
-        Assert.Equal([10, 100], Weights);
+        Assert.Equal([10, 100, 0], Weights);
         Assert.Empty((await _store.GetAsync("checkout-api", default))!.Value.Pending);
     }
 }

@@ -177,6 +177,7 @@ public sealed class NotificationOutboxTests(AzuriteFixture azurite, ITestOutputH
         var service = "co-" + Guid.NewGuid().ToString("N")[..8];
         File.WriteAllText(Path.Combine(root.ConfigDir, service + ".yaml"),
             $"service: {service}\nnamespace: shop\nroute: {{virtualService: {service}, name: primary}}\nchat: {{channel: {Channel}}}\n" +
+            $"deployments: {{canary: {service}-canary, stable: {service}, image: \"registry.example.com/{service}:{{version}}\"}}\n" +
             "steps:\n  - setWeight: 10\n  - approval: {}\n  - promote: {}\n");
         var slack = new SlackDouble(); // the channel does not exist: chat.postMessage answers channel_not_found
         await using var app = new BotApplication(azurite, root, services: s =>
@@ -237,6 +238,7 @@ public sealed class NotificationOutboxTests(AzuriteFixture azurite, ITestOutputH
             var service = "co-" + Guid.NewGuid().ToString("N")[..8];
             File.WriteAllText(Path.Combine(root.ConfigDir, service + ".yaml"),
                 $"service: {service}\nnamespace: shop\nroute: {{virtualService: checkout, name: primary, destinationRule: checkout}}\n" +
+                "deployments: {canary: checkout-canary, stable: checkout-stable, image: \"registry.example.com/shop/checkout:{version}\"}\n" +
                 $"chat: {{channel: {Channel}}}\ngithub: {{repo: {Repo.FullName}}}\nsteps:\n{steps}");
             var slack = new SlackDouble().WithChannel(Channel);
             var key = RSA.Create(2048);

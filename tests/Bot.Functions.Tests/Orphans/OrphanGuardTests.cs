@@ -42,6 +42,7 @@ public sealed class OrphanGuardTests(AzuriteFixture azurite, ITestOutputHelper o
         var service = $"{name}-{_suffix}";
         File.WriteAllText(Path.Combine(_root.ConfigDir, service + ".yaml"),
             $"service: {service}\nnamespace: shop\nroute: {{virtualService: {virtualService}, name: primary}}\nchat: {{channel: {Channel}}}\n" +
+            $"deployments: {{canary: {virtualService}-canary, stable: {virtualService}-stable, image: \"registry.example.com/shop/{virtualService}:{{version}}\"}}\n" +
             "deployers: [deployer]\napprovers: [approver]\nsteps:\n" + string.Concat((steps.Length == 0 ? ["setWeight: 10", "promote: {}"] : steps).Select(s => $"  - {s}\n")));
         return service;
     }
