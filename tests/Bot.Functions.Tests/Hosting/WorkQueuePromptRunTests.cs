@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using Bot.Adapters.Storage;
+using Bot.Functions.Hosting;
+using Bot.TestKit.Azurite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bot.Functions.Tests.Hosting;
+
+/// <summary>A work queue whose function runs in the same process does what is put on it at once (no wait for the trigger's
+/// next poll), deletes it when done, and hands it to the trigger at once when it fails.</summary>
+[Collection(AzuriteFixture.Collection)]
+public sealed class WorkQueuePromptRunTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Enqueue_FunctionInThisProcess_RunsAtOnceAndDeletesTheMessage()
+    {
+        var (queue, queues, function) = Build(fail: false);
+
+        await queue.EnqueueAsync("{\"n\":1}", default);
+
+        Assert.Equal("{\"n\":1}", await function.Done.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        await WaitUntilAsync(() => queues.Deleted.Count == 1);
+        Assert.Empty(await queues.PeekAsync(queue.Queue, 1, default)); // invisible while it ran, then gone
+    }
+
+    [Fact]
+    public async Task Enqueue_FunctionFails_MessageIsVisibleAtOnceForTheTriggerAndNotCountedAsADequeue()
+    {
+        var (queue, queues, function) = Build(fail: true);
+
+        await queue.EnqueueAsync("{\"n\":2}", default);
+
+        await function.Done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        IReadOnlyList<QueueMessage> received = [];
+        await WaitUntilAsync(async () => (received = await queues.ReceiveAsync(queue.Queue, 1, TimeSpan.FromSeconds(30), default)).Count == 1);
+        Assert.Equal("{\"n\":2}", received[0].Text);
+        Assert.Equal(1, received[0].DequeueCount); // the trigger's first attempt: its retries and poison rules apply in full
+        Assert.Empty(queues.Deleted);
+    }
+
+    [Fact]
+    public async Task Enqueue_RunTriggersOff_LeavesTheMessageVisibleForAnotherProcess()
+    {
+        var (queue, queues, function) = Build(fail: false, runTriggers: false);
+
+        await queue.EnqueueAsync("{\"n\":3}", default);
+
+        Assert.Single(await queues.PeekAsync(queue.Queue, 1, default));
+        Assert.False(function.Done.Task.IsCompleted);
+    }
+
+    private (TestQueue Queue, RecordingQueues Queues, TestFunction Function) Build(bool fail, bool runTriggers = true)
+    {
+        var queues = new RecordingQueues(azurite.CreateQueueService());
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Bot:RunTriggers"] = runTriggers ? "true" : "false" }).Build());
+        services.AddSingleton<IQueueService>(queues);
+        services.AddSingleton(sp => new TestFunction(sp.GetRequiredService<IServiceScopeFactory>(), fail));
+        var name = AzuriteFixture.NewName("prompt");
+        services.TryAddWorkQueue<TestQueue, TestFunction>("Test", name, (q, n) => new TestQueue(q, n));
+        var sp = services.BuildServiceProvider();
+        return (sp.GetRequiredService<TestQueue>(), queues, sp.GetRequiredService<TestFunction>());
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> done) => await WaitUntilAsync(() => Task.FromResult(done()));
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> done)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); !await done(); await Task.Delay(50))
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the queue never reached the expected state");
+    }
+
+    public sealed class TestQueue(IQueueService queues, string queue) : WorkQueue(queues, queue);
+
+    public sealed class TestFunction(IServiceScopeFactory scopes, bool fail) : WorkQueueFunction(scopes)
+    {
+        public TaskCompletionSource<string> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public override string FunctionName => "Test";
+
+        protected override Task<string> DoAsync(string message, IServiceProvider services, CancellationToken ct)
+        {
+            Done.TrySetResult(message);
+            return fail ? throw new InvalidOperationException("the work failed") : Task.FromResult("done");
+        }
+    }
+
+    /// <summary>Azurite's queue service, recording deletes.</summary>
+    private sealed class RecordingQueues(IQueueService inner) : IQueueService
+    {
+        public ConcurrentQueue<string> Deleted { get; } = new();
+        public Task CreateIfNotExistsAsync(string queue, CancellationToken ct) => inner.CreateIfNotExistsAsync(queue, ct);
+        public Task DeleteQueueAsync(string queue, CancellationToken ct) => inner.DeleteQueueAsync(queue, ct);
+        public Task<SentMessage> SendAsync(string queue, string text, TimeSpan? visibilityDelay, TimeSpan? timeToLive, CancellationToken ct) =>
+            inner.SendAsync(queue, text, visibilityDelay, timeToLive, ct);
+        public Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken ct) =>
+            inner.ReceiveAsync(queue, maxMessages, visibilityTimeout, ct);
+        public Task<IReadOnlyList<PeekedMessage>> PeekAsync(string queue, int maxMessages, CancellationToken ct) => inner.PeekAsync(queue, maxMessages, ct);
+        public async Task DeleteMessageAsync(string queue, string messageId, string popReceipt, CancellationToken ct)
+        {
+            await inner.DeleteMessageAsync(queue, messageId, popReceipt, ct);
+            Deleted.Enqueue(messageId);
+        }
+        public Task<UpdateReceipt> UpdateMessageAsync(string queue, string messageId, string popReceipt, TimeSpan visibilityTimeout, string? newText, CancellationToken ct) =>
+            inner.UpdateMessageAsync(queue, messageId, popReceipt, visibilityTimeout, newText, ct);
+        public Task ClearAsync(string queue, CancellationToken ct) => inner.ClearAsync(queue, ct);
+    }
+}
