@@ -25,13 +25,20 @@ internal sealed class BotProcess : IDisposable
     public int Port { get; }
     public string Output { get { lock (_output) return string.Join("\n", _output.TakeLast(60)); } }
 
-    public static async Task<BotProcess> StartAsync(TestAppRoot root, string connectionString, int? port = null)
+    /// <summary>True when any line the process wrote so far contains <paramref name="text"/>.</summary>
+    public bool Logged(string text) { lock (_output) return _output.Any(l => l.Contains(text, StringComparison.Ordinal)); }
+
+    /// <param name="settings">More settings (configuration keys), e.g. the istio router and a kubeconfig; they win.</param>
+    /// <param name="runTriggers">False: no queue listener or timer in this process (work is left to another one).</param>
+    public static async Task<BotProcess> StartAsync(TestAppRoot root, string connectionString, int? port = null,
+        IReadOnlyDictionary<string, string>? settings = null, bool runTriggers = true)
     {
         var dll = AppDll();
         var chosen = port ?? FreePort();
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = root.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(dll);
-        foreach (var (key, value) in root.Settings(connectionString, runTriggers: true)) psi.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        foreach (var (key, value) in root.Settings(connectionString, runTriggers).Concat(settings ?? new Dictionary<string, string>()))
+            psi.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         psi.Environment["Bot__Port"] = chosen.ToString(System.Globalization.CultureInfo.InvariantCulture);
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         psi.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
