@@ -7,7 +7,8 @@ public sealed class ExecutorOptions
     /// with <see cref="Ports.ConcurrencyConflictException"/>. The default value is 20.</summary>
     public int MaxConflictRetries { get; set; } = 20;
 
-    /// <summary>How many feedback rounds (DeploymentObserved, EffectFailed, a step due now run inline) one invocation runs before
-    /// leaving the rest to the next step message (a due step is then enqueued). The default value is 8.</summary>
+    /// <summary>How many feedback rounds may run a step due now inline in one invocation before the rest is left to the next step
+    /// message (a due step is then enqueued). Observations of writes already made (accepted, failed, readiness) are still decided
+    /// past it, up to twice this many rounds. The default value is 8.</summary>
     public int MaxFeedbackRounds { get; set; } = 8;
 }

@@ -51,7 +51,7 @@ public sealed class RolloutExecutor(
             if (!decision.Accepted || (decision.Effects.Count == 0 && Equals(decision.State, current.State)))
                 return new ExecutionResult(decision, current.State, run.Applied, run.Notes);
 
-            var next = decision.State with { Pending = decision.Effects };
+            var next = run.InlineSteps ? WithDueStep(decision) : decision.State with { Pending = decision.Effects };
             string etag;
             try
             {
@@ -70,6 +70,20 @@ public sealed class RolloutExecutor(
 
         throw new ConcurrencyConflictException(
             $"{service}: the state changed {_options.MaxConflictRetries + 1} times while deciding {input.GetType().Name}; try again");
+    }
+
+    /// <summary>One hop: the step a command makes due now is decided with it (pure), so the first commit already holds that
+    /// step's traffic write and the write is the first thing applied. The step message the decision scheduled is replaced by
+    /// the step's own effects; anything refused or not due stays as decided.</summary>
+    private ServiceState WithDueStep(Decision decision)
+    {
+        var now = time.GetUtcNow();
+        if (decision.State.Active is not { } active
+            || decision.Effects.OfType<ScheduleStep>().FirstOrDefault(e => e.RolloutId == active.Id && e.StepIndex == active.StepIndex && e.At <= now) is not { } due)
+            return decision.State with { Pending = decision.Effects };
+        var step = decide(decision.State, new StepDue(due.RolloutId, due.StepIndex) { By = Actor.Timer }, now);
+        if (!step.Accepted) return decision.State with { Pending = decision.Effects };
+        return step.State with { Pending = [.. decision.Effects.Where(e => !ReferenceEquals(e, due)), .. step.Effects] };
     }
 
     /// <summary>Applies effects left pending by an interrupted run, if any. Used by the sweep.</summary>
@@ -103,7 +117,9 @@ public sealed class RolloutExecutor(
 
             var next = state with { Pending = [] };
             var effects = new List<Effect>();
-            if (round < _options.MaxFeedbackRounds)
+            // Past the bound no step runs inline, so what remains is what the cluster said about writes already made
+            // (accepted, failed): still decided, or the state would disagree with the cluster. Twice the bound stops a loop.
+            if (round < 2 * _options.MaxFeedbackRounds)
             {
                 foreach (var input in feedback)
                 {
@@ -145,8 +161,8 @@ public sealed class RolloutExecutor(
         if (state.LastFinished is { } finished) await store.ArchiveAsync(finished, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Applies effects in order. An external failure (router, deployments) becomes an <see cref="EffectFailed"/>
-    /// (transient or not: <see cref="TransientFailures"/>) and skips that rollout's remaining effects, notices and audit
+    /// <summary>Applies effects, traffic writes first, the rest in the order decided. An external failure (router, deployments) becomes an <see cref="EffectFailed"/>
+    /// (transient or not: <see cref="TransientFailures"/>) and skips that rollout's effects decided after it, notices and audit
     /// included: they were written for a change the cluster did not take, and the decision on the failure says what
     /// happened instead. A traffic write the cluster accepted becomes a <see cref="TrafficApplied"/>. A traffic write the router
     /// refused as older than the route's (<see cref="TrafficWriteOutcome.Stale"/>) is noted, fed back as <see cref="TrafficFenced"/>,
@@ -158,16 +174,20 @@ public sealed class RolloutExecutor(
     private async Task<List<RolloutInput>> ApplyAsync(ServiceState state, bool inlineSteps, Run run, CancellationToken ct)
     {
         var feedback = new List<RolloutInput>();
-        var failed = new HashSet<string>(StringComparer.Ordinal);
-        var fenced = false;
-        foreach (var effect in state.Pending)
+        // Rollout id -> position (as decided) of its effect that failed: what was decided after it is void.
+        var failed = new Dictionary<string, int>(StringComparer.Ordinal);
+        int? fencedAt = null;
+        // Traffic first: traffic writes go out before the notices, audit and step messages decided with them (their own order kept).
+        var order = Enumerable.Range(0, state.Pending.Count).OrderBy(i => IsTraffic(state.Pending[i]) ? 0 : 1).ToList();
+        foreach (var index in order)
         {
-            if (fenced)
+            var effect = state.Pending[index];
+            if (fencedAt < index)
             {
                 run.Notes.Add($"{effect.RolloutId}: skipped {effect.GetType().Name} after a stale traffic write; the newer writer applies it");
                 continue;
             }
-            if (failed.Contains(effect.RolloutId))
+            if (failed.TryGetValue(effect.RolloutId, out var at) && at < index)
             {
                 run.Notes.Add($"{effect.RolloutId}: skipped {effect.GetType().Name} after an earlier effect failed");
                 continue;
@@ -184,12 +204,12 @@ public sealed class RolloutExecutor(
                 var observed = await ApplyOneAsync(effect, ct).ConfigureAwait(false);
                 if (observed is TrafficFenced stale)
                 {
-                    fenced = true;
+                    fencedAt ??= index;
                     run.Notes.Add($"{effect.RolloutId}: stale traffic write dropped: {effect.GetType().Name} sequence "
                         + $"{RolloutMachine.FenceOf(effect)?.Sequence} is older than the route's {stale.LiveSequence}; a newer write is in place");
                 }
                 if (observed is not null) feedback.Add(observed);
-                if (!fenced) run.Applied.Add(effect);
+                if (observed is not TrafficFenced) run.Applied.Add(effect);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -197,13 +217,13 @@ public sealed class RolloutExecutor(
             }
             catch (TrafficDriftException ex)
             {
-                failed.Add(effect.RolloutId);
+                failed.TryAdd(effect.RolloutId, index);
                 run.Notes.Add($"{effect.RolloutId}: drift: {ex.Message}");
                 feedback.Add(new EffectFailed(effect.RolloutId, effect, ex.Message, IsDrift: true) { By = Actor.System });
             }
             catch (Exception ex) when (effect is not (ScheduleStep or AuditEntry or Notify))
             {
-                failed.Add(effect.RolloutId);
+                failed.TryAdd(effect.RolloutId, index);
                 var transient = TransientFailures.Is(ex, ct);
                 run.Notes.Add($"{effect.RolloutId}: {effect.GetType().Name} failed{(transient ? " (transient)" : "")}: {ex.Message}");
                 feedback.Add(new EffectFailed(effect.RolloutId, effect, ex.Message, IsTransient: transient) { By = Actor.System });
@@ -238,6 +258,8 @@ public sealed class RolloutExecutor(
         }
         return null;
     }
+
+    private static bool IsTraffic(Effect e) => e is VerifyRoute or SetTraffic or SetHeaderRoute or SetMirror or RollbackTraffic;
 
     /// <summary>The cluster took a traffic write: the decision on it marks the step done (or the rollback finished).</summary>
     private static TrafficApplied Accepted(Effect e) => new(e.RolloutId, e) { By = Actor.System };

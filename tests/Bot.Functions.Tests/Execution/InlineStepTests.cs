@@ -66,12 +66,12 @@ public sealed class InlineStepTests
 
         var approved = await sut.ExecuteAsync("checkout-api", new Approve(id) { By = Configs.Approver }, default);
 
-        // Each accepted write is a feedback round too: the inline step, its write, then the bound is reached.
-        Assert.Equal([10], Weights);
+        // The first due step is decided with the approve; each accepted write is a feedback round: 10, then 20, then the bound.
+        Assert.Equal([10, 20], Weights);
         Assert.Equal(messages + 1, _scheduler.Scheduled.Count);
         var (message, _) = _scheduler.Scheduled[^1];
-        Assert.Equal(2, message.StepIndex);
-        Assert.Equal(2, approved.State.Active!.StepIndex);
+        Assert.Equal(3, message.StepIndex);
+        Assert.Equal(3, approved.State.Active!.StepIndex);
         await DeliverScheduledAsync(sut);
         Assert.Equal([10, 20, 30, 100, 0], Weights);
     }
@@ -82,8 +82,8 @@ public sealed class InlineStepTests
         var sut = CreateSut();
         var id = await StartToApprovalAsync(sut, Configs.Checkout());
         var saves = 0;
-        // Save 1 commits the approve, save 2 the inline step's SetTraffic 100 as pending; dying at save 3 is after the PATCH.
-        _store.BeforeSave = _ => { if (++saves == 3) throw new IOException("killed"); };
+        // Save 1 commits the approve with the due step's SetTraffic 100 pending; dying at save 2 is after the PATCH.
+        _store.BeforeSave = _ => { if (++saves == 2) throw new IOException("killed"); };
         await Assert.ThrowsAsync<IOException>(() => CreateSut().ExecuteAsync("checkout-api", new Approve(id) { By = Configs.Approver }, default));
         var left = (await _store.GetAsync("checkout-api", default))!.Value;
         Assert.Contains(left.Pending, e => e is SetTraffic { CanaryWeight: 100 });
