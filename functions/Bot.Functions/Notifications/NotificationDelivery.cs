@@ -1,3 +1,4 @@
+using Bot.Core.Execution;
 using System.Collections.Concurrent;
 using Bot.Adapters.GitHub;
 using Bot.Adapters.Http;
@@ -28,12 +29,16 @@ public sealed class NotificationDelivery(
     private static readonly TimeSpan MinDeferral = TimeSpan.FromSeconds(1);
     private readonly NotificationTarget[] _targets = [.. targets];
     private readonly ConcurrentDictionary<string, INotifier> _notifiers = new(StringComparer.Ordinal);
+    // One delivery at a time per rollout and target in this process: the notifiers read, create and save the rollout's
+    // outputs (check run, deployment, live message ids), and two at once would both create them.
+    private readonly KeyedLock _perRollout = new();
 
     /// <summary>Does the work; returns what happened. Throws when delivery failed for another reason than a rate limit.</summary>
     public async Task<string> DeliverAsync(NotificationWork work, CancellationToken ct)
     {
         var notifier = NotifierFor(work.Target);
         var id = work.Notice.RolloutId;
+        using var held = await _perRollout.AcquireAsync($"{work.Target}/{id}", ct);
         using var noWaits = RateLimitWaits.Suspend();
         try
         {

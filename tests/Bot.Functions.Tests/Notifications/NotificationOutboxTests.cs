@@ -120,6 +120,8 @@ public sealed class NotificationOutboxTests(AzuriteFixture azurite, ITestOutputH
         // ... and every thread event is in the thread: the step-done and waiting-for-approval replies.
         var live = Assert.Single(rig.Slack.Messages(Channel));
         await WorkQueueProbe.WaitUntilAsync(() => Task.FromResult(rig.Slack.Thread(Channel, live.Ts).Count == 2));
+        // The deployment status follows the check run in the same delivery: wait for it rather than race it.
+        await WorkQueueProbe.WaitUntilAsync(() => Task.FromResult(rig.GitHub.DeploymentStatuses.Any(s => (string?)s.Status["state"] == "in_progress")));
         output.WriteLine($"refused before recovery: GitHub {refused.GitHub}, Slack {refused.Slack}; delivered {Stopwatch.GetElapsedTime(recovered).TotalMilliseconds:F0} ms after the vendors recovered");
 
         var checkRun = Assert.Single(rig.GitHub.CheckRuns.Values);
