@@ -82,7 +82,8 @@ public sealed class SlackEndToEndTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(requests.Signed("/api/slack/interactions", click))).StatusCode);
         await api.WaitForAsync($"/api/rollouts/{id}", r => (string?)r["phase"] == "succeeded");
         Assert.Equal([10, 100, 0], Weights(root)); // after promote, stable (now the new version) serves all traffic
-        Assert.True(slack.CallsTo("chat.update").Count > updatesBefore, "the live message was not edited");
+        // The edit goes through the notifications queue, after the traffic: wait for it.
+        await WaitAsync(() => Task.FromResult(slack.CallsTo("chat.update").Count > updatesBefore ? "edited" : null));
         Assert.True(Assert.Single(slack.Messages(Channel)).Edits > message.Edits);
         var audit = await new TableAuditLog(azurite.CreateTableService()).ListAsync(service, id, default);
         Assert.Single(audit, e => e.Action.Contains("approve", StringComparison.OrdinalIgnoreCase) && e.By == new Actor("U0BOB0001", "bob", "slack"));
