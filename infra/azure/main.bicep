@@ -70,6 +70,8 @@ var baseSettings = {
   Executor__MaxConflictRetries: '20'
   Executor__MaxFeedbackRounds: '8'
   Sweep__OverdueGrace: '00:02:00'
+  Sweep__OrphanScanInterval: '00:05:00'
+  Notifications__MaxDeferral: '00:15:00'
 }
 
 resource app 'Microsoft.Web/sites@2023-12-01' = {

@@ -43,7 +43,7 @@ public sealed class ScaleOutProcessTests(AzuriteFixture azurite, ITestOutputHelp
         (await viaB.PostAsync($"/api/rollouts/{id}/pause", null)).EnsureSuccessStatusCode();
         (await viaB.PostAsync($"/api/rollouts/{id}/resume", null)).EnsureSuccessStatusCode();
         await viaB.WaitForAsync($"/api/rollouts/{id}", r => (int?)r["canaryWeight"] == 50);
-        Assert.Equal((50, 50), Weights(k));
+        Assert.Equal((50, 50), k.Weights());
 
         // A's late PATCH arrives: its resourceVersion test fails, A re-reads, sees a newer sequence and drops the write.
         hold.Release();
@@ -51,7 +51,7 @@ public sealed class ScaleOutProcessTests(AzuriteFixture azurite, ITestOutputHelp
         while (!a.Logged("dropped a stale traffic write") && DateTime.UtcNow < deadline) await Task.Delay(100);
         output.WriteLine(a.Output);
 
-        Assert.Equal((50, 50), Weights(k)); // before fencing: (90, 10), the late write landed
+        Assert.Equal((50, 50), k.Weights()); // before fencing: (90, 10), the late write landed
         Assert.True(a.Logged("dropped a stale traffic write"), "process A never reported its late write as stale");
         var vs = k.Api.Get("virtualservices", "shop", "checkout")!;
         Assert.Equal(2, VirtualServiceRoutes.RecordedSequence(vs, "primary"));
@@ -61,11 +61,4 @@ public sealed class ScaleOutProcessTests(AzuriteFixture azurite, ITestOutputHelp
         Assert.Empty(state.Pending);
     }
 
-    private static (int Stable, int Canary) Weights(KubernetesTestCluster k)
-    {
-        var vs = k.Api.Get("virtualservices", "shop", "checkout")!;
-        var dests = vs["spec"]!["http"]!.AsArray().Single(r => (string?)r!["name"] == "primary")!["route"]!.AsArray();
-        int W(string subset) => (int)dests.Single(d => (string?)d!["destination"]!["subset"] == subset)!["weight"]!;
-        return (W("stable"), W("canary"));
-    }
 }

@@ -59,12 +59,6 @@ public sealed class OrphanGuardTests(AzuriteFixture azurite, ITestOutputHelper o
 
     private JsonObject Vs(string name = "checkout") => _k.Api.Get("virtualservices", "shop", name)!;
 
-    private static (int Stable, int Canary) Weights(JsonObject vs)
-    {
-        var route = vs["spec"]!["http"]!.AsArray().Single(r => (string?)r!["name"] == "primary")!["route"]!.AsArray();
-        int W(string subset) => (int?)route.SingleOrDefault(d => (string?)d!["destination"]!["subset"] == subset)?["weight"] ?? 0;
-        return (W("stable"), W("canary"));
-    }
 
     private static JsonObject? OrphanOf(JsonNode health, string service) =>
         (health["dependencies"]?["orphans"]?["data"]?["orphans"] as JsonArray ?? []).OfType<JsonObject>().SingleOrDefault(o => (string?)o["service"] == service);
@@ -87,7 +81,7 @@ public sealed class OrphanGuardTests(AzuriteFixture azurite, ITestOutputHelper o
             foreach (var d in vs["spec"]!["http"]!.AsArray().Single(r => (string?)r!["name"] == "primary")!["route"]!.AsArray())
                 d!["weight"] = (string?)d["destination"]!["subset"] == "canary" ? 10 : 90;
         });
-        Assert.Equal((90, 10), Weights(Vs("payments")));
+        Assert.Equal((90, 10), _k.Weights("payments"));
         Assert.Null(VirtualServiceRoutes.RecordedWeights(Vs("payments"), "primary"));
 
         await using var app = App();
@@ -122,7 +116,7 @@ public sealed class OrphanGuardTests(AzuriteFixture azurite, ITestOutputHelper o
         // Restore: allowed to whoever may roll the service back (deployers and approvers), audited, and refused when nothing is left.
         var byApprover = await app.Client(TestAppRoot.ApproverKey).PostAsync($"/api/services/{checkout}/restore", null);
         Assert.Equal(HttpStatusCode.OK, byApprover.StatusCode); // approvers may roll back, so they may restore
-        Assert.Equal((100, 0), Weights(Vs()));
+        Assert.Equal((100, 0), _k.Weights());
         Assert.Equal(new RouteWeights(100, 0), VirtualServiceRoutes.RecordedWeights(Vs(), "primary"));
         Assert.Contains("restored", (string)(await byApprover.JsonAsync())["message"]!, StringComparison.Ordinal);
 
@@ -156,7 +150,7 @@ public sealed class OrphanGuardTests(AzuriteFixture azurite, ITestOutputHelper o
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Contains("deployer", (string)(await refused.JsonAsync())["detail"]!, StringComparison.Ordinal);
-        Assert.Equal((90, 10), Weights(Vs()));
+        Assert.Equal((90, 10), _k.Weights());
         var audit = (JsonArray)await (await app.Client(TestAppRoot.DeployerKey).GetAsync($"/api/services/{checkout}/audit")).JsonAsync();
         Assert.DoesNotContain(audit, a => (string?)a!["action"] == "restore");
     }
@@ -171,7 +165,7 @@ public sealed class OrphanGuardTests(AzuriteFixture azurite, ITestOutputHelper o
         Assert.Equal(HttpStatusCode.Created, start.StatusCode);
         var id = (string)(await start.JsonAsync())["rollout"]!["id"]!;
         await deployer.WaitForAsync($"/api/rollouts/{id}", r => (string?)r["phase"] == "waitingApproval");
-        Assert.Equal((90, 10), Weights(Vs()));
+        Assert.Equal((90, 10), _k.Weights());
         Assert.Equal(new RouteWeights(90, 10), VirtualServiceRoutes.RecordedWeights(Vs(), "primary"));
 
         await SweepAsync(app);
@@ -182,6 +176,6 @@ public sealed class OrphanGuardTests(AzuriteFixture azurite, ITestOutputHelper o
         var refused = await deployer.PostAsync($"/api/services/{checkout}/restore", null);
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains($"/release rollback {checkout}", (string)(await refused.JsonAsync())["detail"]!, StringComparison.Ordinal);
-        Assert.Equal((90, 10), Weights(Vs()));
+        Assert.Equal((90, 10), _k.Weights());
     }
 }

@@ -42,7 +42,7 @@ public sealed class OneHopTests(AzuriteFixture azurite, ITestOutputHelper output
         var delivered = await DeliverStepsAsync(app, queues, root.Queue); // what the queue trigger would do (nothing, with one hop)
         var waiting = await (await deployer.GetAsync($"/api/rollouts/{id}")).JsonAsync();
         Assert.Equal("waitingApproval", (string?)waiting["phase"]);
-        Assert.Equal((90, 10), Weights(k));
+        Assert.Equal((90, 10), k.Weights());
         var patchesBefore = k.Api.Requests.Count(r => r.Method == "PATCH");
 
         var clock = Stopwatch.StartNew();
@@ -51,7 +51,7 @@ public sealed class OneHopTests(AzuriteFixture azurite, ITestOutputHelper output
         Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
 
         // When the answer is back, the double already took the PATCH for setWeight 50; nothing waits in rollout-steps.
-        Assert.Equal((50, 50), Weights(k));
+        Assert.Equal((50, 50), k.Weights());
         var patch = Assert.Single(k.Api.Requests.Where(r => r.Method == "PATCH").Skip(patchesBefore));
         Assert.Equal(200, patch.Status);
         Assert.Contains(JsonNode.Parse(patch.Body!)!.AsArray(), op => ((string?)op!["path"])!.EndsWith("/weight", StringComparison.Ordinal) && (int?)op["value"] == 50);
@@ -64,13 +64,6 @@ public sealed class OneHopTests(AzuriteFixture azurite, ITestOutputHelper output
         output.WriteLine($"approve answered in {answered.TotalMilliseconds:0} ms, after PATCH setWeight 50; step messages delivered after start: {delivered}");
     }
 
-    private static (int Stable, int Canary) Weights(KubernetesTestCluster k)
-    {
-        var vs = k.Api.Get("virtualservices", "shop", "checkout")!;
-        var dests = vs["spec"]!["http"]!.AsArray().Single(r => (string?)r!["name"] == "primary")!["route"]!.AsArray();
-        int W(string subset) => (int)dests.Single(d => (string?)d!["destination"]!["subset"] == subset)!["weight"]!;
-        return (W("stable"), W("canary"));
-    }
 
     /// <summary>Delivers every visible step message through the Functions-mode invocation endpoint; returns how many.</summary>
     private static async Task<int> DeliverStepsAsync(BotApplication app, IQueueService queues, string queue)

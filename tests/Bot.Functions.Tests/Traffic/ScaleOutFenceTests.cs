@@ -50,7 +50,7 @@ public sealed class ScaleOutFenceTests(AzuriteFixture azurite, ITestOutputHelper
         var reconciled = await b.Executor.ReconcileAsync(service, default);
         Assert.NotNull(reconciled);
         await b.DeliverScheduledAsync();
-        Assert.Equal((50, 50), Weights(k));
+        Assert.Equal((50, 50), k.Weights());
         var wrote50 = clock.Elapsed;
 
         hold.Release();
@@ -58,7 +58,7 @@ public sealed class ScaleOutFenceTests(AzuriteFixture azurite, ITestOutputHelper
         var done = clock.Elapsed;
         output.WriteLine($"A's PATCH held at {held.TotalMilliseconds:0} ms; B at 50 at {wrote50.TotalMilliseconds:0} ms; A finished at {done.TotalMilliseconds:0} ms");
 
-        Assert.Equal((50, 50), Weights(k));
+        Assert.Equal((50, 50), k.Weights());
         var notes = slowResults.SelectMany(r => r.Notes).ToList();
         foreach (var n in notes) output.WriteLine("A: " + n);
         Assert.Contains(notes, n => n.Contains("stale traffic write dropped", StringComparison.Ordinal));
@@ -71,13 +71,6 @@ public sealed class ScaleOutFenceTests(AzuriteFixture azurite, ITestOutputHelper
         Assert.Empty(state.Pending);
     }
 
-    private static (int Stable, int Canary) Weights(KubernetesTestCluster k)
-    {
-        var vs = k.Api.Get("virtualservices", "shop", "checkout")!;
-        var dests = vs["spec"]!["http"]!.AsArray().Single(r => (string?)r!["name"] == "primary")!["route"]!.AsArray();
-        int W(string subset) => (int)dests.Single(d => (string?)d!["destination"]!["subset"] == subset)!["weight"]!;
-        return (W("stable"), W("canary"));
-    }
 
     /// <summary>One bot instance: nothing shared with another but Azurite and the Kubernetes API.</summary>
     private sealed class Instance

@@ -32,6 +32,16 @@ public sealed class KubernetesTestCluster : IAsyncDisposable
     public IstioTrafficRouter Router { get; }
     public KubernetesDeploymentController Deployments { get; }
 
+    /// <summary>The live weights of <paramref name="route"/>'s stable and canary destinations in the VirtualService the double
+    /// holds (a destination that is missing, or has no weight, counts 0).</summary>
+    public (int Stable, int Canary) Weights(string virtualService = "checkout", string route = "primary")
+    {
+        var vs = Api.Get("virtualservices", "shop", virtualService) ?? throw new InvalidOperationException($"VirtualService shop/{virtualService} does not exist");
+        var dests = vs["spec"]!["http"]!.AsArray().Single(r => (string?)r!["name"] == route)!["route"]!.AsArray();
+        int W(string subset) => (int?)dests.SingleOrDefault(d => (string?)d!["destination"]!["subset"] == subset)?["weight"] ?? 0;
+        return (W("stable"), W("canary"));
+    }
+
     public static string InfraPath(params string[] parts) => Path.Combine([RepoPaths.Root, "infra", "kubernetes", .. parts]);
 
     public static TrafficTarget Checkout(bool withDeployments = true, bool scaleDown = false) => new(null, "shop",
