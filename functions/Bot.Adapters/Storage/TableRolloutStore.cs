@@ -70,9 +70,10 @@ public sealed class TableRolloutStore(ITableService tables, StorageOptions? opti
     {
         await _ensure.EnsureAsync(ct).ConfigureAwait(false);
         var json = StateJson.Serialize(rollout);
-        await _tables.UpsertAsync(_table, new TableEntity(HistoryPartition(rollout.Service), HistoryRow(rollout), Row(rollout, json)), ct)
-            .ConfigureAwait(false);
-        await _tables.UpsertAsync(_table, new TableEntity(LookupPartition(rollout.Id), LookupRow, Row(rollout, json)), ct).ConfigureAwait(false);
+        // Two copies (the service's history, the id lookup) of one value: written at the same time.
+        await Task.WhenAll(
+            _tables.UpsertAsync(_table, new TableEntity(HistoryPartition(rollout.Service), HistoryRow(rollout), Row(rollout, json)), ct),
+            _tables.UpsertAsync(_table, new TableEntity(LookupPartition(rollout.Id), LookupRow, Row(rollout, json)), ct)).ConfigureAwait(false);
     }
 
     public async Task<RolloutState?> FindAsync(string rolloutId, CancellationToken ct)

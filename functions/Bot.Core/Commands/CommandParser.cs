@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Bot.Core.Config;
+using Bot.Core.Rollouts;
 using Bot.Core.Text;
 
 namespace Bot.Core.Commands;
@@ -199,9 +200,8 @@ public static class CommandParser
         /// <summary>The known service whose rollout id <paramref name="token"/> is (<c>checkout-12</c>: checkout), else null.</summary>
         private string? RolloutIdService(string token)
         {
-            var dash = token.LastIndexOf('-');
-            if (options.KnownServices is not { } known || dash <= 0 || dash == token.Length - 1 || !IsCount(token[(dash + 1)..])) return null;
-            return known.FirstOrDefault(k => k.Equals(token[..dash], StringComparison.OrdinalIgnoreCase));
+            if (options.KnownServices is not { } known || RolloutIds.ServiceOf(token) is not { } service) return null;
+            return known.FirstOrDefault(k => k.Equals(service, StringComparison.OrdinalIgnoreCase));
         }
 
         /// <summary>Checks the service against the known list, using its known spelling, or fails with a did-you-mean.</summary>

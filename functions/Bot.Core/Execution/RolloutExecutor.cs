@@ -113,7 +113,7 @@ public sealed class RolloutExecutor(
         {
             // Past the bound a due step is enqueued as before instead of running inline.
             var feedback = await ApplyAsync(state, inlineSteps: run.InlineSteps && round < _options.MaxFeedbackRounds, run, ct).ConfigureAwait(false);
-            await ArchiveAsync(state, ct).ConfigureAwait(false);
+            await ArchiveAsync(state, run, ct).ConfigureAwait(false);
 
             var next = state with { Pending = [] };
             var effects = new List<Effect>();
@@ -155,10 +155,18 @@ public sealed class RolloutExecutor(
         return new Snapshot(state, etag);
     }
 
-    private async Task ArchiveAsync(ServiceState state, CancellationToken ct)
+    /// <summary>Copies the committed rollouts to the archive, at the same time; a copy this run already wrote (the same
+    /// instance, as when the last finished rollout is left alone) is not written again.</summary>
+    private async Task ArchiveAsync(ServiceState state, Run run, CancellationToken ct)
     {
-        if (state.Active is { } active) await store.ArchiveAsync(active, ct).ConfigureAwait(false);
-        if (state.LastFinished is { } finished) await store.ArchiveAsync(finished, ct).ConfigureAwait(false);
+        var writes = new List<Task>(2);
+        foreach (var rollout in new[] { state.Active, state.LastFinished })
+            if (rollout is not null && !run.Archived.Any(a => ReferenceEquals(a, rollout)))
+            {
+                run.Archived.Add(rollout);
+                writes.Add(store.ArchiveAsync(rollout, ct));
+            }
+        await Task.WhenAll(writes).ConfigureAwait(false);
     }
 
     /// <summary>Applies effects, traffic writes first, the rest in the order decided. An external failure (router, deployments) becomes an <see cref="EffectFailed"/>
@@ -287,5 +295,7 @@ public sealed class RolloutExecutor(
         public bool InlineSteps { get; init; }
         /// <summary>How a rollback applied in this call ended (<see cref="ExecutionResult.Message"/>).</summary>
         public string? Finished { get; set; }
+        /// <summary>Rollout copies this run wrote to the archive.</summary>
+        public List<RolloutState> Archived { get; } = [];
     }
 }

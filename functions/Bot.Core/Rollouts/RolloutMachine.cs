@@ -114,7 +114,7 @@ public static partial class RolloutMachine
         var seq = state.Sequence + 1;
         var r = new RolloutState
         {
-            Id = $"{state.Service}-{seq}",
+            Id = RolloutIds.Of(state.Service, seq),
             Service = state.Service,
             Version = version,
             Revision = revision,

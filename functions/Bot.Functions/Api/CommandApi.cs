@@ -53,7 +53,10 @@ public static class CommandApi
     {
         var (request, errors) = await CommandRequests.ReadActionAsync(http.Request, ct);
         if (request is null) return TypedResults.ValidationProblem(errors, title: $"The {action} request is not valid");
-        if (await FindAsync(store, id, ct) is not { } rollout) return NotFound($"no rollout '{id}'");
+        // The id names its service (checkout-12), so the executor's own state read is the only one before the decision;
+        // only an id of another form is looked up in the archive first.
+        var service = RolloutIds.ServiceOf(id) ?? (await FindAsync(store, id, ct))?.Service;
+        if (service is null) return NotFound($"no rollout '{id}'");
 
         var by = ApiKeyFilter.ActorOf(http);
         RolloutInput input = action switch
@@ -65,7 +68,7 @@ public static class CommandApi
             "promote" => new Promote(id) { By = by, Reason = request.Reason },
             _ => new Abort(id) { By = by, Reason = request.Reason },
         };
-        var result = await executor.ExecuteAsync(rollout.Service, input, ct);
+        var result = await executor.ExecuteAsync(service, input, ct);
         if (result.Decision.Refused is { } refused) return Refusal(refused);
         var after = Same(result.State.Active, id) ?? Same(result.State.LastFinished, id) ?? await FindAsync(store, id, ct);
         return TypedResults.Ok(new CommandResponse(result.Message ?? $"{action}: {after?.Phase}", View(after)));

@@ -31,9 +31,7 @@ public static class GitHubCommandIntake
         var parse = new CommandParseOptions { KnownServices = all.Select(c => c.Service).ToList(), DefaultService = own.Count == 1 ? own[0] : null };
         var services = lines.Select(l => CommandParser.Parse(l, parse).Command).OfType<ReleaseCommand>()
             .Select(CommandBinding.ServiceToBind).OfType<string>().Distinct(StringComparer.Ordinal).Take(MaxReads).ToList();
-        var bindings = new List<CommandBinding>(services.Count);
-        foreach (var service in services)
-            bindings.Add(CommandBinding.To(service, (await store.GetAsync(service, ct))?.Value.Active));
+        var bindings = await Task.WhenAll(services.Select(async service => CommandBinding.To(service, (await store.GetAsync(service, ct))?.Value.Active)));
         return work with { Bindings = bindings };
     }
 }

@@ -54,14 +54,25 @@ public static class GitHubWebhookEndpoint
                 return TypedResults.Accepted((string?)null, new { ignored = true, reason = ignored.Reason });
         }
 
-        // Claimed before acting: GitHub's redelivery repeats X-GitHub-Delivery, and must not act twice.
-        if (!await dedup.TryClaimAsync("github", delivery, options.Value.DeliveryTtl, ct))
+        // PR comment commands are bound to the rollouts active now (GitHubCommandIntake): a retry never acts on a later one.
+        // The binding reads go out with the claim (one round trip before queuing, not two); nothing is queued unclaimed.
+        var bound = GitHubCommandIntake.BindAsync(GitHubWork.For(parsed), configs, store, time, ct);
+        bool claimed;
+        try
+        {
+            // Claimed before acting: GitHub's redelivery repeats X-GitHub-Delivery, and must not act twice.
+            claimed = await dedup.TryClaimAsync("github", delivery, options.Value.DeliveryTtl, ct);
+        }
+        finally
+        {
+            if (!bound.IsCompleted) await ((Task)bound).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        if (!claimed)
             return TypedResults.Accepted((string?)null, new { ignored = true, reason = $"delivery {delivery} was already handled" });
 
         try
         {
-            // PR comment commands are bound to the rollouts active now (GitHubCommandIntake): a retry never acts on a later one.
-            await queue.EnqueueAsync(await GitHubCommandIntake.BindAsync(GitHubWork.For(parsed), configs, store, time, ct), ct);
+            await queue.EnqueueAsync(await bound, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

@@ -34,8 +34,8 @@ public static class SlackEndpoints
         var parsed = SlackPayloadParser.ParseSlashCommand(body);
         if (parsed.Value is not { } command) return TypedResults.BadRequest(parsed.Error);
 
-        if (await inbox.BindCommandAsync(command, ct) is not { } work) return Ephemeral(NotAccepted);
-        switch (await inbox.AcceptAsync("slack-command", command.TriggerId, work, ct))
+        // The binding read and the delivery claim go out together: one round trip before the work is queued, not two.
+        switch (await inbox.AcceptAsync("slack-command", command.TriggerId, inbox.BindCommandAsync(command, ct), ct))
         {
             case SlackAcceptance.Duplicate: return TypedResults.Ok();
             case SlackAcceptance.Failed: return Ephemeral(NotAccepted);
@@ -51,7 +51,7 @@ public static class SlackEndpoints
         if (parsed.Value is not { } action) return TypedResults.BadRequest(parsed.Error);
 
         // A replayed or retried delivery carries the same trigger and action timestamp: act once.
-        return await inbox.AcceptAsync("slack-action", $"{action.TriggerId}|{action.ActionTs}", new SlackActionWork(action), ct) == SlackAcceptance.Failed
+        return await inbox.AcceptAsync("slack-action", $"{action.TriggerId}|{action.ActionTs}", Task.FromResult<SlackWork?>(new SlackActionWork(action)), ct) == SlackAcceptance.Failed
             ? Ephemeral(NotAccepted)
             : TypedResults.Ok();
     }
@@ -75,7 +75,7 @@ public sealed class SlackInbox(IOptions<SlackOptions> options, TimeProvider time
     /// <c>rollback checkout</c> reads checkout's state once and carries the active rollout's id, revision and step (or
     /// that none is active). Commands that act on no rollout, name their rollout, or do not parse (the work answers
     /// with the error) read nothing. Null when the state cannot be read (storage down): nothing is accepted.</summary>
-    public async Task<SlackCommandWork?> BindCommandAsync(SlackSlashCommand command, CancellationToken ct)
+    public async Task<SlackWork?> BindCommandAsync(SlackSlashCommand command, CancellationToken ct)
     {
         var work = new SlackCommandWork(command);
         if (CommandParser.Parse(command.Text).Command is not { } parsed || CommandBinding.ServiceToBind(parsed) is not { } service) return work;
@@ -91,19 +91,34 @@ public sealed class SlackInbox(IOptions<SlackOptions> options, TimeProvider time
         }
     }
 
-    /// <summary>Claims the delivery (a retry or replay is a <see cref="SlackAcceptance.Duplicate"/>) and puts the work
-    /// on the queue. When storage does not take it, the claim is given back so Slack's retry is processed.</summary>
-    public async Task<SlackAcceptance> AcceptAsync(string source, string id, SlackWork work, CancellationToken ct)
+    /// <summary>Claims the delivery (a retry or replay is a <see cref="SlackAcceptance.Duplicate"/>) while
+    /// <paramref name="work"/> is being prepared, and puts the work on the queue. When the work could not be prepared
+    /// (null) or storage does not take it, the claim is given back so Slack's retry is processed.</summary>
+    public async Task<SlackAcceptance> AcceptAsync(string source, string id, Task<SlackWork?> work, CancellationToken ct)
     {
-        if (!await dedup.TryClaimAsync(source, id, options.Value.DedupTtl, ct)) return SlackAcceptance.Duplicate;
+        bool claimed;
         try
         {
-            await queue.EnqueueAsync(work, ct);
+            claimed = await dedup.TryClaimAsync(source, id, options.Value.DedupTtl, ct);
+        }
+        finally
+        {
+            if (!work.IsCompleted) await ((Task)work).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        if (!claimed) return SlackAcceptance.Duplicate;
+        if (await work is not { } prepared)
+        {
+            await dedup.ReleaseAsync(source, id, CancellationToken.None);
+            return SlackAcceptance.Failed;
+        }
+        try
+        {
+            await queue.EnqueueAsync(prepared, ct);
             return SlackAcceptance.Accepted;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            log.LogError(e, "Slack {Kind} could not be put on queue {Queue}", work.GetType().Name, queue.Queue);
+            log.LogError(e, "Slack {Kind} could not be put on queue {Queue}", prepared.GetType().Name, queue.Queue);
             await dedup.ReleaseAsync(source, id, CancellationToken.None);
             return SlackAcceptance.Failed;
         }

@@ -77,6 +77,18 @@ public sealed class CommandApiTests(AzuriteFixture azurite)
         Assert.Equal("application/problem+json", unknownRollout.Content.Headers.ContentType!.MediaType);
         Assert.Contains("nope-42", (string)(await unknownRollout.JsonAsync())["detail"]!, StringComparison.Ordinal);
 
+        // Acting on an id the bot never issued answers 404 and writes nothing, whether the id names a service
+        // (`nope-42`: read from the id, no state) or does not have the `{service}-{n}` form (looked up in the archive).
+        foreach (var id0 in new[] { "nope-42", $"{service}-7", "not-a-rollout-id" })
+        {
+            var act = await client.PostAsync($"/api/rollouts/{id0}/approve", null);
+            Assert.Equal(HttpStatusCode.NotFound, act.StatusCode);
+            Assert.Contains(id0, (string)(await act.JsonAsync())["detail"]!, StringComparison.Ordinal);
+        }
+        var store = new TableRolloutStore(azurite.CreateTableService());
+        Assert.Null(await store.GetAsync("nope", CancellationToken.None));
+        Assert.Null(await store.GetAsync(service, CancellationToken.None));
+
         var unknownService = await client.PostJsonAsync("/api/rollouts", new { service = "no-such-service", version = "1.0.0" });
         Assert.Equal(HttpStatusCode.NotFound, unknownService.StatusCode);
 
