@@ -1,3 +1,4 @@
+using Bot.Functions.Analysis;
 using Bot.Functions.Api;
 using Bot.Functions.Ci;
 using Bot.Functions.GitHub;
@@ -24,6 +25,7 @@ builder.AddSlackIfConfigured(); // Slack:BotToken + Slack:SigningSecret — /api
 builder.AddGitHub();           // GitHub:* — App or token client, notification target (check run + deployment), POST /api/github
 builder.AddCi();               // Ci:* — POST /api/ci, freezes, deploy windows and cron slots in decisions, due index + sweep
 builder.AddOrphanGuard();      // Sweep:OrphanScanInterval — orphaned canary traffic: found by the sweep, in health and chat, /release restore
+builder.AddAnalysis();         // Analysis:QueryTimeout — canary analysis on Prometheus (release config analysis:), GET /api/rollouts/{id}/analysis
 
 var app = builder.Build();
 

@@ -16,5 +16,6 @@ public static class ReleaseConfigSections
         new PeopleSection("deployers"),
         new PeopleSection("approvers"),
         new Scheduling.WindowSection(),
+        new AnalysisSection(),
     ];
 }

@@ -10,14 +10,17 @@ namespace Bot.Adapters.Prometheus;
 /// series of <see cref="AnalysisQueries.SeriesPoints"/> p99s of sub-windows (the rank test's samples); for custom metrics
 /// the rendered query (and its stable twin). All queries of one measurement run at once.
 /// </summary>
-public sealed class PrometheusMetricsSource(PrometheusClient client, Func<string, string?> settings) : IMetricsSource
+public sealed class PrometheusMetricsSource(Func<string?, PrometheusClient> clients, Func<string, string?> settings) : IMetricsSource
 {
+    public PrometheusMetricsSource(PrometheusClient client, Func<string, string?> settings) : this(_ => client, settings) { }
+
     public async Task<IReadOnlyList<MetricObservation>> MeasureAsync(ReleaseConfig service, AnalysisSpec analysis, DateTimeOffset at, CancellationToken ct)
     {
         var server = Endpoint(analysis.Prometheus);
+        var client = clients(analysis.Prometheus.CaFile);
         var (canary, stable) = AnalysisQueries.Sides(service, analysis);
         var interval = analysis.Interval;
-        Task<double?> Scalar(string q) => ScalarAsync(server, q, at, ct);
+        Task<double?> Scalar(string q) => ScalarAsync(client, server, q, at, ct);
 
         var canaryRequests = Scalar(AnalysisQueries.Requests(canary, interval));
         var stableRequests = Scalar(AnalysisQueries.Requests(stable, interval));
@@ -38,8 +41,8 @@ public sealed class PrometheusMetricsSource(PrometheusClient client, Func<string
                     var step = interval / AnalysisQueries.SeriesPoints;
                     var cv = Scalar(AnalysisQueries.LatencyP99(canary, interval));
                     var sv = Scalar(AnalysisQueries.LatencyP99(stable, interval));
-                    var cs = SeriesAsync(server, AnalysisQueries.LatencyP99(canary, step), at, interval, step, ct);
-                    var ss = SeriesAsync(server, AnalysisQueries.LatencyP99(stable, step), at, interval, step, ct);
+                    var cs = SeriesAsync(client, server, AnalysisQueries.LatencyP99(canary, step), at, interval, step, ct);
+                    var ss = SeriesAsync(client, server, AnalysisQueries.LatencyP99(stable, step), at, interval, step, ct);
                     return new MetricObservation(rule, AnalysisQueries.LatencyP99(canary, interval),
                         new Sample { Requests = Count(await canaryRequests), Value = await cv, Series = await cs },
                         new Sample { Requests = Count(await stableRequests), Value = await sv, Series = await ss });
@@ -67,7 +70,7 @@ public sealed class PrometheusMetricsSource(PrometheusClient client, Func<string
         new($"the app setting {setting} named by analysis.prometheus is not set; set it to the Prometheus credential");
 
     /// <summary>The one number a query gives; null when it gives no series or NaN (no data).</summary>
-    private async Task<double?> ScalarAsync(PrometheusEndpoint server, string query, DateTimeOffset at, CancellationToken ct)
+    private static async Task<double?> ScalarAsync(PrometheusClient client, PrometheusEndpoint server, string query, DateTimeOffset at, CancellationToken ct)
     {
         var result = await client.QueryAsync(server, query, at, ct).ConfigureAwait(false);
         if (result.Count > 1)
@@ -75,8 +78,8 @@ public sealed class PrometheusMetricsSource(PrometheusClient client, Func<string
         return result.Count == 1 && result[0].Points is [{ Value: var v }] && !double.IsNaN(v) ? v : null;
     }
 
-    private async Task<IReadOnlyList<double>> SeriesAsync(PrometheusEndpoint server, string query, DateTimeOffset at, TimeSpan interval, TimeSpan step,
-        CancellationToken ct)
+    private static async Task<IReadOnlyList<double>> SeriesAsync(PrometheusClient client, PrometheusEndpoint server, string query, DateTimeOffset at,
+        TimeSpan interval, TimeSpan step, CancellationToken ct)
     {
         var result = await client.QueryRangeAsync(server, query, at - interval + step, at, step, ct).ConfigureAwait(false);
         return result.Count == 1 ? [.. result[0].Points.Select(p => p.Value).Where(v => !double.IsNaN(v) && !double.IsInfinity(v))] : [];

@@ -53,8 +53,11 @@ public static class CanaryJudge
         if (rule.Max is { } max && c > max)
             return Evidence(Verdict.Fail, $"canary {Format(rule, c)} is above the limit {Format(rule, max)}");
 
+        if (rule.Min is { } min && c < min)
+            return Evidence(Verdict.Fail, $"canary {Format(rule, c)} is below the minimum {Format(rule, min)}");
+
         if (rule.MaxAboveStable is null && rule.MaxRatioToStable is null)
-            return Evidence(Verdict.Pass, $"canary {Format(rule, c)} is within the limit {Format(rule, rule.Max!.Value)}");
+            return Evidence(Verdict.Pass, $"canary {Format(rule, c)} is within {threshold}");
 
         if (o.Stable is not { } s || s.Requests < rule.MinRequests || stable is not { } st || double.IsNaN(st))
             return Evidence(Verdict.NoVerdict,
@@ -98,15 +101,19 @@ public static class CanaryJudge
     {
         var parts = new List<string>();
         if (r.Max is { } max) parts.Add($"<= {Format(r, max)}");
+        if (r.Min is { } min) parts.Add($">= {Format(r, min)}");
         if (r.MaxAboveStable is { } above) parts.Add(string.Create(CultureInfo.InvariantCulture, $"<= stable + {above * 100:0.##} points"));
         if (r.MaxRatioToStable is { } ratio) parts.Add(string.Create(CultureInfo.InvariantCulture, $"<= {ratio:0.##}x stable"));
-        if (r.MinRequests > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"min {r.MinRequests} requests"));
+        if (r.MinRequests > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"at least {r.MinRequests} requests"));
         return string.Join(", ", parts);
     }
 
-    private static string Format(MetricRule r, double v) => r.Kind == MetricKind.ErrorRate
-        ? string.Create(CultureInfo.InvariantCulture, $"{v * 100:0.##}%")
-        : string.Create(CultureInfo.InvariantCulture, $"{v:0.#} ms");
+    private static string Format(MetricRule r, double v) => r.Kind switch
+    {
+        MetricKind.ErrorRate => string.Create(CultureInfo.InvariantCulture, $"{v * 100:0.##}%"),
+        MetricKind.Latency => string.Create(CultureInfo.InvariantCulture, $"{v:0.#} ms"),
+        _ => v.ToString("0.####", CultureInfo.InvariantCulture),
+    };
 
     private static string P(double p) => p < 0.0001 ? "<0.0001" : p.ToString("0.####", CultureInfo.InvariantCulture);
 

@@ -10,10 +10,13 @@ public enum MetricKind
     /// <summary>A latency (ms): absolute limit on the canary's value over the interval, and a limit relative to stable as a
     /// ratio of medians of the per-step series (Mann-Whitney U).</summary>
     Latency,
+
+    /// <summary>Any number a custom query gives: absolute limits on the canary's value.</summary>
+    Value,
 }
 
-/// <summary>One metric of a service's analysis and what passes. At least one of <see cref="Max"/>, <see cref="MaxAboveStable"/>
-/// and <see cref="MaxRatioToStable"/> is set (validation says so).</summary>
+/// <summary>One metric of a service's analysis and what passes. At least one of <see cref="Max"/>, <see cref="Min"/>,
+/// <see cref="MaxAboveStable"/> and <see cref="MaxRatioToStable"/> is set (validation says so).</summary>
 public sealed record MetricRule
 {
     public required string Name { get; init; }
@@ -21,6 +24,9 @@ public sealed record MetricRule
 
     /// <summary>The canary's value must not exceed this (error rate 0.01: 99% success; latency in ms).</summary>
     public double? Max { get; init; }
+
+    /// <summary>The canary's value must not fall below this (custom metrics, e.g. a throughput).</summary>
+    public double? Min { get; init; }
 
     /// <summary>Error rates: the canary's rate must not exceed stable's by more than this (0.01: one point).</summary>
     public double? MaxAboveStable { get; init; }

@@ -45,6 +45,9 @@ public sealed record ReleaseConfig
     /// <summary>What starts a rollout from GitHub (push or workflow run). Null: only commands start rollouts.</summary>
     public TriggerSpec? Trigger { get; init; }
 
+    /// <summary>Automated canary analysis on Prometheus; null: none.</summary>
+    public AnalysisSpec? Analysis { get; init; }
+
     /// <summary>Where this config came from (file path or repo@sha), for error messages.</summary>
     public string Source { get; init; } = "";
 }

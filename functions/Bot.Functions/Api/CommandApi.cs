@@ -19,6 +19,7 @@ public static class CommandApi
         var rollouts = app.MapGroup("/api/rollouts").AddEndpointFilter<ApiKeyFilter>().WithMetadata(new FunctionNameMetadata("Rollouts"));
         rollouts.MapPost("/", StartAsync);
         rollouts.MapGet("/{id}", GetAsync);
+        rollouts.MapGet("/{id}/analysis", Analysis.AnalysisExtensions.GetAsync);
         rollouts.MapPost("/{id}/{action:regex(^(approve|rollback|pause|resume|promote|abort)$)}", ActAsync);
 
         var services = app.MapGroup("/api/services").AddEndpointFilter<ApiKeyFilter>().WithMetadata(new FunctionNameMetadata("Services"));

@@ -108,7 +108,7 @@ public sealed class PrometheusMetricsSourceTests(IstioPrometheusFixture promethe
     [Fact]
     public async Task CustomQuery_PlaceholdersFilledIn()
     {
-        var rule = new MetricRule { Name = "canaryRps", Kind = MetricKind.Latency, Max = 5, MinRequests = 100 };
+        var rule = new MetricRule { Name = "canaryRps", Kind = MetricKind.Value, Max = 5, MinRequests = 100 };
         var analysis = Analysis() with
         {
             Metrics = [new AnalysisMetric(rule, "sum(rate(istio_requests_total{destination_workload=\"{{canary}}\",destination_workload_namespace=\"{{namespace}}\"}[{{interval}}]))")],
@@ -124,7 +124,7 @@ public sealed class PrometheusMetricsSourceTests(IstioPrometheusFixture promethe
     [Fact]
     public async Task BadQuery_PrometheusRefusal_SaysWhatItSaid()
     {
-        var rule = new MetricRule { Name = "broken", Kind = MetricKind.Latency, Max = 1 };
+        var rule = new MetricRule { Name = "broken", Kind = MetricKind.Value, Max = 1 };
         var analysis = Analysis() with { Metrics = [new AnalysisMetric(rule, "sum(rate(up[{{interval}}])")] };
 
         var e = await Assert.ThrowsAsync<PrometheusException>(() => Source().MeasureAsync(Service("healthy"), analysis, IstioPrometheusFixture.At, CancellationToken.None));

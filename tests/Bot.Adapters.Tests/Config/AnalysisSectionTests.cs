@@ -1,0 +1,131 @@
+using Bot.Adapters.Config;
+using Bot.Adapters.Config.Sections;
+using Bot.Core.Analysis;
+using Bot.Core.Config;
+
+namespace Bot.Adapters.Tests.Config;
+
+public sealed class AnalysisSectionTests
+{
+    private const string Head = """
+        service: checkout
+        namespace: shop
+        route: {virtualService: checkout, name: primary, destinationRule: checkout}
+        deployments: {canary: checkout-canary, stable: checkout, image: "r/checkout:{version}"}
+
+        """;
+
+    private static ConfigParseResult Parse(string yaml) => ReleaseConfigParser.Parse(Head + yaml, "checkout.yaml");
+
+    private static string[] Errors(string yaml) => Parse(yaml).Errors.Select(e => e.ToString()).ToArray();
+
+    [Fact]
+    public void Complete_ReadsEveryField()
+    {
+        var r = Parse("""
+            analysis:
+              prometheus: {url: "http://prometheus.istio-system:9090", bearerTokenSetting: Analysis__PrometheusToken, caFile: /etc/prom-ca.pem}
+              interval: 30s
+              versionLabel: destination_version
+              confidence: 0.99
+              failureLimit: 3
+              inconclusiveLimit: 5
+              errorLimit: 2
+              metrics:
+                - {name: successRate, min: 99, maxBelowStable: 1, minRequests: 200, critical: true}
+                - {name: latencyP99, max: 500, maxRatioToStable: 1.2}
+                - {name: queueDepth, query: 'max(queue_depth{app="{{canary}}",ns="{{namespace}}"})', max: 100, min: 0}
+            """);
+
+        Assert.Empty(r.Errors);
+        var a = r.Config!.Analysis!;
+        Assert.Equal(new Uri("http://prometheus.istio-system:9090"), a.Prometheus.Url);
+        Assert.Equal("Analysis__PrometheusToken", a.Prometheus.BearerTokenSetting);
+        Assert.Equal("/etc/prom-ca.pem", a.Prometheus.CaFile);
+        Assert.Equal(TimeSpan.FromSeconds(30), a.Interval);
+        Assert.Equal("destination_version", a.VersionLabel);
+        Assert.Equal(0.99, a.Confidence);
+        Assert.Equal(new AnalysisPolicy { FailureLimit = 3, InconclusiveLimit = 5, ErrorLimit = 2 }, a.Policy);
+        var success = a.Metrics[0].Rule;
+        Assert.Equal(MetricKind.ErrorRate, success.Kind);
+        Assert.Equal(0.01, success.Max!.Value, 10);
+        Assert.Equal(0.01, success.MaxAboveStable!.Value, 10);
+        Assert.Equal(200, success.MinRequests);
+        Assert.True(success.Critical);
+        Assert.Equal(new MetricRule { Name = "latencyP99", Kind = MetricKind.Latency, Max = 500, MaxRatioToStable = 1.2, MinRequests = 100 }, a.Metrics[1].Rule);
+        Assert.Equal(MetricKind.Value, a.Metrics[2].Rule.Kind);
+        Assert.Equal("max(queue_depth{app=\"{{canary}}\",ns=\"{{namespace}}\"})", a.Metrics[2].Query);
+    }
+
+    [Fact]
+    public void Defaults_OneMinuteAndTheGradedResponse()
+    {
+        var r = Parse("""
+            analysis:
+              prometheus: {url: "http://prom:9090"}
+              metrics: [{name: successRate, min: 99}]
+            """);
+        Assert.Empty(r.Errors);
+        Assert.Equal(TimeSpan.FromMinutes(1), r.Config!.Analysis!.Interval);
+        Assert.Equal(new AnalysisPolicy(), r.Config.Analysis.Policy);
+        Assert.Equal(AnalysisSection.DefaultMinRequests, r.Config.Analysis.Metrics[0].Rule.MinRequests);
+    }
+
+    [Fact]
+    public void Mistakes_AllReportedWithLineAndFix()
+    {
+        var errors = Errors("""
+            analysis:
+              prometheus: {url: "prom:9090"}
+              interval: 5s
+              metrics:
+                - {name: succesRate, min: 99}
+                - {name: latencyP99}
+                - {name: depth, query: 'max(q{app="{{canry}}"}[{{interval}}])', max: 3}
+                - {name: successRate, min: 99, max: 3}
+            """);
+
+        Assert.Equal(
+        [
+            "checkout.yaml:6: analysis.prometheus.url: 'prom:9090' is not an http(s) URL; write it like http://prometheus.istio-system:9090",
+            "checkout.yaml:7: analysis.interval: 5s is out of range 10s-1h; write an interval such as 1m (each verdict looks at one interval)",
+            "checkout.yaml:9: analysis.metrics[0].name: 'succesRate' is not a built-in metric; did you mean 'successRate'? use successRate or latencyP99, or give a query",
+            "checkout.yaml:10: analysis.metrics[1]: latencyP99 has no threshold, so it could never fail; add max (ms) and/or maxRatioToStable (e.g. 1.2)",
+            "checkout.yaml:11: analysis.metrics[2].query: unknown placeholder '{{canry}}'; did you mean '{{canary}}'? use {{canary}}, {{stable}}, {{namespace}}, {{interval}}",
+            "checkout.yaml:12: analysis.metrics[3].max: does not apply to successRate; successRate takes min (success %) and maxBelowStable (points)",
+        ], errors);
+    }
+
+    [Fact]
+    public void ByWorkload_WithoutDeployments_IsRefused_ByLabelIsNot()
+    {
+        const string noDeployments = """
+            service: checkout
+            namespace: shop
+            route: {virtualService: checkout, name: primary, destinationRule: checkout}
+            steps: [{setImage: {}}]
+            """;
+        const string analysis = """
+
+            analysis:
+              prometheus: {url: "http://prom:9090"}
+              metrics: [{name: successRate, min: 99}]
+            """;
+        var errors = ReleaseConfigParser.Parse(noDeployments + analysis, "checkout.yaml").Errors.Select(e => e.ToString()).ToList();
+        Assert.Contains(errors, e => e.StartsWith("checkout.yaml:6: analysis: tells canary from stable by workload, which needs the deployments section", StringComparison.Ordinal));
+        var byLabel = ReleaseConfigParser.Parse(noDeployments + analysis + "  versionLabel: destination_version\n", "checkout.yaml").Errors;
+        Assert.DoesNotContain(byLabel, e => e.Path == "analysis");
+    }
+
+    [Fact]
+    public void Credentials_EitherBearerOrBasic()
+    {
+        var errors = Errors("""
+            analysis:
+              prometheus: {url: "https://prom:9090", bearerTokenSetting: T, username: bot}
+              metrics: [{name: successRate, min: 99}]
+            """);
+        Assert.Contains("checkout.yaml:6: analysis.prometheus: has both a bearer token and basic auth; keep one of bearerTokenSetting or username/passwordSetting", errors);
+        Assert.Contains("checkout.yaml:6: analysis.prometheus: basic auth needs both username and passwordSetting; add the missing one", errors);
+    }
+}
