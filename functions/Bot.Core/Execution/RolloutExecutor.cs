@@ -24,22 +24,32 @@ public sealed class RolloutExecutor(
 {
     private readonly ExecutorOptions _options = options ?? new ExecutorOptions();
     private readonly KeyedLock _locks = locks ?? new KeyedLock();
+    // The last ETag this process loaded or saved per service: a caller's read with another ETag is older (or newer) than
+    // what this executor knows, and is read again rather than decided on.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> _etags = new(StringComparer.Ordinal);
 
     /// <summary>Decides <paramref name="input"/> for <paramref name="service"/> and applies what follows.
     /// A refused decision changes nothing and is returned as such. Throws <see cref="ConcurrencyConflictException"/>
     /// when the state kept changing under it for <see cref="ExecutorOptions.MaxConflictRetries"/> attempts, and lets
     /// failures of the bot's own storage (state, schedule, audit) propagate so the invocation is retried.</summary>
-    public async Task<ExecutionResult> ExecuteAsync(string service, RolloutInput input, CancellationToken ct)
+    public Task<ExecutionResult> ExecuteAsync(string service, RolloutInput input, CancellationToken ct) => ExecuteAsync(service, input, null, ct);
+
+    /// <summary>As <see cref="ExecuteAsync(string, RolloutInput, CancellationToken)"/>, deciding on <paramref name="seen"/> — the
+    /// service's state as the caller read it moments ago, with its ETag — instead of reading it again, when nothing this
+    /// executor knows of was committed since (its ETag is the last one this process loaded or saved, or the process knows none).
+    /// The commit's If-Match still guards it: had another instance written meanwhile, the save fails and the state is re-read.</summary>
+    public async Task<ExecutionResult> ExecuteAsync(string service, RolloutInput input, Versioned<ServiceState>? seen, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(service);
         ArgumentNullException.ThrowIfNull(input);
         using var held = await _locks.AcquireAsync(service, ct).ConfigureAwait(false);
         // One hop: a command that unblocks traffic runs the steps it makes due in this invocation, before its answer.
         var run = new Run { InlineSteps = input is Approve or Resume or Promote };
+        if (seen is not null && (seen.Value.Service != service || (_etags.TryGetValue(service, out var known) && known != seen.ETag))) seen = null;
 
         for (var attempt = 0; attempt <= _options.MaxConflictRetries; attempt++)
         {
-            var current = await LoadAsync(service, ct).ConfigureAwait(false);
+            var current = attempt == 0 && seen is not null ? new Snapshot(seen.Value, seen.ETag) : await LoadAsync(service, ct).ConfigureAwait(false);
             if (current.State.Pending.Count > 0)
             {
                 var drained = await DrainAsync(current, run, ct).ConfigureAwait(false);
@@ -55,7 +65,7 @@ public sealed class RolloutExecutor(
             string etag;
             try
             {
-                etag = await store.SaveAsync(next, current.ETag, ct).ConfigureAwait(false);
+                etag = await SaveAsync(next, current.ETag, ct).ConfigureAwait(false);
             }
             catch (ConcurrencyConflictException)
             {
@@ -98,10 +108,21 @@ public sealed class RolloutExecutor(
         return new ExecutionResult(noop, drained.State, run.Applied, run.Notes);
     }
 
-    private async Task<Snapshot> LoadAsync(string service, CancellationToken ct) =>
-        await store.GetAsync(service, ct).ConfigureAwait(false) is { } stored
+    private async Task<Snapshot> LoadAsync(string service, CancellationToken ct)
+    {
+        var snapshot = await store.GetAsync(service, ct).ConfigureAwait(false) is { } stored
             ? new Snapshot(stored.Value, stored.ETag)
             : new Snapshot(ServiceState.Empty(service), null);
+        _etags[service] = snapshot.ETag;
+        return snapshot;
+    }
+
+    private async Task<string> SaveAsync(ServiceState state, string? etag, CancellationToken ct)
+    {
+        var saved = await store.SaveAsync(state, etag, ct).ConfigureAwait(false);
+        _etags[state.Service] = saved;
+        return saved;
+    }
 
     /// <summary>Applies the pending effects, decides the feedback they produced, and repeats until nothing is
     /// pending. Returns null when another writer changed the state meanwhile (it now owns what is pending).</summary>
@@ -143,7 +164,7 @@ public sealed class RolloutExecutor(
 
             try
             {
-                etag = await store.SaveAsync(next, etag, ct).ConfigureAwait(false);
+                etag = await SaveAsync(next, etag, ct).ConfigureAwait(false);
             }
             catch (ConcurrencyConflictException)
             {

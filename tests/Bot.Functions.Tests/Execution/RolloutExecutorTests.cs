@@ -60,6 +60,64 @@ public sealed class RolloutExecutorTests
         Assert.Equal(RolloutPhase.Succeeded, (await _store.FindAsync(id, default))!.Phase);
     }
 
+    /// <summary>Drives a rollout to its approval and returns what a caller (the command pipeline) would have read.</summary>
+    private async Task<(RolloutExecutor Sut, string Id, Versioned<ServiceState> Seen)> AtApprovalAsync()
+    {
+        var sut = CreateSut();
+        var started = await sut.ExecuteAsync("checkout-api", Start(), CancellationToken.None);
+        await DeliverScheduledAsync(sut);
+        var seen = (await _store.GetAsync("checkout-api", default))!;
+        Assert.Equal(RolloutPhase.WaitingApproval, seen.Value.Active!.Phase);
+        return (sut, started.Rollout!.Id, seen);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_WithTheCallersFreshRead_DecidesOnItWithoutReadingAgain()
+    {
+        var (sut, id, seen) = await AtApprovalAsync();
+        var reads = _store.Reads;
+
+        var approved = await sut.ExecuteAsync("checkout-api", new Approve(id) { By = Configs.Approver }, seen, CancellationToken.None);
+
+        Assert.True(approved.Decision.Accepted, approved.Decision.Refused?.Message);
+        Assert.Equal(reads, _store.Reads);
+        Assert.Equal([10, 100, 0], Weights); // the approve ran the rest of the plan inline, promote included
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_CallersReadIsOlderThanThisProcessKnows_ReadsAgain()
+    {
+        var (sut, id, seen) = await AtApprovalAsync();
+        // This executor commits after the caller read: the caller's copy is stale and must not be decided on.
+        var paused = await sut.ExecuteAsync("checkout-api", new Pause(id) { By = Configs.Deployer }, CancellationToken.None);
+        Assert.True(paused.Decision.Accepted, paused.Decision.Refused?.Message);
+        var reads = _store.Reads;
+
+        var approved = await sut.ExecuteAsync("checkout-api", new Approve(id) { By = Configs.Approver }, seen, CancellationToken.None);
+
+        Assert.Equal(reads + 1, _store.Reads);
+        Assert.False(approved.Decision.Accepted); // decided on the paused state it read, not on the caller's copy
+        Assert.Equal([10], Weights);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_AnotherInstanceWroteAfterTheCallersRead_TheCommitFailsAndItRedecidesOnAFreshRead()
+    {
+        var (_, id, seen) = await AtApprovalAsync();
+        // Another instance (its own executor) pauses the rollout after the caller read.
+        var other = CreateSut();
+        Assert.True((await other.ExecuteAsync("checkout-api", new Pause(id) { By = Configs.Deployer }, CancellationToken.None)).Decision.Accepted);
+        var fresh = CreateSut(); // knows no ETag yet: takes the caller's copy first
+        var reads = _store.Reads;
+
+        var approved = await fresh.ExecuteAsync("checkout-api", new Approve(id) { By = Configs.Approver }, seen, CancellationToken.None);
+
+        Assert.Equal(reads + 1, _store.Reads);
+        Assert.False(approved.Decision.Accepted, "the approve was decided on the stale copy and committed over the pause");
+        Assert.Equal(RolloutPhase.Paused, (await _store.GetAsync("checkout-api", default))!.Value.Active!.Phase);
+        Assert.Equal([10], Weights);
+    }
+
     [Fact]
     public async Task ExecuteAsync_CrashAfterApplyingBeforeClearing_NextRunReappliesPendingWithoutDuplicates()
     {

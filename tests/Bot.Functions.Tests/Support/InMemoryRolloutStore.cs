@@ -21,11 +21,16 @@ internal sealed class InMemoryRolloutStore : IRolloutStore
 
     public int Saves { get; private set; }
 
+    public int Reads { get; private set; }
+
     public Task<Versioned<ServiceState>?> GetAsync(string service, CancellationToken ct)
     {
         lock (_gate)
+        {
+            Reads++;
             return Task.FromResult(_rows.TryGetValue(service, out var row)
                 ? new Versioned<ServiceState>(StateJson.Deserialize<ServiceState>(row.Json), row.ETag) : null);
+        }
     }
 
     public Task<string> SaveAsync(ServiceState state, string? etag, CancellationToken ct)
