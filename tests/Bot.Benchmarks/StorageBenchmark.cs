@@ -47,7 +47,7 @@ public sealed class StorageBenchmark : IBenchmark
             await Time(i >= Warmup ? update : null, async () => etag = await tables.UpdateAsync(table, entity, etag, ct));
         }
 
-        report.WriteLine($"Azurite 3.37 in-memory on 127.0.0.1, one client, sequential; x-ms-version {SharedKeySigner.ApiVersion}; {Warmup} warm-up calls each.");
+        report.WriteLine($"Azurite 3.37 in-memory on 127.0.0.1, one client, sequential; Azure.Storage.Queues {typeof(Azure.Storage.Queues.QueueClient).Assembly.GetName().Version} and Azure.Data.Tables {typeof(Azure.Data.Tables.TableClient).Assembly.GetName().Version}; {Warmup} warm-up calls each.");
         report.WriteLine();
         report.WriteLine("| operation | n | p50 ms | p99 ms | max ms |");
         report.WriteLine("|---|---:|---:|---:|---:|");

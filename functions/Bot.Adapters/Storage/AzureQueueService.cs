@@ -1,65 +1,45 @@
-using System.Globalization;
-using System.Net;
+using System.Collections.Concurrent;
 using System.Text;
-using System.Xml.Linq;
-using Polly;
+using Azure.Storage.Queues;
 
 namespace Bot.Adapters.Storage;
 
 /// <summary>
-/// Azure Storage Queue REST client (protocols.md §2) over a plain <see cref="HttpClient"/>: SharedKey signing per
-/// attempt, retries through <see cref="StorageResilience"/>, message text as Base64(UTF-8) like the Functions host.
+/// <see cref="IQueueService"/> on the Azure.Storage.Queues SDK. Message text travels as Base64(UTF-8), as the Functions
+/// queue trigger expects; this class encodes it (the client is built with <see cref="QueueMessageEncoding.None"/>) so a
+/// message written without Base64 by another producer is still handed over as raw text rather than lost.
+/// Failures arrive as <see cref="StorageException"/>.
 /// </summary>
-/// <param name="http">Any HttpClient (no base address needed); share one per process.</param>
-/// <param name="account">From <see cref="StorageConnectionString.Parse"/>.</param>
-/// <param name="pipeline">Defaults to <see cref="StorageResilience.CreatePipeline"/> with default options.</param>
-/// <param name="time">Clock for <c>x-ms-date</c>. Defaults to <see cref="TimeProvider.System"/>.</param>
-public sealed class AzureQueueService(
-    HttpClient http, StorageConnectionString account, ResiliencePipeline<HttpResponseMessage>? pipeline = null, TimeProvider? time = null)
-    : IQueueService
+/// <param name="service">From <see cref="StorageClients.CreateQueueServiceClient"/>.</param>
+public sealed class AzureQueueService(QueueServiceClient service) : IQueueService
 {
     /// <summary>Longest visibility delay or timeout the service accepts: 7 days.</summary>
     public static readonly TimeSpan MaxVisibility = TimeSpan.FromDays(7);
 
     private const int MaxMessagesPerCall = 32;
 
-    private readonly StorageSender _sender = new(http, account, SharedKeySigner.SignQueueRequest,
-        pipeline ?? StorageResilience.CreatePipeline(time: time), time ?? TimeProvider.System);
+    /// <summary>What the service reads as "never expires".</summary>
+    private static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
 
-    public async Task CreateIfNotExistsAsync(string queue, CancellationToken ct)
-    {
-        try
-        {
-            using var _ = await _sender.SendAsync(() => new HttpRequestMessage(HttpMethod.Put, QueueUri(queue)), ct).ConfigureAwait(false);
-        }
-        catch (StorageException e) when (e.ErrorCode == "QueueAlreadyExists")
-        {
-            // Exists with other metadata: still exists.
-        }
-    }
+    private readonly ConcurrentDictionary<string, QueueClient> _queues = new(StringComparer.Ordinal);
 
-    public async Task DeleteQueueAsync(string queue, CancellationToken ct)
-    {
-        using var _ = await _sender.SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, QueueUri(queue)), ct).ConfigureAwait(false);
-    }
+    public Task CreateIfNotExistsAsync(string queue, CancellationToken ct) =>
+        StorageCall.RunAsync($"create queue {queue}", () => Queue(queue).CreateIfNotExistsAsync(cancellationToken: ct), ct);
+
+    public Task DeleteQueueAsync(string queue, CancellationToken ct) =>
+        StorageCall.RunAsync($"delete queue {queue}", () => Queue(queue).DeleteAsync(ct), ct);
 
     /// <param name="visibilityDelay">0 to 7 days; null = visible now.</param>
     /// <param name="timeToLive">Null = the service default (7 days); <see cref="Timeout.InfiniteTimeSpan"/> = never expires.</param>
     public async Task<SentMessage> SendAsync(string queue, string text, TimeSpan? visibilityDelay, TimeSpan? timeToLive, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var query = new List<string>();
-        if (visibilityDelay is { } delay) query.Add("visibilitytimeout=" + Seconds(delay, 0, nameof(visibilityDelay)));
-        if (timeToLive is { } ttl)
-            query.Add("messagettl=" + (ttl == Timeout.InfiniteTimeSpan ? "-1" : Seconds(ttl, 1, nameof(timeToLive), max: int.MaxValue)));
-        var uri = MessagesUri(queue, query);
-        var body = MessageBody(text);
-
-        using var response = await _sender.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, uri) { Content = Xml(body) }, ct)
-            .ConfigureAwait(false);
-        var message = (await ReadMessagesAsync(response, ct).ConfigureAwait(false)).Single();
-        return new SentMessage(Text(message, "MessageId"), Text(message, "PopReceipt"), Date(message, "InsertionTime"),
-            Date(message, "ExpirationTime"), Date(message, "TimeNextVisible"));
+        var delay = visibilityDelay is { } d ? Seconds(d, 0, nameof(visibilityDelay)) : (TimeSpan?)null;
+        var ttl = timeToLive is not { } t ? (TimeSpan?)null
+            : t == Timeout.InfiniteTimeSpan ? NeverExpires : Seconds(t, 1, nameof(timeToLive), max: int.MaxValue);
+        var receipt = (await StorageCall.RunAsync($"put message on {queue}",
+            () => Queue(queue).SendMessageAsync(Encode(text), delay, ttl, ct), ct).ConfigureAwait(false)).Value;
+        return new SentMessage(receipt.MessageId, receipt.PopReceipt, receipt.InsertionTime, receipt.ExpirationTime, receipt.TimeNextVisible);
     }
 
     /// <param name="maxMessages">1 to 32.</param>
@@ -68,12 +48,12 @@ public sealed class AzureQueueService(
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMessages, MaxMessagesPerCall);
-        var uri = MessagesUri(queue, [$"numofmessages={maxMessages}", "visibilitytimeout=" + Seconds(visibilityTimeout, 1, nameof(visibilityTimeout))]);
-        using var response = await _sender.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), ct).ConfigureAwait(false);
-        return (await ReadMessagesAsync(response, ct).ConfigureAwait(false))
-            .Select(m => new QueueMessage(Text(m, "MessageId"), Text(m, "PopReceipt"), Decode(Text(m, "MessageText")),
-                long.Parse(Text(m, "DequeueCount"), CultureInfo.InvariantCulture), Date(m, "InsertionTime"), Date(m, "ExpirationTime"),
-                Date(m, "TimeNextVisible")))
+        var lease = Seconds(visibilityTimeout, 1, nameof(visibilityTimeout));
+        var messages = (await StorageCall.RunAsync($"get messages from {queue}",
+            () => Queue(queue).ReceiveMessagesAsync(maxMessages, lease, ct), ct).ConfigureAwait(false)).Value;
+        return messages
+            .Select(m => new QueueMessage(m.MessageId, m.PopReceipt, Decode(m.MessageText), m.DequeueCount,
+                m.InsertedOn ?? default, m.ExpiresOn ?? default, m.NextVisibleOn ?? default))
             .ToList();
     }
 
@@ -82,73 +62,34 @@ public sealed class AzureQueueService(
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMessages, MaxMessagesPerCall);
-        var uri = MessagesUri(queue, ["peekonly=true", $"numofmessages={maxMessages}"]);
-        using var response = await _sender.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), ct).ConfigureAwait(false);
-        return (await ReadMessagesAsync(response, ct).ConfigureAwait(false))
-            .Select(m => new PeekedMessage(Text(m, "MessageId"), Decode(Text(m, "MessageText")),
-                long.Parse(Text(m, "DequeueCount"), CultureInfo.InvariantCulture), Date(m, "InsertionTime"), Date(m, "ExpirationTime")))
+        var messages = (await StorageCall.RunAsync($"peek messages of {queue}",
+            () => Queue(queue).PeekMessagesAsync(maxMessages, ct), ct).ConfigureAwait(false)).Value;
+        return messages
+            .Select(m => new PeekedMessage(m.MessageId, Decode(m.MessageText), m.DequeueCount, m.InsertedOn ?? default, m.ExpiresOn ?? default))
             .ToList();
     }
 
-    public async Task DeleteMessageAsync(string queue, string messageId, string popReceipt, CancellationToken ct)
-    {
-        var uri = MessageUri(queue, messageId, [$"popreceipt={Uri.EscapeDataString(popReceipt)}"]);
-        using var _ = await _sender.SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, uri), ct).ConfigureAwait(false);
-    }
+    public Task DeleteMessageAsync(string queue, string messageId, string popReceipt, CancellationToken ct) =>
+        StorageCall.RunAsync($"delete message {messageId} of {queue}", () => Queue(queue).DeleteMessageAsync(messageId, popReceipt, ct), ct);
 
     /// <param name="visibilityTimeout">0 to 7 days from now.</param>
     public async Task<UpdateReceipt> UpdateMessageAsync(
         string queue, string messageId, string popReceipt, TimeSpan visibilityTimeout, string? newText, CancellationToken ct)
     {
-        var uri = MessageUri(queue, messageId,
-            [$"popreceipt={Uri.EscapeDataString(popReceipt)}", "visibilitytimeout=" + Seconds(visibilityTimeout, 0, nameof(visibilityTimeout))]);
-        var body = newText is null ? null : MessageBody(newText);
-        using var response = await _sender.SendAsync(
-            () => new HttpRequestMessage(HttpMethod.Put, uri) { Content = body is null ? null : Xml(body) }, ct).ConfigureAwait(false);
-        var receipt = Header(response, "x-ms-popreceipt");
-        var next = DateTimeOffset.Parse(Header(response, "x-ms-time-next-visible"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-        return new UpdateReceipt(receipt, next);
+        var visibility = Seconds(visibilityTimeout, 0, nameof(visibilityTimeout));
+        // A null message sends no body, so the text stays as it is.
+        var receipt = (await StorageCall.RunAsync($"update message {messageId} of {queue}",
+            () => Queue(queue).UpdateMessageAsync(messageId, popReceipt, newText is null ? null : Encode(newText), visibility, ct), ct)
+            .ConfigureAwait(false)).Value;
+        return new UpdateReceipt(receipt.PopReceipt, receipt.NextVisibleOn);
     }
 
-    public async Task ClearAsync(string queue, CancellationToken ct)
-    {
-        using var _ = await _sender.SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, MessagesUri(queue, [])), ct).ConfigureAwait(false);
-    }
+    public Task ClearAsync(string queue, CancellationToken ct) =>
+        StorageCall.RunAsync($"clear {queue}", () => Queue(queue).ClearMessagesAsync(ct), ct);
 
-    private Uri QueueUri(string queue) => new($"{account.QueueEndpoint}/{Uri.EscapeDataString(queue)}");
+    private QueueClient Queue(string name) => _queues.GetOrAdd(name, service.GetQueueClient);
 
-    private Uri MessagesUri(string queue, IReadOnlyList<string> query) =>
-        new($"{QueueUri(queue)}/messages" + (query.Count > 0 ? "?" + string.Join("&", query) : ""));
-
-    private Uri MessageUri(string queue, string messageId, IReadOnlyList<string> query) =>
-        new($"{QueueUri(queue)}/messages/{Uri.EscapeDataString(messageId)}?" + string.Join("&", query));
-
-    private static string MessageBody(string text) =>
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?><QueueMessage><MessageText>" +
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(text)) + "</MessageText></QueueMessage>";
-
-    private static StringContent Xml(string body) => new(body, Encoding.UTF8, "application/xml");
-
-    private static string Seconds(TimeSpan value, int min, string name, int max = 604800)
-    {
-        var seconds = Math.Ceiling(value.TotalSeconds);
-        if (seconds < min || seconds > max)
-            throw new ArgumentOutOfRangeException(name, value, $"must be between {min} s and {max} s");
-        return ((long)seconds).ToString(CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<List<XElement>> ReadMessagesAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        var xml = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-        if (string.IsNullOrWhiteSpace(xml)) return [];
-        return XDocument.Parse(xml).Root?.Elements("QueueMessage").ToList() ?? [];
-    }
-
-    private static string Text(XElement message, string name) =>
-        message.Element(name)?.Value ?? throw new InvalidDataException($"queue response lacks <{name}>");
-
-    private static DateTimeOffset Date(XElement message, string name) =>
-        DateTimeOffset.Parse(Text(message, name), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    private static string Encode(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
     private static string Decode(string base64)
     {
@@ -163,6 +104,12 @@ public sealed class AzureQueueService(
         }
     }
 
-    private static string Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.First() : throw new InvalidDataException($"queue response lacks {name}");
+    /// <summary>Whole seconds, rounded up (the service counts seconds), within [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    private static TimeSpan Seconds(TimeSpan value, int min, string name, int max = 604800)
+    {
+        var seconds = Math.Ceiling(value.TotalSeconds);
+        if (seconds < min || seconds > max)
+            throw new ArgumentOutOfRangeException(name, value, $"must be between {min} s and {max} s");
+        return TimeSpan.FromSeconds(seconds);
+    }
 }

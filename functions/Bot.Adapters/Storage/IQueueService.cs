@@ -16,7 +16,8 @@ public sealed record UpdateReceipt(string PopReceipt, DateTimeOffset NextVisible
 
 /// <summary>
 /// Azure Storage Queue operations. Message text is the payload; the client encodes it as Base64(UTF-8) on the wire,
-/// as the Functions queue trigger expects, and decodes on receive.
+/// as the Functions queue trigger expects, and decodes on receive. The seam the work queues, the standalone listener
+/// and their tests share; failures are <see cref="StorageException"/>.
 /// </summary>
 public interface IQueueService
 {

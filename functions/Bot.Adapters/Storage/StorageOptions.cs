@@ -1,7 +1,7 @@
 namespace Bot.Adapters.Storage;
 
-/// <summary>Names of the tables and the queue the bot's stores use. Table names: 3-63 letters/digits, starting with a
-/// letter; queue names: 3-63 lowercase letters, digits and single dashes.</summary>
+/// <summary>Names of the tables and the queue the bot's stores use (settings <c>Storage__*</c>, except
+/// <see cref="StepQueue"/>). Table names: 3-63 letters/digits, starting with a letter.</summary>
 public sealed record StorageOptions
 {
     /// <summary>Service states and archived rollouts. The default value is <c>rollouts</c>.</summary>
@@ -13,7 +13,7 @@ public sealed record StorageOptions
     /// <summary>Claimed delivery ids with their expiry. The default value is <c>deliveries</c>.</summary>
     public string DeliveriesTable { get; init; } = "deliveries";
 
-    /// <summary>Queue of <c>StepMessage</c> JSON that drives rollouts (the <c>rollout-steps</c> queue trigger).
-    /// The default value is <c>rollout-steps</c>.</summary>
+    /// <summary>Queue of <c>StepMessage</c> JSON that drives rollouts. Not a setting: the app uses the queue the
+    /// <c>RolloutSteps</c> function's trigger listens on. The default value is <c>rollout-steps</c>.</summary>
     public string StepQueue { get; init; } = "rollout-steps";
 }

@@ -1,6 +1,7 @@
 namespace Bot.Adapters.Storage;
 
-/// <summary>How storage calls retry transient failures (exceptions, timeouts, 5xx, 408, 429). Other 4xx never retry.</summary>
+/// <summary>How the SDK clients (<see cref="StorageClients"/>) retry transient failures (no answer, timeouts, 5xx, 408, 429).
+/// Other 4xx never retry.</summary>
 public sealed record StorageRetryOptions
 {
     /// <summary>Retries after the first attempt. The default value is 4.</summary>
@@ -9,7 +10,7 @@ public sealed record StorageRetryOptions
     /// <summary>Base of the jittered exponential backoff. The default value is 200 ms.</summary>
     public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Upper bound of one backoff delay (and of an honoured <c>Retry-After</c>). The default value is 5 s.</summary>
+    /// <summary>Upper bound of one backoff delay. The default value is 5 s.</summary>
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Time limit of one attempt; a timed-out attempt is retried. The default value is 30 s.</summary>

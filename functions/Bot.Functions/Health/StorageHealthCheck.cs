@@ -1,22 +1,20 @@
 using Bot.Adapters.Storage;
-using Bot.Functions.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Bot.Functions.Health;
 
 /// <summary>Storage is reachable when the queue and table endpoints answer an authenticated request. A missing queue
 /// or table still proves reachability (they are created on first use).</summary>
-public sealed class StorageHealthCheck(IQueueService queues, ITableService tables, FunctionCatalog catalog) : IHealthCheck
+public sealed class StorageHealthCheck(IQueueService queues, ITableService tables, StorageOptions storage) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(TimeSpan.FromSeconds(5));
-        var queue = catalog.Functions.FirstOrDefault(f => f.IsQueue)?.QueueName ?? "rollout-steps";
         try
         {
-            await Probe(() => queues.PeekAsync(queue, 1, cts.Token));
-            await Probe(() => tables.QueryPageAsync("rollouts", null, 1, null, cts.Token));
+            await Probe(() => queues.PeekAsync(storage.StepQueue, 1, cts.Token));
+            await Probe(() => tables.QueryPageAsync(storage.RolloutsTable, null, 1, null, cts.Token));
             return HealthCheckResult.Healthy("queue and table endpoints answer");
         }
         catch (Exception ex)

@@ -10,33 +10,63 @@ public static class StorageExtensions
     /// <summary>The setting holding the storage connection string, as in Azure Functions.</summary>
     public const string ConnectionSetting = "AzureWebJobsStorage";
 
-    /// <summary>Queue and Table clients over <c>AzureWebJobsStorage</c> (start-up fails with the parser's message when
-    /// it is missing or malformed), the table-backed rollout store, audit log and delivery dedup, and the step
-    /// scheduler on the queue named by <c>RolloutSteps/function.json</c>.</summary>
+    /// <summary>The section of the table names (<c>Storage__RolloutsTable</c>, ...).</summary>
+    public const string Section = "Storage";
+
+    /// <summary>The SDK's queue and table clients over <c>AzureWebJobsStorage</c> (start-up fails naming the setting when
+    /// it is missing or malformed), the table-backed rollout store, audit log and delivery dedup on the tables
+    /// <c>Storage__*</c> names, and the step scheduler on the queue of the <c>RolloutSteps</c> function.</summary>
     public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
     {
-        StorageConnectionString account;
+        var connectionString = builder.Configuration[ConnectionSetting];
+        if (string.IsNullOrWhiteSpace(connectionString))
+            throw new InvalidOperationException(
+                $"{ConnectionSetting} is not set: set it to 'UseDevelopmentStorage=true' for Azurite, or to the storage account's connection string.");
+        var services = builder.Services;
         try
         {
-            account = StorageConnectionString.Parse(builder.Configuration[ConnectionSetting] ?? "");
+            // Built here so a malformed string fails start-up; no request is sent until first use.
+            services.AddSingleton<IQueueService>(new AzureQueueService(StorageClients.CreateQueueServiceClient(connectionString)));
+            services.AddSingleton<ITableService>(new AzureTableService(StorageClients.CreateTableServiceClient(connectionString)));
         }
         catch (FormatException ex)
         {
             throw new InvalidOperationException($"{ConnectionSetting}: {ex.Message}", ex);
         }
-        var services = builder.Services;
-        services.AddSingleton(account);
-        services.AddHttpClient("storage").ConfigurePrimaryHttpMessageHandler(() =>
-            new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(2) });
-        services.AddSingleton(sp => new StorageOptions { StepQueue = sp.GetRequiredService<FunctionCatalog>().QueueOf(RolloutStepsFunction.Name) });
-        services.AddSingleton<IQueueService>(sp => new AzureQueueService(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient("storage"), account, time: sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<ITableService>(sp => new AzureTableService(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient("storage"), account, time: sp.GetRequiredService<TimeProvider>()));
+        var configured = ReadOptions(builder.Configuration);
+        services.AddSingleton(sp => configured with { StepQueue = sp.GetRequiredService<FunctionCatalog>().QueueOf(RolloutStepsFunction.Name) });
         services.AddSingleton<IRolloutStore>(sp => new TableRolloutStore(sp.GetRequiredService<ITableService>(), sp.GetRequiredService<StorageOptions>()));
         services.AddSingleton<IAuditLog>(sp => new TableAuditLog(sp.GetRequiredService<ITableService>(), sp.GetRequiredService<StorageOptions>()));
         services.AddSingleton<IDeliveryDedup>(sp => new TableDeliveryDedup(sp.GetRequiredService<ITableService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<StorageOptions>()));
         services.AddSingleton<IStepScheduler>(sp => new QueueStepScheduler(sp.GetRequiredService<IQueueService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<StorageOptions>()));
         return builder;
+    }
+
+    /// <summary>The table names from <c>Storage__*</c>, defaults where unset. Throws naming the setting when a name is not a
+    /// valid table name, or when <c>Storage__StepQueue</c> is set (the step queue is the <c>RolloutSteps</c> trigger's).</summary>
+    public static StorageOptions ReadOptions(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(Section);
+        if (section[nameof(StorageOptions.StepQueue)] is not null)
+            throw new InvalidOperationException(
+                $"{Section}__{nameof(StorageOptions.StepQueue)} is not a setting: steps go to the queue the RolloutSteps function listens on " +
+                "(its queueName); remove the setting.");
+        var defaults = new StorageOptions();
+        return new StorageOptions
+        {
+            RolloutsTable = TableName(section, nameof(StorageOptions.RolloutsTable), defaults.RolloutsTable),
+            AuditTable = TableName(section, nameof(StorageOptions.AuditTable), defaults.AuditTable),
+            DeliveriesTable = TableName(section, nameof(StorageOptions.DeliveriesTable), defaults.DeliveriesTable),
+        };
+    }
+
+    private static string TableName(IConfigurationSection section, string key, string fallback)
+    {
+        var value = section[key];
+        if (string.IsNullOrEmpty(value)) return fallback;
+        return value.Length is >= 3 and <= 63 && char.IsAsciiLetter(value[0]) && value.All(char.IsAsciiLetterOrDigit)
+            ? value
+            : throw new InvalidOperationException(
+                $"{Section}__{key} '{value}' is not a table name: use 3-63 letters and digits, starting with a letter.");
     }
 }

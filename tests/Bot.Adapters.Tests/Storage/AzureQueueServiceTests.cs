@@ -1,4 +1,5 @@
 using System.Net;
+using Azure.Storage.Queues;
 using Bot.Adapters.Storage;
 using Bot.TestKit.Azurite;
 
@@ -45,12 +46,10 @@ public sealed class AzureQueueServiceTests(AzuriteFixture azurite)
         var queue = await NewQueueAsync();
         await _queues.SendAsync(queue, "héllo", null, null, Ct);
 
-        // Read the raw XML as the Functions host would.
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{azurite.Account.QueueEndpoint}/{queue}/messages?peekonly=true");
-        SharedKeySigner.SignQueueRequest(request, azurite.Account, DateTimeOffset.UtcNow);
-        using var response = await azurite.Http.SendAsync(request, Ct);
-        var xml = await response.Content.ReadAsStringAsync(Ct);
-        Assert.Contains($"<MessageText>{Convert.ToBase64String("héllo"u8.ToArray())}</MessageText>", xml);
+        // Read the raw message text as the Functions host would.
+        var raw = new QueueClient(azurite.ConnectionString, queue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        var peeked = Assert.Single((await raw.PeekMessagesAsync(1, Ct)).Value);
+        Assert.Equal(Convert.ToBase64String("héllo"u8.ToArray()), peeked.MessageText);
     }
 
     [Fact]
@@ -210,9 +209,8 @@ public sealed class AzureQueueServiceTests(AzuriteFixture azurite)
     [Fact]
     public async Task SendAsync_WrongKey_ThrowsAuthenticationFailed()
     {
-        var wrong = StorageConnectionString.Create(azurite.Account.AccountName, Convert.ToBase64String(new byte[64]),
-            azurite.Account.QueueEndpoint, azurite.Account.TableEndpoint);
-        var queues = new AzureQueueService(azurite.Http, wrong);
+        var wrong = AzuriteFixture.ConnectionStringFor(azurite.QueuePort, azurite.TablePort, Convert.ToBase64String(new byte[64]));
+        var queues = new AzureQueueService(StorageClients.CreateQueueServiceClient(wrong));
 
         var e = await Assert.ThrowsAsync<StorageException>(() => queues.CreateIfNotExistsAsync(AzuriteFixture.NewName("q"), Ct));
         Assert.Equal("AuthenticationFailed", e.ErrorCode);

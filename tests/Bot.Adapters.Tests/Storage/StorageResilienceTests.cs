@@ -1,23 +1,27 @@
+using System.Diagnostics;
 using System.Net;
+using Azure.Core.Pipeline;
 using Bot.Adapters.Storage;
+using Bot.TestKit.Azurite;
 
 namespace Bot.Adapters.Tests.Storage;
 
+/// <summary>What storage failures look like to the stores, through the SDK pipeline the app builds (a stub transport
+/// answers instead of Azurite).</summary>
 public sealed class StorageResilienceTests
 {
-    private static readonly StorageConnectionString Account = StorageConnectionString.Development();
+    private static readonly string Account = AzuriteFixture.ConnectionStringFor(10001, 10002);
 
-    private static readonly StorageRetryOptions NoWait = new() { MaxRetryAttempts = 3, BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
+    private static readonly StorageRetryOptions NoWait = new() { MaxRetryAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(1) };
 
     /// <summary>Answers every request with the next scripted outcome (the last repeats) and counts attempts.</summary>
     private sealed class StubHandler(params Func<HttpResponseMessage>[] outcomes) : HttpMessageHandler
     {
         public int Attempts { get; private set; }
-        public List<string> Dates { get; } = [];
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
         {
-            Dates.Add(request.Headers.GetValues("x-ms-date").Single());
+            Assert.Single(request.Headers.GetValues("x-ms-date"));
             Assert.Single(request.Headers.GetValues("Authorization"));
             var outcome = outcomes[Math.Min(Attempts, outcomes.Length - 1)];
             Attempts++;
@@ -29,13 +33,15 @@ public sealed class StorageResilienceTests
     {
         var response = new HttpResponseMessage(status)
         {
-            Content = new StringContent(code is null ? "" : $"<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>{code}</Code><Message>it failed\nRequestId:1</Message></Error>"),
+            Content = new StringContent(code is null ? "" : $"<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>{code}</Code><Message>it failed\nRequestId:1</Message></Error>",
+                System.Text.Encoding.UTF8, "application/xml"),
         };
+        if (code is not null) response.Headers.TryAddWithoutValidation("x-ms-error-code", code);
         return response;
     };
 
-    private static AzureQueueService Queues(StubHandler stub) =>
-        new(new HttpClient(stub), Account, StorageResilience.CreatePipeline(NoWait));
+    private static AzureQueueService Queues(StubHandler stub, StorageRetryOptions? retry = null) =>
+        new(StorageClients.CreateQueueServiceClient(Account, retry ?? NoWait, new HttpClientTransport(new HttpClient(stub))));
 
     [Theory]
     [InlineData(HttpStatusCode.ServiceUnavailable)]
@@ -51,6 +57,7 @@ public sealed class StorageResilienceTests
         Assert.Equal(1 + NoWait.MaxRetryAttempts, stub.Attempts);
         Assert.Equal(status, e.Status);
         Assert.Equal("ServerBusy", e.ErrorCode);
+        Assert.True(e.IsUnavailable);
     }
 
     [Theory]
@@ -67,6 +74,7 @@ public sealed class StorageResilienceTests
 
         Assert.Equal(1, stub.Attempts);
         Assert.Equal(code, e.ErrorCode);
+        Assert.False(e.IsUnavailable);
         Assert.Contains("it failed", e.Message);
         Assert.DoesNotContain("RequestId", e.Message);
     }
@@ -82,6 +90,7 @@ public sealed class StorageResilienceTests
         Assert.Equal(StorageException.UnreachableCode, e.ErrorCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, e.Status);
         Assert.True(e.IsUnavailable);
+        Assert.True(Bot.Core.Ports.TransientFailures.Is(e));
         Assert.Contains("Connection refused", e.Message);
         Assert.IsType<HttpRequestException>(e.InnerException);
     }
@@ -100,26 +109,18 @@ public sealed class StorageResilienceTests
     }
 
     [Fact]
-    public async Task ErrorCode_FromHeader_WinsOverBody()
+    public async Task TableJsonError_IsParsed()
     {
         var stub = new StubHandler(() =>
         {
-            var r = Status(HttpStatusCode.NotFound, "BodyCode")();
-            r.Headers.TryAddWithoutValidation("x-ms-error-code", "HeaderCode");
+            var r = new HttpResponseMessage(HttpStatusCode.Conflict)
+            {
+                Content = new StringContent("{\"odata.error\":{\"code\":\"EntityAlreadyExists\",\"message\":{\"lang\":\"en-US\",\"value\":\"The specified entity already exists.\\nRequestId:x\"}}}",
+                    System.Text.Encoding.UTF8, "application/json"),
+            };
             return r;
         });
-        var e = await Assert.ThrowsAsync<StorageException>(() => Queues(stub).ClearAsync("q", CancellationToken.None));
-        Assert.Equal("HeaderCode", e.ErrorCode);
-    }
-
-    [Fact]
-    public async Task TableJsonError_IsParsed()
-    {
-        var stub = new StubHandler(() => new HttpResponseMessage(HttpStatusCode.Conflict)
-        {
-            Content = new StringContent("{\"odata.error\":{\"code\":\"EntityAlreadyExists\",\"message\":{\"lang\":\"en-US\",\"value\":\"The specified entity already exists.\\nRequestId:x\"}}}"),
-        });
-        var tables = new AzureTableService(new HttpClient(stub), Account, StorageResilience.CreatePipeline(NoWait));
+        var tables = new AzureTableService(StorageClients.CreateTableServiceClient(Account, NoWait, new HttpClientTransport(new HttpClient(stub))));
 
         var e = await Assert.ThrowsAsync<StorageException>(() =>
             tables.InsertAsync("t", new TableEntity("p", "r", []), CancellationToken.None));
@@ -144,39 +145,42 @@ public sealed class StorageResilienceTests
     }
 
     [Fact]
-    public async Task HttpClientTimeout_IsRetried()
+    public async Task AttemptTimeout_IsRetried()
     {
-        var stub = new StubHandler(
-            () => throw new TaskCanceledException("timed out", new TimeoutException()),
-            Status(HttpStatusCode.NoContent));
+        var slowThenFine = new SlowHandler(TimeSpan.FromSeconds(5));
+        var queues = new AzureQueueService(StorageClients.CreateQueueServiceClient(Account, NoWait with { AttemptTimeout = TimeSpan.FromMilliseconds(200) },
+            new HttpClientTransport(new HttpClient(slowThenFine))));
 
-        await Queues(stub).ClearAsync("q", CancellationToken.None);
-        Assert.Equal(2, stub.Attempts);
+        await queues.ClearAsync("q", CancellationToken.None);
+        Assert.Equal(2, slowThenFine.Attempts);
     }
 
     [Fact]
-    public async Task RetryAfter_IsHonouredUpToMaxDelay()
+    public async Task RetryAfter_IsHonoured()
     {
-        var time = new Bot.TestKit.FakeTimeProvider();
-        var options = NoWait with { MaxRetryAttempts = 1, MaxDelay = TimeSpan.FromSeconds(5) };
         var stub = new StubHandler(() =>
         {
             var r = Status(HttpStatusCode.TooManyRequests)();
-            r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(3));
+            r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(1));
             return r;
         }, Status(HttpStatusCode.NoContent));
-        var queues = new AzureQueueService(new HttpClient(stub), Account, StorageResilience.CreatePipeline(options, time), time);
 
-        var start = time.GetUtcNow();
-        var call = queues.ClearAsync("q", CancellationToken.None);
-        // Step the fake clock until the retry fires (bounded, so a regression fails instead of hanging).
-        for (var i = 0; i < 100 && stub.Attempts < 2; i++)
-        {
-            time.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.Delay(5);
-        }
-        await call;
-        Assert.InRange(time.GetUtcNow() - start, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3.5));
+        var watch = Stopwatch.StartNew();
+        await Queues(stub, NoWait with { MaxRetryAttempts = 1 }).ClearAsync("q", CancellationToken.None);
+
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(0.9), $"retried after {watch.Elapsed}");
         Assert.Equal(2, stub.Attempts);
+    }
+
+    /// <summary>The first attempt hangs past the attempt timeout; the next answers at once.</summary>
+    private sealed class SlowHandler(TimeSpan hang) : HttpMessageHandler
+    {
+        public int Attempts { get; private set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            if (++Attempts == 1) await Task.Delay(hang, ct);
+            return new HttpResponseMessage(HttpStatusCode.NoContent);
+        }
     }
 }

@@ -1,6 +1,9 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Bot.Adapters.Storage;
+using Bot.Functions.Storage;
 using Bot.TestKit;
+using Microsoft.Extensions.Configuration;
 
 namespace Bot.Functions.Tests.Docs;
 
@@ -27,6 +30,37 @@ public partial class SettingsDocsTests
 
         Assert.True(undocumented.Count == 0, "settings in local.settings.sample.json missing from README.md: " + string.Join(", ", undocumented));
     }
+
+    [Fact]
+    public void StorageSettings_TheReadmeNames_AreTheOnesBound()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var documented = StorageSetting().Matches(readme).Select(m => m.Groups[1].Value).Distinct().Order().ToList();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:RolloutsTable"] = "botrollouts", ["Storage:AuditTable"] = "botaudit", ["Storage:DeliveriesTable"] = "botdeliveries",
+        };
+
+        var bound = StorageExtensions.ReadOptions(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+
+        Assert.Equal(["AuditTable", "DeliveriesTable", "RolloutsTable"], documented);
+        Assert.Equal(new StorageOptions { RolloutsTable = "botrollouts", AuditTable = "botaudit", DeliveriesTable = "botdeliveries" }, bound);
+    }
+
+    [Theory]
+    [InlineData("Storage:StepQueue", "steps", "Storage__StepQueue is not a setting")]
+    [InlineData("Storage:AuditTable", "audit-log", "Storage__AuditTable 'audit-log' is not a table name")]
+    public void StorageSettings_Wrong_FailNamingTheSetting(string key, string value, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+
+        var e = Assert.Throws<InvalidOperationException>(() => StorageExtensions.ReadOptions(configuration));
+
+        Assert.Contains(expected, e.Message);
+    }
+
+    [GeneratedRegex(@"`Storage__(\w+)`")]
+    private static partial Regex StorageSetting();
 
     [Fact]
     public void Readme_TestCommand_IsWhatCiRuns()

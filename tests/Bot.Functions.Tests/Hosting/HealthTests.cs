@@ -28,8 +28,7 @@ public sealed class HealthTests(AzuriteFixture azurite)
         using var root = new TestAppRoot();
         var deadPort = azurite.QueuePort; // a port nothing listens on once we take a fresh one below
         using (var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0)) { l.Start(); deadPort = ((IPEndPoint)l.LocalEndpoint).Port; }
-        var dead = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Bot.Adapters.Storage.StorageConnectionString.DevelopmentAccountKey};" +
-                   $"QueueEndpoint=http://127.0.0.1:{deadPort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{deadPort}/devstoreaccount1";
+        var dead = AzuriteFixture.ConnectionStringFor(deadPort, deadPort);
         await using var app = new DeadStorageApplication(azurite, root, dead);
 
         var response = await app.Client(null).GetAsync("/api/health");

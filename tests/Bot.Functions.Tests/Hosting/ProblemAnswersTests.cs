@@ -25,9 +25,7 @@ public sealed class ProblemAnswersTests(AzuriteFixture azurite, ITestOutputHelpe
         l.Start();
         var port = ((IPEndPoint)l.LocalEndpoint).Port;
         l.Stop();
-        return StorageConnectionString.Create(StorageConnectionString.DevelopmentAccountName, StorageConnectionString.DevelopmentAccountKey,
-            new Uri($"http://127.0.0.1:{port}/{StorageConnectionString.DevelopmentAccountName}"),
-            new Uri($"http://127.0.0.1:{port}/{StorageConnectionString.DevelopmentAccountName}")).ToConnectionString();
+        return AzuriteFixture.ConnectionStringFor(port, port);
     }
 
     private static async Task<string> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string title)

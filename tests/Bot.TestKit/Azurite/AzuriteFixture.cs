@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Azure.Core.Pipeline;
 using Bot.Adapters.Storage;
-using Polly;
 using Xunit;
 
 namespace Bot.TestKit.Azurite;
 
 /// <summary>
-/// A real Azurite (from the repository's <c>node_modules</c>) on free ports with in-memory persistence, one per fixture
+/// A real Azurite (from the repository's <c>node_modules</c>) on free ports with in-memory persistence and
+/// <c>--skipApiVersionCheck</c> (the queue SDK sends a newer API version than Azurite 3.37 knows), one per fixture
 /// instance, so parallel test assemblies never share one. Use it as an xUnit collection fixture: in each test project
 /// declare <c>[CollectionDefinition(AzuriteFixture.Collection)] public sealed class AzuriteCollection : ICollectionFixture&lt;AzuriteFixture&gt;;</c>
 /// and mark test classes <c>[Collection(AzuriteFixture.Collection)]</c>. Give each test its own queue/table via <see cref="NewName"/>.
@@ -23,17 +24,23 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
     private string? _location;
     private readonly List<string> _output = [];
 
-    /// <summary>Shared by every service this fixture creates (<see cref="StorageHttpClient.Create"/>).</summary>
-    public HttpClient Http { get; } = StorageHttpClient.Create();
+    /// <summary>Azurite's well-known development account.</summary>
+    public const string DevelopmentAccountName = "devstoreaccount1";
+
+    /// <summary>Azurite's well-known development key (public; documented by Microsoft).</summary>
+    public const string DevelopmentAccountKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     public int QueuePort { get; private set; }
     public int TablePort { get; private set; }
 
-    /// <summary>The account with explicit (path-style) endpoints.</summary>
-    public StorageConnectionString Account { get; private set; } = null!;
+    /// <summary>A connection string with explicit (path-style) endpoints, as the app reads it from settings.</summary>
+    public string ConnectionString => ConnectionStringFor(QueuePort, TablePort);
 
-    /// <summary>A connection string with explicit endpoints, as the app reads it from settings.</summary>
-    public string ConnectionString => Account.ToConnectionString();
+    /// <summary>The development account on 127.0.0.1 with these ports (a port nothing listens on makes storage "down").</summary>
+    public static string ConnectionStringFor(int queuePort, int tablePort, string accountKey = DevelopmentAccountKey) =>
+        $"DefaultEndpointsProtocol=http;AccountName={DevelopmentAccountName};AccountKey={accountKey};" +
+        $"QueueEndpoint=http://127.0.0.1:{queuePort}/{DevelopmentAccountName};TableEndpoint=http://127.0.0.1:{tablePort}/{DevelopmentAccountName};";
 
     /// <summary>Starts Azurite. Called by xUnit for fixtures; call it yourself elsewhere (benchmarks).</summary>
     public async Task InitializeAsync()
@@ -66,19 +73,17 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
             ? prefix.ToLowerInvariant() + Guid.NewGuid().ToString("N")
             : throw new ArgumentException("prefix: 1-20 ASCII letters/digits starting with a lowercase letter", nameof(prefix));
 
-    /// <summary>A queue client with the default retry pipeline (or <paramref name="pipeline"/>).</summary>
-    public AzureQueueService CreateQueueService(ResiliencePipeline<HttpResponseMessage>? pipeline = null, TimeProvider? time = null) =>
-        new(Http, Account, pipeline, time);
+    /// <summary>A queue service on the SDK client the app builds (default retries, or <paramref name="retry"/>).</summary>
+    public AzureQueueService CreateQueueService(StorageRetryOptions? retry = null, HttpPipelineTransport? transport = null) =>
+        new(StorageClients.CreateQueueServiceClient(ConnectionString, retry, transport));
 
-    /// <summary>A table client with the default retry pipeline (or <paramref name="pipeline"/>).</summary>
-    public AzureTableService CreateTableService(
-        ResiliencePipeline<HttpResponseMessage>? pipeline = null, TimeProvider? time = null, TableAuthScheme scheme = TableAuthScheme.SharedKey) =>
-        new(Http, Account, pipeline, time, scheme);
+    /// <summary>A table service on the SDK client the app builds (default retries, or <paramref name="retry"/>).</summary>
+    public AzureTableService CreateTableService(StorageRetryOptions? retry = null, HttpPipelineTransport? transport = null) =>
+        new(StorageClients.CreateTableServiceClient(ConnectionString, retry, transport));
 
     public Task DisposeAsync()
     {
         StopProcess();
-        Http.Dispose();
         return Task.CompletedTask;
     }
 
@@ -98,7 +103,7 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
         };
         foreach (var arg in new[]
                  {
-                     "--inMemoryPersistence", "--silent", "--disableTelemetry",
+                     "--inMemoryPersistence", "--silent", "--disableTelemetry", "--skipApiVersionCheck",
                      "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(), "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),
                      "--tableHost", "127.0.0.1", "--tablePort", table.ToString(),
                  })
@@ -123,9 +128,6 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
 
         QueuePort = queue;
         TablePort = table;
-        Account = StorageConnectionString.Create(StorageConnectionString.DevelopmentAccountName, StorageConnectionString.DevelopmentAccountKey,
-            new Uri($"http://127.0.0.1:{queue}/{StorageConnectionString.DevelopmentAccountName}"),
-            new Uri($"http://127.0.0.1:{table}/{StorageConnectionString.DevelopmentAccountName}"));
     }
 
     private void Remember(string? line)
