@@ -1,0 +1,12 @@
+using Bot.Core.Execution;
+using Bot.Core.Rollouts;
+
+namespace Bot.Core.Ports;
+
+/// <summary>Runs one input against a service's rollouts and applies what follows (<see cref="RolloutExecutor"/>). The
+/// seam of <see cref="Commands.CommandPipeline"/>, so surface tests can run the engine over in-memory ports.</summary>
+public interface IRolloutRunner
+{
+    /// <summary>Decides <paramref name="input"/> for <paramref name="service"/>; a refused decision changed nothing.</summary>
+    Task<ExecutionResult> ExecuteAsync(string service, RolloutInput input, CancellationToken ct);
+}
