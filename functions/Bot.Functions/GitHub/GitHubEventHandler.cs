@@ -214,13 +214,21 @@ public sealed partial class GitHubEventHandler(
 
         var user = e.Commenter.Login;
         var by = new Actor(user, user, "github");
+        var all = await configs.ListAsync(ct);
         if (!await MayCommandAsync(e.Repository, by, ct))
         {
+            // Each command the comment asked for is a refused attempt, recorded on the service it names.
+            var own = all.Where(c => SameRepo(c.GitHubRepo, e.Repository)).Select(c => c.Service).ToList();
+            var quick = new CommandParseOptions { KnownServices = all.Select(c => c.Service).ToList(), DefaultService = own.Count == 1 ? own[0] : null };
+            var why = $"{user} may not run release commands on {e.Repository.FullName}: only {WhoMayCommand(e.Repository)} may";
+            foreach (var command in lines.Select(l => CommandParser.Parse(l, quick).Command).OfType<ReleaseCommand>()
+                         .Where(c => c is not (HelpCommand or StatusCommand or HistoryCommand)))
+                await pipeline.RefuseAsync(new CommandRequest(command, by) { Binding = work.Bindings.FirstOrDefault(b => b.Service == CommandBinding.ServiceToBind(command)) },
+                    RefusalKind.Forbidden, why, ct);
             await ReplyAsync(e, $"@{user} you may not run release commands here: only {WhoMayCommand(e.Repository)} may. Nothing was changed.", "-1", ct);
             return WebhookOutcome.Done($"{user} refused: not allowed");
         }
 
-        var all = await configs.ListAsync(ct);
         var defaultService = await DefaultServiceAsync(e, all, ct);
         var parse = new CommandParseOptions
         {

@@ -103,6 +103,8 @@ public class GitHubWebhookEndpointTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains("you may not run release commands", reply.Body);
         Assert.Contains("write, maintain or admin", reply.Body);
         Assert.Contains(_app.GitHub.Reactions, r => r.Content == "-1");
+        var refused = Assert.Single(await _app.Audit.ListAsync("hello-world", null, default), a => a.Action.EndsWith("-refused", StringComparison.Ordinal));
+        Assert.Equal(("approve-refused", "octocat", "github"), (refused.Action, refused.By.Id, refused.By.Surface));
     }
 
     [Fact]
