@@ -16,7 +16,7 @@ param trafficMode string = 'istio'
 @description('Central release config folder inside the package, relative to the app root.')
 param releaseConfigDirectory string = 'config/services'
 
-@description('Command API keys: [{ name: "alice", key: "..." }]. Each name is an actor in audit.')
+@description('Command API keys: [{ name: "alice", key: "...", identity: "U0123ABCD" }]. Each name is an actor in audit; deployers/approvers match the name or the optional identity (Slack user ID, GitHub login or @group).')
 @secure()
 param commandApiKeys object = { items: [] }
 
@@ -57,6 +57,7 @@ var storageConnection = 'DefaultEndpointsProtocol=https;AccountName=${storage.na
 var keySettings = reduce(range(0, length(commandApiKeys.items)), {}, (acc, i) => union(acc, {
   'CommandApi__Keys__${i}__Name': commandApiKeys.items[i].name
   'CommandApi__Keys__${i}__Key': commandApiKeys.items[i].key
+  'CommandApi__Keys__${i}__Identity': commandApiKeys.items[i].?identity ?? ''
 }))
 
 var baseSettings = {

@@ -69,7 +69,10 @@ public sealed class ApproveToTrafficBenchmark : IBenchmark
                     s.AddHttpClient<SlackClient>().ConfigurePrimaryHttpMessageHandler(() => slack);
                     s.AddHttpClient(nameof(SlackResponseUrlClient)).ConfigurePrimaryHttpMessageHandler(() => slack);
                     s.AddHttpClient<GitHubConnection>().ConfigurePrimaryHttpMessageHandler(() => github);
-                    s.AddHttpClient("storage").AddHttpMessageHandler(() => new StorageActivity());
+                    // The app's storage clients, on a transport that sees their requests (for the quiet wait below).
+                    var watched = new Azure.Core.Pipeline.HttpClientTransport(new HttpClient(new StorageActivity { InnerHandler = new SocketsHttpHandler() }));
+                    s.AddSingleton<IQueueService>(new AzureQueueService(StorageClients.CreateQueueServiceClient(azurite.ConnectionString, transport: watched)));
+                    s.AddSingleton<ITableService>(new AzureTableService(StorageClients.CreateTableServiceClient(azurite.ConnectionString, transport: watched)));
                 });
             });
             using var http = factory.CreateClient();
@@ -210,6 +213,7 @@ public sealed class ApproveToTrafficBenchmark : IBenchmark
 
         public static async Task QuietAsync(TimeSpan quiet, CancellationToken ct)
         {
+            if (Interlocked.Read(ref _last) == 0) throw new InvalidOperationException("the app's storage requests are not observed; the benchmark's transport hook is not in use");
             var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
             while (Stopwatch.GetElapsedTime(Interlocked.Read(ref _last)) < quiet && Stopwatch.GetTimestamp() < deadline)
                 await Task.Delay(10, ct);

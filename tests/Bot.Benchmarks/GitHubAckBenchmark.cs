@@ -102,7 +102,7 @@ public sealed class GitHubAckBenchmark : IBenchmark
         }
         var ping = Fixture("ping.0.json");
         var push = Fixture("push.0.json"); // a tag push: verified, parsed, deduped, queued
-        var check = Fixture("check_run.requested_action.6.json", o => o["requested_action"]!["identifier"] = "approve");
+        var check = Fixture("check_run.requested_action.6.json", o => o["requested_action"]!["identifier"] = "approve/1/1");
         // The service has a stored state, so the binding read finds a row (as in production).
         await store.SaveAsync(ServiceState.Empty("hello-world"), null, ct);
         var chat = Fixture("issue_comment.created.0.json", o =>

@@ -47,7 +47,6 @@ public sealed class SlackAckBenchmark : IBenchmark
         var store = new TableRolloutStore(azurite.CreateTableService(), new StorageOptions { RolloutsTable = AzuriteFixture.NewName("rollouts") });
         await store.SaveAsync(Bot.Core.Rollouts.ServiceState.Empty("checkout"), null, ct);
         builder.Services.AddSingleton<Bot.Core.Ports.IRolloutStore>(store);
-        builder.Services.AddSingleton<ISlackRolloutGateway, NoGateway>();
         await using var app = builder.Build();
         app.MapSlack();
         app.MapPost("/api/empty", () => Microsoft.AspNetCore.Http.Results.Ok());
@@ -135,11 +134,4 @@ public sealed class SlackAckBenchmark : IBenchmark
     }
 
     private static double P(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-
-    private sealed class NoGateway : ISlackRolloutGateway
-    {
-        public Task<Bot.Core.Rollouts.RolloutState?> FindAsync(string rolloutId, CancellationToken ct) => Task.FromResult<Bot.Core.Rollouts.RolloutState?>(null);
-        public Task<SlackRolloutOutcome> ExecuteAsync(string service, Bot.Core.Rollouts.RolloutInput input, CancellationToken ct) =>
-            Task.FromResult(new SlackRolloutOutcome(null, null, null));
-    }
 }

@@ -42,7 +42,7 @@ public sealed class SweepBenchmark : IBenchmark
         var notifier = new RecordingNotifier();
         var executor = new RolloutExecutor(store, new RecordingTrafficRouter(), new NullDeploymentController(), notifier, scheduler,
             new TableAuditLog(tables, storage), RolloutMachine.Decide, clock);
-        var sweeper = new DueSweeper(index, store, scheduler, notifier, executor, clock, Options.Create(options));
+        var sweeper = new DueSweeper(index, store, scheduler, executor, clock, Options.Create(options));
 
         // Seed: every rollout waits on a step; 1% are overdue past the grace, the rest due within the next week.
         var seed = Stopwatch.StartNew();

@@ -9,18 +9,37 @@ public static class CheckRunRenderer
 {
     public const string ApproveId = "approve", RollbackId = "rollback", PauseId = "pause";
 
-    /// <summary>Buttons while a human is awaited (approval step, or paused); none otherwise.</summary>
+    /// <summary>Buttons while a human is awaited (approval step, or paused); none otherwise. Each identifier binds the click
+    /// to the revision and step shown (<see cref="ActionId"/>); the check run's <c>external_id</c> is the rollout id.</summary>
     public static IReadOnlyList<CheckRunAction> Actions(RolloutState r) => r.Phase switch
     {
         RolloutPhase.WaitingApproval =>
         [
-            new("Approve", "Approve the current step", ApproveId),
-            new("Rollback", "Send all traffic back to stable", RollbackId),
-            new("Pause", "Hold the rollout where it is", PauseId),
+            new("Approve", "Approve the current step", ActionId(ApproveId, r)),
+            new("Rollback", "Send all traffic back to stable", ActionId(RollbackId, r)),
+            new("Pause", "Hold the rollout where it is", ActionId(PauseId, r)),
         ],
-        RolloutPhase.Paused => [new("Rollback", "Send all traffic back to stable", RollbackId)],
+        RolloutPhase.Paused => [new("Rollback", "Send all traffic back to stable", ActionId(RollbackId, r))],
         _ => [],
     };
+
+    /// <summary><c>{verb}/{revision}/{step}</c>, e.g. <c>approve/2/1</c>: at most 20 characters (GitHub's limit for
+    /// <c>identifier</c>) for revisions and steps up to 99999.</summary>
+    public static string ActionId(string verb, RolloutState r) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{verb}/{r.Revision}/{r.StepIndex}");
+
+    /// <summary>Reads an identifier made by <see cref="ActionId"/>; false for anything else (a bare verb from a check run
+    /// rendered before buttons were bound is not bound to a step, so it is refused).</summary>
+    public static bool TryParseActionId(string? identifier, out string verb, out int revision, out int stepIndex)
+    {
+        (verb, revision, stepIndex) = ("", 0, 0);
+        var parts = identifier?.Split('/') ?? [];
+        if (parts.Length != 3 || parts[0] is not (ApproveId or RollbackId or PauseId)) return false;
+        if (!int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out revision)
+            || !int.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out stepIndex)) return false;
+        verb = parts[0];
+        return true;
+    }
 
     public static string CheckRunName(string service) => $"release/{service}";
 

@@ -23,11 +23,13 @@ public sealed class SlackUserGroupDirectory(SlackClient slack, IOptions<SlackOpt
         return name.Length > 1 && name[0] == 'S' && name.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c)) && name.Skip(1).Any(char.IsAsciiDigit) ? name : null;
     }
 
-    /// <summary>Slack users only: a GitHub actor is never a member of a Slack group. An unmapped handle is no group.</summary>
+    /// <summary>Slack users only: a Slack actor, or an API key or CI token mapped to a Slack user ID; a GitHub actor is
+    /// never a member of a Slack group. An unmapped handle is no group.</summary>
     public async ValueTask<bool> IsMemberAsync(string group, Actor actor, CancellationToken ct) =>
-        string.Equals(actor.Surface, "slack", StringComparison.OrdinalIgnoreCase)
+        (string.Equals(actor.Surface, "slack", StringComparison.OrdinalIgnoreCase) ? actor.Id : actor.Identity) is { } user
+        && !user.StartsWith('@')
         && GroupIdOf(group) is { } id
-        && (await MembersAsync(id, ct)).Contains(actor.Id);
+        && (await MembersAsync(id, ct)).Contains(user);
 
     public async Task<IReadOnlySet<string>> MembersAsync(string groupId, CancellationToken ct)
     {

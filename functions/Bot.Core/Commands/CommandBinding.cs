@@ -26,37 +26,12 @@ public sealed record CommandBinding(string Service, string? RolloutId, int? Revi
     public static string? ServiceToBind(ReleaseCommand command) =>
         command is RolloutCommand { RolloutId: null } rc ? rc.Service : null;
 
-    /// <summary>
-    /// The input <paramref name="command"/> runs as, bound to <paramref name="binding"/> (the command's own rollout id
-    /// wins, then the binding, then — unbound, e.g. from the command API — the active rollout), or the sentence saying
-    /// why it does nothing. A rollout id that is no longer the active one goes to the engine, whose refusal says which
-    /// rollout is current.
-    /// </summary>
-    public static (RolloutInput? Input, string? Refusal) Input(RolloutCommand command, CommandBinding? binding, RolloutState active,
-        Actor by, string? defaultReason)
-    {
-        string id;
-        int? step = null, revision = null;
-        if (command.RolloutId is { } named) id = named;
-        else if (binding is not null && string.Equals(binding.Service, command.Service, StringComparison.Ordinal))
-        {
-            if (binding.RolloutId is null)
-                return (null, $"this command was sent before {active.Id} ({command.Service} {active.Version}) started, so it does not act on it. "
-                              + $"Nothing changed: send the command again to {command.Verb} {active.Id}");
-            (id, step, revision) = (binding.RolloutId, binding.StepIndex, binding.Revision);
-        }
-        else (id, step, revision) = (active.Id, active.StepIndex, active.Revision);
+    /// <summary>The binding of a button (Slack, check run) shown for <paramref name="rolloutId"/> at that revision and step;
+    /// the service is the id's prefix (rollout ids are <c>{service}-{n}</c>).</summary>
+    public static CommandBinding ForRollout(string rolloutId, int? revision, int? stepIndex) =>
+        new(ServiceOf(rolloutId), rolloutId, revision, stepIndex);
 
-        RolloutInput input = command switch
-        {
-            ApproveCommand => new Approve(id, step, revision) { By = by },
-            RollbackCommand rb => new Rollback(id) { By = by, Reason = rb.Reason ?? defaultReason },
-            PauseCommand => new Pause(id) { By = by },
-            ResumeCommand => new Resume(id) { By = by },
-            PromoteCommand => new Promote(id) { By = by },
-            AbortCommand => new Abort(id) { By = by },
-            _ => throw new ArgumentOutOfRangeException(nameof(command), command.Verb, "not a rollout command"),
-        };
-        return (input, null);
-    }
+    /// <summary>The service of a rollout id <c>{service}-{n}</c> (<c>checkout-api-12</c>: <c>checkout-api</c>); an id of
+    /// another form is taken as it is (no such service: the pipeline answers 404).</summary>
+    public static string ServiceOf(string rolloutId) => RolloutIds.ServiceOf(rolloutId) ?? rolloutId;
 }

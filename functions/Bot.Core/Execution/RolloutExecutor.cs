@@ -20,7 +20,7 @@ public sealed class RolloutExecutor(
     RolloutDecider decide,
     TimeProvider time,
     ExecutorOptions? options = null,
-    KeyedLock? locks = null)
+    KeyedLock? locks = null) : IRolloutRunner
 {
     private readonly ExecutorOptions _options = options ?? new ExecutorOptions();
     private readonly KeyedLock _locks = locks ?? new KeyedLock();

@@ -29,17 +29,18 @@ public sealed class Authorizer(IMembershipResolver membership)
 
         foreach (var p in principals)
         {
-            if (p.StartsWith('@'))
-            {
-                if (await membership.IsMemberAsync(p, actor, ct).ConfigureAwait(false)) return new(true, $"{actor.Name} may {verb} {config.Service} as a member of {p}", principals);
-            }
-            else if (string.Equals(p, actor.Id, StringComparison.OrdinalIgnoreCase))
-            {
-                return new(true, $"{actor.Name} may {verb} {config.Service}", principals);
-            }
+            if (Names(p, actor)) return new(true, $"{actor.Name} may {verb} {config.Service}", principals);
+            if (p.StartsWith('@') && await membership.IsMemberAsync(p, actor, ct).ConfigureAwait(false))
+                return new(true, $"{actor.Name} may {verb} {config.Service} as a member of {p}", principals);
         }
         return new(false, $"{actor.Name} may not {verb} {config.Service}; {who}", principals);
     }
+
+    /// <summary>The principal names the actor: its id (Slack user ID, GitHub login, API key or CI token name) or the
+    /// identity its key or token is mapped to (which may be an <c>@group</c> handle).</summary>
+    private static bool Names(string principal, Actor actor) =>
+        string.Equals(principal, actor.Id, StringComparison.OrdinalIgnoreCase)
+        || (actor.Identity is { } identity && string.Equals(principal, identity, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The role name and principals that may do <paramref name="action"/>; empty principals means anyone.</summary>
     public static (string Role, IReadOnlyList<string> Principals) WhoMay(ReleaseConfig config, ReleaseAction action, RolloutState? rollout)

@@ -40,6 +40,7 @@ public static partial class RolloutMachine
             Resume r => OnResume(state, r, now),
             Promote p => OnPromoteCommand(state, p, now),
             RestoreTraffic t => OnRestore(state, t, now),
+            RemindApprovers m => OnRemind(state, m, now),
             _ => Decision.Refuse(state, RefusalKind.Invalid, $"unknown input {input.GetType().Name}"),
         });
     }

@@ -35,9 +35,16 @@ public sealed record Actor(string Id, string Name, string Surface)
     public static readonly Actor System = new("release-bot", "release-bot", "system");
     public static readonly Actor Timer = new("timer", "timer", "timer");
 
-    /// <summary>Same person regardless of display name.</summary>
+    /// <summary>Who an API key or CI token stands for (<c>CommandApi:Keys:N:Identity</c>): a Slack user ID, a GitHub login or
+    /// an <c>@group</c> handle. <c>deployers</c> and <c>approvers</c> match it as well as <see cref="Id"/>. The default value is null.</summary>
+    public string? Identity { get; init; }
+
+    /// <summary>Same person regardless of display name: the same mapped identity (whatever the surface), else the same id
+    /// on the same surface.</summary>
     public bool SamePerson(Actor other) =>
-        string.Equals(Id, other.Id, StringComparison.OrdinalIgnoreCase) && string.Equals(Surface, other.Surface, StringComparison.OrdinalIgnoreCase);
+        Identity is not null || other.Identity is not null
+            ? string.Equals(Identity ?? Id, other.Identity ?? other.Id, StringComparison.OrdinalIgnoreCase)
+            : string.Equals(Id, other.Id, StringComparison.OrdinalIgnoreCase) && string.Equals(Surface, other.Surface, StringComparison.OrdinalIgnoreCase);
 }
 
 public sealed record Approval(Actor By, int StepIndex, int Revision, DateTimeOffset At);

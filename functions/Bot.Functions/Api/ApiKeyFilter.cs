@@ -7,37 +7,43 @@ namespace Bot.Functions.Api;
 
 /// <summary>Requires <c>Authorization: Bearer &lt;key&gt;</c> matching one of <see cref="CommandApiOptions.Keys"/>.
 /// Compares SHA-256 digests with <see cref="CryptographicOperations.FixedTimeEquals"/> against every key, so timing
-/// reveals neither the key nor which key matched. A miss is a 401 before any handler runs.</summary>
+/// reveals neither the key nor which key matched. A miss is a 401 before any handler runs. The key's name (and the
+/// identity it is mapped to) is the actor every command is authorized as: a key no <c>deployers</c>/<c>approvers</c>
+/// list names may read but not act.</summary>
 public sealed class ApiKeyFilter(IOptions<CommandApiOptions> options) : IEndpointFilter
 {
     public const string ActorItem = "bot.actor";
 
-    private readonly (string Name, byte[] Digest)[] _keys =
-        [.. options.Value.Keys.Select(k => (k.Name, SHA256.HashData(Encoding.UTF8.GetBytes(k.Key))))];
+    /// <summary>Service key of the <see cref="Bot.Core.Ports.IMembershipResolver"/> the command API authorizes with: a key
+    /// mapped to a Slack user ID is a member of that user's Slack user groups (when Slack is configured).</summary>
+    public const string MembershipKey = "api";
+
+    private readonly (Actor Actor, byte[] Digest)[] _keys =
+        [.. options.Value.Keys.Select(k => (k.Actor(), SHA256.HashData(Encoding.UTF8.GetBytes(k.Key))))];
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (Match(http.Request.Headers.Authorization.ToString()) is not { } name)
+        if (Match(http.Request.Headers.Authorization.ToString()) is not { } actor)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
             return ValueTask.FromResult<object?>(TypedResults.Problem(
                 title: "Unauthorized", statusCode: StatusCodes.Status401Unauthorized,
                 detail: "send Authorization: Bearer <key> with a key from CommandApi:Keys"));
         }
-        http.Items[ActorItem] = new Actor(name, name, "api");
+        http.Items[ActorItem] = actor;
         return next(context);
     }
 
-    private string? Match(string header)
+    private Actor? Match(string header)
     {
         const string scheme = "Bearer ";
         if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return null;
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(header[scheme.Length..].Trim()));
-        string? found = null;
-        foreach (var (name, key) in _keys)
+        Actor? found = null;
+        foreach (var (actor, key) in _keys)
         {
-            if (CryptographicOperations.FixedTimeEquals(digest, key)) found ??= name;
+            if (CryptographicOperations.FixedTimeEquals(digest, key)) found ??= actor;
         }
         return found;
     }

@@ -1,4 +1,4 @@
-using Bot.Core.Execution;
+using Bot.Core.Commands;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
 using Bot.Functions.Hosting;
@@ -29,50 +29,45 @@ public static class CommandApi
         return app;
     }
 
-    private static async Task<IResult> StartAsync(HttpContext http, IReleaseConfigs configs, RolloutExecutor executor, CancellationToken ct)
+    private static async Task<IResult> StartAsync(HttpContext http, CommandPipeline pipeline,
+        [FromKeyedServices(ApiKeyFilter.MembershipKey)] IMembershipResolver membership, CancellationToken ct)
     {
         var (request, errors) = await CommandRequests.ReadStartAsync(http.Request, ct);
         if (request is null) return TypedResults.ValidationProblem(errors, title: "The start request is not valid");
-        if (await configs.FindAsync(request.Service, ct) is not { } config)
-            return NotFound($"service '{request.Service}' has no release config in the central config folder (ReleaseConfig:Directory)");
-
-        var input = new StartRollout(request.Version, config)
+        var command = new CommandRequest(new DeployCommand(request.Service, request.Version), ApiKeyFilter.ActorOf(http))
         {
-            By = ApiKeyFilter.ActorOf(http),
             Reason = request.Reason,
-            Source = new VersionSource(request.Commit, request.Image, request.Repository ?? config.GitHubRepo, request.BuildUrl),
+            Source = new VersionSource(request.Commit, request.Image, request.Repository, request.BuildUrl),
         };
-        var result = await executor.ExecuteAsync(request.Service, input, ct);
-        if (result.Decision.Refused is { } refused) return Refusal(refused);
-        var response = new CommandResponse(result.Message ?? $"rollout of {request.Service} {request.Version} started", View(result.Rollout));
-        return result.State.Active is { } active && active.Version == request.Version
+        var outcome = await pipeline.RunAsync(command, membership, ct);
+        if (outcome.Refused is { } refused) return Refusal(refused);
+        var response = new CommandResponse(outcome.Message, View(outcome.Rollout));
+        return outcome.Execution?.State.Active is { } active && active.Version == request.Version
             ? TypedResults.Created($"/api/rollouts/{Uri.EscapeDataString(active.Id)}", response)
             : TypedResults.Accepted((string?)null, response);
     }
 
-    private static async Task<IResult> ActAsync(string id, string action, HttpContext http, IRolloutStore store, RolloutExecutor executor, CancellationToken ct)
+    /// <summary>The rollout id names the service (<c>{service}-{n}</c>); the stepIndex/revision sent bind an approval to
+    /// what the caller saw.</summary>
+    private static async Task<IResult> ActAsync(string id, string action, HttpContext http, CommandPipeline pipeline,
+        [FromKeyedServices(ApiKeyFilter.MembershipKey)] IMembershipResolver membership, CancellationToken ct)
     {
         var (request, errors) = await CommandRequests.ReadActionAsync(http.Request, ct);
         if (request is null) return TypedResults.ValidationProblem(errors, title: $"The {action} request is not valid");
-        // The id names its service (checkout-12), so the executor's own state read is the only one before the decision;
-        // only an id of another form is looked up in the archive first.
-        var service = RolloutIds.ServiceOf(id) ?? (await FindAsync(store, id, ct))?.Service;
-        if (service is null) return NotFound($"no rollout '{id}'");
-
-        var by = ApiKeyFilter.ActorOf(http);
-        RolloutInput input = action switch
+        var binding = CommandBinding.ForRollout(id, request.Revision, request.StepIndex);
+        var service = binding.Service;
+        ReleaseCommand command = action switch
         {
-            "approve" => new Approve(id, request.StepIndex, request.Revision) { By = by, Reason = request.Reason },
-            "rollback" => new Rollback(id) { By = by, Reason = request.Reason },
-            "pause" => new Pause(id) { By = by, Reason = request.Reason },
-            "resume" => new Resume(id) { By = by, Reason = request.Reason },
-            "promote" => new Promote(id) { By = by, Reason = request.Reason },
-            _ => new Abort(id) { By = by, Reason = request.Reason },
+            "approve" => new ApproveCommand(service),
+            "rollback" => new RollbackCommand(service, request.Reason),
+            "pause" => new PauseCommand(service),
+            "resume" => new ResumeCommand(service),
+            "promote" => new PromoteCommand(service),
+            _ => new AbortCommand(service),
         };
-        var result = await executor.ExecuteAsync(service, input, ct);
-        if (result.Decision.Refused is { } refused) return Refusal(refused);
-        var after = Same(result.State.Active, id) ?? Same(result.State.LastFinished, id) ?? await FindAsync(store, id, ct);
-        return TypedResults.Ok(new CommandResponse(result.Message ?? $"{action}: {after?.Phase}", View(after)));
+        var outcome = await pipeline.RunAsync(new CommandRequest(command, ApiKeyFilter.ActorOf(http)) { Binding = binding, Reason = request.Reason }, membership, ct);
+        if (outcome.Refused is { } refused) return Refusal(refused);
+        return TypedResults.Ok(new CommandResponse(outcome.Message, View(outcome.Rollout)));
     }
 
     private static async Task<IResult> GetAsync(string id, IRolloutStore store, CancellationToken ct) =>

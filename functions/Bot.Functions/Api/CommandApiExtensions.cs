@@ -1,3 +1,6 @@
+using Bot.Adapters.Slack;
+using Bot.Core.Ports;
+
 namespace Bot.Functions.Api;
 
 public static class CommandApiExtensions
@@ -7,6 +10,8 @@ public static class CommandApiExtensions
     {
         builder.Services.AddOptions<CommandApiOptions>().BindConfiguration(CommandApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ApiKeyFilter>();
+        builder.Services.AddKeyedSingleton<IMembershipResolver>(ApiKeyFilter.MembershipKey,
+            (sp, _) => sp.GetService<SlackUserGroupDirectory>() ?? (IMembershipResolver)NoGroupsMembershipResolver.Instance);
         return builder;
     }
 

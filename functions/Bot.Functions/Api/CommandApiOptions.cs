@@ -10,8 +10,9 @@ public sealed class CommandApiOptions : IValidatableObject
     /// <summary>Serve the command API. When true at least one key is required. The default value is true.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Bearer keys (<c>CommandApi__Keys__0__Name</c>, <c>CommandApi__Keys__0__Key</c>). The name is the actor
-    /// recorded in audit and checked by approval rules, so give each person or system its own key.</summary>
+    /// <summary>Bearer keys (<c>CommandApi__Keys__0__Name</c>, <c>CommandApi__Keys__0__Key</c>, optional
+    /// <c>CommandApi__Keys__0__Identity</c>). The name is the actor recorded in audit and checked by approval rules, so give
+    /// each person or system its own key; <c>deployers</c>/<c>approvers</c> match the name or the identity.</summary>
     public List<ApiKey> Keys { get; set; } = [];
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -23,6 +24,8 @@ public sealed class CommandApiOptions : IValidatableObject
         {
             var k = Keys[i];
             if (string.IsNullOrWhiteSpace(k.Name)) yield return new ValidationResult($"CommandApi:Keys:{i}:Name is empty: name the key's owner (it is the audit actor)");
+            if (k.Identity is { } identity && (identity.Length == 0 || identity.Any(char.IsWhiteSpace)))
+                yield return new ValidationResult($"CommandApi:Keys:{i}:Identity '{identity}' is not an identity: use a Slack user ID (U0123ABCD), a GitHub login or an @group handle, or leave it out");
             if (string.IsNullOrEmpty(k.Key) || k.Key.Length < 16) yield return new ValidationResult($"CommandApi:Keys:{i}:Key is shorter than 16 characters: use 32+ random characters, e.g. `openssl rand -hex 24`");
         }
         foreach (var dupe in Keys.GroupBy(k => k.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
@@ -37,4 +40,10 @@ public sealed class ApiKey
     public string Name { get; set; } = "";
     /// <summary>The secret; never logged.</summary>
     public string Key { get; set; } = "";
+    /// <summary>Who the key stands for in release configs: a Slack user ID, a GitHub login or an <c>@group</c> handle
+    /// (<c>deployers</c>/<c>approvers</c> match it as well as <see cref="Name"/>). The default value is null (the name only).</summary>
+    public string? Identity { get; set; }
+
+    /// <summary>The actor a request with this key acts as.</summary>
+    public Bot.Core.Rollouts.Actor Actor() => new(Name, Name, "api") { Identity = string.IsNullOrWhiteSpace(Identity) ? null : Identity.Trim() };
 }

@@ -54,7 +54,7 @@ public static class CiExtensions
 
         services.TryAddSingleton(sp => new DueSweeper(
             sp.GetRequiredService<IDueIndex>(), sp.GetRequiredService<IRolloutStore>(), sp.GetRequiredService<IStepScheduler>(),
-            sp.GetRequiredService<INotifier>(), sp.GetRequiredService<RolloutExecutor>(),
+            sp.GetRequiredService<RolloutExecutor>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SweepOptions>>()));
         return builder;
     }

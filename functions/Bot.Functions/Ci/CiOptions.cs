@@ -16,4 +16,15 @@ public sealed class CiOptions
 
     /// <summary>How long a build id is remembered for deduplication. The default value is 7 days.</summary>
     public TimeSpan DedupWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Who the CI credentials (the secret and the token) are: the actor recorded in audit and matched by the
+    /// services' <c>deployers</c>. App setting <c>Ci__Name</c>. The default value is <c>ci</c>.</summary>
+    public string Name { get; set; } = "ci";
+
+    /// <summary>Who the CI credentials stand for in release configs: a Slack user ID, a GitHub login or an <c>@group</c>
+    /// handle; <c>deployers</c> match it as well as <see cref="Name"/>. App setting <c>Ci__Identity</c>. The default value is null.</summary>
+    public string? Identity { get; set; }
+
+    /// <summary>The actor an authenticated CI request acts as.</summary>
+    public Bot.Core.Rollouts.Actor Actor() => new(Name, Name, "ci") { Identity = string.IsNullOrWhiteSpace(Identity) ? null : Identity.Trim() };
 }

@@ -1,4 +1,4 @@
-using Bot.Core.Execution;
+using Bot.Core.Commands;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
 using Bot.Functions.Api;
@@ -11,7 +11,8 @@ namespace Bot.Functions.Ci;
 /// <summary>
 /// <c>POST /api/ci</c> (function <c>CiWebhook</c>): a build finished in any CI system. Order matters: authenticate
 /// over the raw bytes (401, nothing touched), validate (400 listing each field), find the service (404 naming the known
-/// ones), then start the rollout of a green build. The build id is deduplicated by the engine, not by a claim made
+/// ones), then start the rollout of a green build through <see cref="CommandPipeline"/> as the CI token's identity
+/// (<see cref="CiOptions.Name"/>, <see cref="CiOptions.Identity"/>: the service's deployers decide). The build id is deduplicated by the engine, not by a claim made
 /// beforehand: it is recorded in the service state committed with the new rollout (<see cref="StartRollout.Delivery"/>),
 /// so a crash at any point either left nothing (the CI system's retry starts the rollout) or left the rollout and its
 /// record together (the retry is answered as a duplicate naming the rollout). Storage failures become a 503 problem
@@ -24,8 +25,6 @@ public static class CiWebhook
     /// <summary>Largest body accepted, in bytes. CI payloads are a few hundred bytes.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
-    public static readonly Actor CiActor = new("ci", "CI", "ci");
-
     public static IEndpointRouteBuilder MapCiWebhook(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/ci", HandleAsync).WithMetadata(new FunctionNameMetadata(FunctionName));
@@ -36,7 +35,7 @@ public static class CiWebhook
     public static string DeliveryId(string buildId) => "ci:" + buildId;
 
     public static async Task<IResult> HandleAsync(
-        HttpContext http, IOptions<CiOptions> options, IReleaseConfigs configs, RolloutExecutor executor,
+        HttpContext http, IOptions<CiOptions> options, IReleaseConfigs configs, CommandPipeline pipeline,
         TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
         var log = logs.CreateLogger(typeof(CiWebhook));
@@ -70,16 +69,17 @@ public static class CiWebhook
             return TypedResults.Accepted((string?)null, new CiResponse($"build {build.Id} of {build.Service} {build.Version} failed; nothing started"));
         }
 
+        // The CI token is an identity like an API key: the service's deployers must name it (or its mapped identity).
         var delivery = DeliveryId(build.Id);
-        var input = new StartRollout(build.Version, config)
+        var outcome = await pipeline.RunAsync(new CommandRequest(new DeployCommand(build.Service, build.Version), o.Actor())
         {
-            By = CiActor,
+            Config = config,
             Reason = $"CI build {build.Id} succeeded",
             Source = new VersionSource(build.Commit, build.Image, build.Repository ?? config.GitHubRepo, build.BuildUrl),
             Delivery = new InboundDelivery(delivery, o.DedupWindow),
-        };
-        var result = await executor.ExecuteAsync(build.Service, input, ct);
-        if (result.Decision.Refused is { } refused) return CommandApi.Refusal(refused);
+        }, NoGroupsMembershipResolver.Instance, ct);
+        if (outcome.Refused is { } refused) return CommandApi.Refusal(refused);
+        var result = outcome.Execution!;
 
         if (result.Decision.Effects.Count == 0 && RolloutMachine.FindDelivery(result.State, delivery, time.GetUtcNow()) is { } seen)
         {

@@ -1,7 +1,10 @@
+using Bot.Core.Ports;
 using System.Text.Json;
 using Bot.Adapters.Scheduling;
 using Bot.Core.Calendar;
+using Bot.Core.Commands;
 using Bot.Core.Config;
+using Bot.Core.Rollouts;
 using Bot.Functions.Api;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
@@ -29,7 +32,9 @@ public static class FreezeApi
     private static async Task<IResult> ListAsync(FreezeService freezes, CancellationToken ct) =>
         TypedResults.Ok((await freezes.ActiveAsync(ct)).Select(FreezeView.From).ToList());
 
-    private static async Task<IResult> FreezeAsync(HttpContext http, FreezeService freezes, IReleaseConfigs configs, CancellationToken ct)
+    /// <summary>Authorized like Slack's <c>freeze</c>: the service's approvers (every service's, for <c>all</c>).</summary>
+    private static async Task<IResult> FreezeAsync(HttpContext http, CommandPipeline pipeline, IReleaseConfigs configs,
+        [FromKeyedServices(ApiKeyFilter.MembershipKey)] IMembershipResolver membership, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         JsonElement body;
@@ -65,17 +70,24 @@ public static class FreezeApi
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The freeze request is not valid");
 
         if (await UnknownServiceAsync(scope!, configs, ct) is { } notFound) return notFound;
-        var freeze = await freezes.FreezeAsync(scope!, duration, reason, ApiKeyFilter.ActorOf(http), ct);
-        return TypedResults.Ok(FreezeView.From(freeze));
+        var service = Scope(scope!);
+        var outcome = await pipeline.RunAsync(new CommandRequest(new FreezeCommand(service, duration, reason), ApiKeyFilter.ActorOf(http)), membership, ct);
+        if (outcome.Refused is { } refused) return CommandApi.Refusal(refused);
+        return TypedResults.Ok(FreezeView.From(outcome.Freeze!));
     }
 
-    private static async Task<IResult> UnfreezeAsync(string scope, FreezeService freezes, IReleaseConfigs configs, CancellationToken ct)
+    private static async Task<IResult> UnfreezeAsync(string scope, HttpContext http, CommandPipeline pipeline,
+        [FromKeyedServices(ApiKeyFilter.MembershipKey)] IMembershipResolver membership, CancellationToken ct)
     {
-        var removed = await freezes.UnfreezeAsync(scope, ct);
-        return removed is null
+        var outcome = await pipeline.RunAsync(new CommandRequest(new UnfreezeCommand(Scope(scope)), ApiKeyFilter.ActorOf(http)), membership, ct);
+        if (outcome.Refused is { Kind: not RefusalKind.NotFound } refused) return CommandApi.Refusal(refused);
+        return outcome.Freeze is not { } removed
             ? TypedResults.Problem(title: "Not found", detail: $"'{scope}' is not frozen", statusCode: StatusCodes.Status404NotFound)
             : TypedResults.Ok(new { message = $"unfrozen {removed.Scope}", was = FreezeView.From(removed) });
     }
+
+    /// <summary>The service a scope names; null for every service (<c>all</c>).</summary>
+    private static string? Scope(string scope) => scope.Trim().ToLowerInvariant() is "all" or "*" ? null : scope.Trim().ToLowerInvariant();
 
     /// <summary>Null when <paramref name="scope"/> is <c>all</c> or a configured service; else a 404 naming the known ones.</summary>
     public static async Task<IResult?> UnknownServiceAsync(string scope, IReleaseConfigs configs, CancellationToken ct)

@@ -2,8 +2,6 @@ using System.Text;
 using Bot.Adapters.GitHub;
 using Bot.Core.Commands;
 using Bot.Core.Config;
-using Bot.Core.Execution;
-using Bot.Core.Policies;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
 using Bot.Functions.Releases;
@@ -13,13 +11,14 @@ namespace Bot.Functions.GitHub;
 
 /// <summary>
 /// Turns verified GitHub events into rollout inputs: push and workflow_run start rollouts (config from the repository's
-/// <c>.releasebot.yaml</c> at the commit, else the central config), check-run buttons and <c>/release</c> PR comments
-/// become commands by the person who acted. A PR comment's commands act on the rollouts they were bound to when the
+/// <c>.releasebot.yaml</c> at the commit, else the central config; allowed by its <c>trigger</c>, recorded as the pusher or
+/// workflow actor), check-run buttons and <c>/release</c> PR comments become commands by the person who acted; all of
+/// them run through the <see cref="CommandPipeline"/>. A PR comment's commands act on the rollouts they were bound to when the
 /// delivery was accepted (<see cref="GitHubCommandIntake"/>); when the reply fails after they ran, the reply is queued as
 /// reply-only work, so a retry never runs them again.
 /// </summary>
 public sealed partial class GitHubEventHandler(
-    GitHubClient github, RolloutExecutor executor, IRolloutStore store, IReleaseConfigs configs,
+    GitHubClient github, CommandPipeline pipeline, IRolloutStore store, IReleaseConfigs configs,
     IOptions<GitHubOptions> options, IRepoConfigParser repoParser, GitHubTeamMembershipCache teams, GitHubWorkQueue queue,
     ILogger<GitHubEventHandler> log)
 {
@@ -98,15 +97,16 @@ public sealed partial class GitHubEventHandler(
         var started = new List<string>();
         foreach (var config in candidates.Where(c => c.Trigger is { } t && matches(t)))
         {
+            // Allowed by the service's trigger section (it matched), recorded as the identity that caused it.
             var version = Version(config.Trigger!.VersionTemplate, sha, branch, runId);
-            var input = new StartRollout(version, config)
+            var outcome = await pipeline.RunAsync(new CommandRequest(new DeployCommand(config.Service, version), by)
             {
-                By = by,
-                Reason = why,
+                Config = config,
+                Triggered = true,
+                Reason = $"{why} (by {by.Name})",
                 Source = new VersionSource(sha, null, repo.FullName, buildUrl),
-            };
-            var result = await executor.ExecuteAsync(config.Service, input, ct);
-            started.Add(result.Decision.Refused is { } r ? $"{config.Service}: {r.Message}" : $"{config.Service}: {result.Message ?? $"rollout of {version} started"}");
+            }, NoGroupsMembershipResolver.Instance, ct);
+            started.Add($"{config.Service}: {outcome.Message}");
         }
         return started.Count == 0
             ? WebhookOutcome.Ignored($"{why} on {repo.FullName}: no service is triggered by it")
@@ -166,30 +166,37 @@ public sealed partial class GitHubEventHandler(
 
     // ---- commands ------------------------------------------------------------------------------------------
 
-    private Authorizer AuthorizerFor(RepoRef repo) => new(new GitHubTeamMembershipResolver(github, repo, teams));
+    private GitHubTeamMembershipResolver TeamsOf(RepoRef repo) => new(github, repo, teams);
 
+    /// <summary>A check-run button: bound to the rollout (<c>external_id</c>), revision and step it was shown for, so a
+    /// duplicate delivery of an Approve never approves the next step. The clicker needs the repository permission PR
+    /// comments need, and then, like every surface, the service's deployers/approvers decide.</summary>
     private async Task<WebhookOutcome> OnCheckRunAsync(CheckRunEvent e, CancellationToken ct)
     {
         if (e.Action != "requested_action") return WebhookOutcome.Ignored($"check_run {e.Action} needs no action");
-        if (e.Identifier is not (CheckRunRenderer.ApproveId or CheckRunRenderer.RollbackId or CheckRunRenderer.PauseId))
-            return WebhookOutcome.Ignored($"check-run action '{e.Identifier}' is not one of the bot's");
-        if (e.ExternalId is not { Length: > 0 } rolloutId || await store.FindAsync(rolloutId, ct) is not { } rollout)
+        if (e.ExternalId is not { Length: > 0 } rolloutId)
             return WebhookOutcome.Ignored($"check run {e.CheckRunId} is not a rollout the bot knows");
+        if (!CheckRunRenderer.TryParseActionId(e.Identifier, out var verb, out var revision, out var step))
+            return WebhookOutcome.Ignored($"check-run action '{e.Identifier}' is not one of the bot's bound buttons (verb/revision/step); nothing changed");
         var by = new Actor(e.Sender.Login, e.Sender.Login, "github");
-        // GitHub shows the buttons to anyone with write access; the service's deployers/approvers still decide.
-        var (action, input) = e.Identifier switch
+        var binding = CommandBinding.ForRollout(rolloutId, revision, step);
+        ReleaseCommand command = verb switch
         {
-            CheckRunRenderer.ApproveId => (ReleaseAction.Approve, (RolloutInput)new Approve(rolloutId) { By = by }),
-            CheckRunRenderer.RollbackId => (ReleaseAction.Rollback, new Rollback(rolloutId) { By = by, Reason = "Rollback button on the check run" }),
-            _ => (ReleaseAction.Pause, new Pause(rolloutId) { By = by }),
+            CheckRunRenderer.ApproveId => new ApproveCommand(binding.Service),
+            CheckRunRenderer.RollbackId => new RollbackCommand(binding.Service, $"Rollback button on the check run by {by.Name}"),
+            _ => new PauseCommand(binding.Service),
         };
-        var current = (await store.GetAsync(rollout.Service, ct))?.Value.Active;
-        var auth = await AuthorizerFor(e.Repository).AuthorizeAsync((current ?? rollout).Config, by, action, current ?? rollout, ct);
-        if (!auth.Allowed) return WebhookOutcome.Done($"{e.Identifier} by {by.Id} refused: {auth.Message}");
-        var result = await executor.ExecuteAsync(rollout.Service, input, ct);
-        return result.Decision.Refused is { } r
-            ? WebhookOutcome.Done($"{e.Identifier} by {by.Id} refused: {r.Message}")
-            : WebhookOutcome.Done($"{e.Identifier} by {by.Id}: {result.Message ?? result.Rollout?.Phase.ToString()}");
+        var request = new CommandRequest(command, by) { Binding = binding };
+        if (!await MayCommandAsync(e.Repository, by, ct))
+        {
+            var refused = await pipeline.RefuseAsync(request, RefusalKind.Forbidden,
+                $"{by.Name} may not run release commands on {e.Repository.FullName}: only {WhoMayCommand(e.Repository)} may", ct);
+            return WebhookOutcome.Done($"{verb} by {by.Id} refused: {refused.Message}");
+        }
+        var outcome = await pipeline.RunAsync(request, TeamsOf(e.Repository), ct);
+        return outcome.Refused is { } r
+            ? WebhookOutcome.Done($"{verb} by {by.Id} refused: {r.Message}")
+            : WebhookOutcome.Done($"{verb} by {by.Id}: {outcome.Message}");
     }
 
     /// <summary>Lines that start with <c>/release</c> (then a space or the end): the rest of the comment is conversation.</summary>
@@ -207,15 +214,21 @@ public sealed partial class GitHubEventHandler(
 
         var user = e.Commenter.Login;
         var by = new Actor(user, user, "github");
+        var all = await configs.ListAsync(ct);
         if (!await MayCommandAsync(e.Repository, by, ct))
         {
-            var who = "collaborators with write, maintain or admin permission on " + e.Repository.FullName
-                      + (options.Value.CommandTeams.Count > 0 ? " and members of " + string.Join(", ", options.Value.CommandTeams.Select(t => "@" + t)) : "");
-            await ReplyAsync(e, $"@{user} you may not run release commands here: only {who} may. Nothing was changed.", "-1", ct);
+            // Each command the comment asked for is a refused attempt, recorded on the service it names.
+            var own = all.Where(c => SameRepo(c.GitHubRepo, e.Repository)).Select(c => c.Service).ToList();
+            var quick = new CommandParseOptions { KnownServices = all.Select(c => c.Service).ToList(), DefaultService = own.Count == 1 ? own[0] : null };
+            var why = $"{user} may not run release commands on {e.Repository.FullName}: only {WhoMayCommand(e.Repository)} may";
+            foreach (var command in lines.Select(l => CommandParser.Parse(l, quick).Command).OfType<ReleaseCommand>()
+                         .Where(c => c is not (HelpCommand or StatusCommand or HistoryCommand)))
+                await pipeline.RefuseAsync(new CommandRequest(command, by) { Binding = work.Bindings.FirstOrDefault(b => b.Service == CommandBinding.ServiceToBind(command)) },
+                    RefusalKind.Forbidden, why, ct);
+            await ReplyAsync(e, $"@{user} you may not run release commands here: only {WhoMayCommand(e.Repository)} may. Nothing was changed.", "-1", ct);
             return WebhookOutcome.Done($"{user} refused: not allowed");
         }
 
-        var all = await configs.ListAsync(ct);
         var defaultService = await DefaultServiceAsync(e, all, ct);
         var parse = new CommandParseOptions
         {
@@ -264,31 +277,36 @@ public sealed partial class GitHubEventHandler(
                 ? $"name a service: {e.Repository.FullName} has no single service of its own"
                 : $"`/release {command.Verb}` is not available in PR comments; use Slack or the command API");
 
-        var current = (await store.GetAsync(service, ct))?.Value;
-        if (current?.Active is not { } active) return (command is StatusCommand, $"{service} has no rollout in progress");
-        if (command is not RolloutCommand act)
+        if (command is StatusCommand)
+        {
+            var current = (await store.GetAsync(service, ct))?.Value;
+            if (current?.Active is not { } active) return (true, $"{service} has no rollout in progress");
             return (true, $"{service} {CheckRunRenderer.Short(active.Version)}: {active.Phase} at {active.CanaryWeight}%, step {active.StepIndex + 1} of {active.Config.Steps.Count}");
+        }
+        if (command is not RolloutCommand act) return (false, $"`/release {command.Verb}` is not available in PR comments; use Slack or the command API");
 
         // Bound at intake: the rollout active when the comment was accepted (or, for a service only the PR head's file
         // names, one that had started by then), so a retried delivery never acts on a rollout that started later.
-        var binding = work.Bindings.FirstOrDefault(b => b.Service == service)
-                      ?? (work.AcceptedAt is { } at ? CommandBinding.AsOf(service, active, at) : null);
-        var (input, stale) = CommandBinding.Input(act, binding, active, by, $"/release rollback on PR #{e.IssueNumber}");
-        if (stale is not null) return (false, $"refused: {stale}.");
-        var auth = await AuthorizerFor(e.Repository).AuthorizeAsync(active.Config, by, command.Action, active, ct);
-        if (!auth.Allowed) return (false, $"refused: {auth.Message}. Nothing was changed.");
-        var result = await executor.ExecuteAsync(service, input!, ct);
-        if (result.Decision.Refused is { } r) return (false, $"refused: {r.Message}");
-        var after = result.Rollout;
-        return (true, result.Message ?? $"{service} {CheckRunRenderer.Short(active.Version)}: {command.Verb} done, now {after?.Phase} at {after?.CanaryWeight}%");
+        var binding = work.Bindings.FirstOrDefault(b => b.Service == service);
+        if (binding is null && work.AcceptedAt is { } at && act.RolloutId is null && (await store.GetAsync(service, ct))?.Value.Active is { } now)
+            binding = CommandBinding.AsOf(service, now, at);
+        var outcome = await pipeline.RunAsync(new CommandRequest(act, by) { Binding = binding, Reason = act is RollbackCommand ? $"/release rollback on PR #{e.IssueNumber}" : null },
+            TeamsOf(e.Repository), ct);
+        if (outcome.Refused is { } r) return (false, $"refused: {r.Message}. Nothing was changed.");
+        var after = outcome.Rollout;
+        return (true, outcome.Execution?.Message ?? $"{service} {CheckRunRenderer.Short(after?.Version ?? "")}: {command.Verb} done, now {after?.Phase} at {after?.CanaryWeight}%");
     }
+
+    private string WhoMayCommand(RepoRef repo) =>
+        "collaborators with write, maintain or admin permission on " + repo.FullName
+        + (options.Value.CommandTeams.Count > 0 ? " and members of " + string.Join(", ", options.Value.CommandTeams.Select(t => "@" + t)) : "");
 
     /// <summary>Write, maintain or admin on the repository, or an active member of a team in <see cref="GitHubOptions.CommandTeams"/>.</summary>
     private async Task<bool> MayCommandAsync(RepoRef repo, Actor actor, CancellationToken ct)
     {
         var permission = await github.GetCollaboratorPermissionAsync(repo, actor.Id, ct);
         if ((permission.RoleName is { } role && CommandPermissions.Contains(role)) || CommandPermissions.Contains(permission.Permission)) return true;
-        var teamResolver = new GitHubTeamMembershipResolver(github, repo, teams);
+        var teamResolver = TeamsOf(repo);
         foreach (var team in options.Value.CommandTeams)
             if (await teamResolver.IsMemberAsync("@" + team, actor, ct)) return true;
         return false;

@@ -1,7 +1,7 @@
 using Bot.Adapters.Slack;
 using Bot.Adapters.Storage;
 using Bot.Core.Execution;
-using Bot.Core.Policies;
+using Bot.Core.Commands;
 using Bot.Core.Ports;
 using Bot.Functions.Api;
 using Bot.Functions.Releases;
@@ -26,9 +26,7 @@ public static class OrphanExtensions
             sp.GetRequiredService<IReleaseConfigs>(), sp.GetRequiredService<IRolloutStore>(), InspectorOf(sp), sp.GetRequiredService<OrphanRegistry>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SweepOptions>>(), sp.GetRequiredService<ILogger<OrphanGuard>>(),
             sp.GetService<SlackClient>()));
-        services.AddSingleton(sp => new OrphanRestore(
-            sp.GetRequiredService<IReleaseConfigs>(), sp.GetRequiredService<IRolloutStore>(), InspectorOf(sp),
-            sp.GetRequiredService<RolloutExecutor>(), sp.GetRequiredService<OrphanRegistry>()));
+        services.AddSingleton(sp => new OrphanRestore(InspectorOf(sp), sp.GetRequiredService<IRolloutRunner>(), sp.GetRequiredService<OrphanRegistry>()));
         services.AddHealthChecks().AddCheck<OrphanHealthCheck>("orphans");
         return builder;
     }
@@ -37,18 +35,17 @@ public static class OrphanExtensions
         sp.GetService<ITrafficInspector>() ?? sp.GetService<ITrafficRouter>() as ITrafficInspector;
 
     /// <summary><c>POST /api/services/{service}/restore</c> <c>{"reason"?}</c>: 200 restored; 409 a rollout is active
-    /// (roll it back instead) or nothing to restore; 403 not allowed; 404 unknown service; 502 the cluster refused.
-    /// API keys are people for the config's lists (groups do not apply to them).</summary>
-    public static async Task<IResult> RestoreAsync(string service, HttpContext http, OrphanRestore restore, CancellationToken ct)
+    /// (roll it back instead) or nothing to restore; 403 not allowed; 404 unknown service; 502 the cluster refused.</summary>
+    public static async Task<IResult> RestoreAsync(string service, HttpContext http, CommandPipeline pipeline,
+        [FromKeyedServices(ApiKeyFilter.MembershipKey)] IMembershipResolver membership, CancellationToken ct)
     {
         var (request, errors) = await CommandRequests.ReadActionAsync(http.Request, ct);
         if (request is null) return TypedResults.ValidationProblem(errors, title: "The restore request is not valid");
         if (request.StepIndex is not null || request.Revision is not null)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["restore takes only {\"reason\"}"] }, title: "The restore request is not valid");
-        var by = ApiKeyFilter.ActorOf(http);
-        var outcome = await restore.RunAsync(service, by, request.Reason, new Authorizer(NoGroupsMembershipResolver.Instance), ct);
+        var outcome = await pipeline.RunAsync(new CommandRequest(new RestoreCommand(service, request.Reason), ApiKeyFilter.ActorOf(http)), membership, ct);
         if (outcome.Refused is { } refused) return CommandApi.Refusal(refused);
-        return outcome.Restored
+        return outcome.Restored == true
             ? TypedResults.Ok(new { message = outcome.Message })
             : TypedResults.Problem(title: "The cluster did not accept the restore", detail: outcome.Message, statusCode: StatusCodes.Status502BadGateway);
     }

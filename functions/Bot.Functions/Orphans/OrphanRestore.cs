@@ -1,31 +1,21 @@
 using Bot.Core.Commands;
-using Bot.Core.Execution;
-using Bot.Core.Policies;
+using Bot.Core.Config;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
-using Bot.Functions.Releases;
 
 namespace Bot.Functions.Orphans;
 
-/// <summary>How a restore ended. <see cref="Refused"/> and a failure change nothing the bot records as restored.</summary>
-public sealed record RestoreOutcome(bool Restored, string Message, Refusal? Refused = null);
-
 /// <summary>
-/// <c>/release restore &lt;service&gt;</c> and <c>POST /api/services/{service}/restore</c>, one path for every surface:
-/// find the config, authorize (whoever may roll the service back), read the route, then let the engine decide
-/// (<see cref="RestoreTraffic"/>: refused while a rollout is active or when there is nothing to restore) and apply the
-/// router's rollback and the audit record through the executor. A restored route leaves the <see cref="OrphanRegistry"/>.
+/// Returns a service's orphaned canary traffic to stable for <see cref="CommandPipeline"/> (which found the config and
+/// authorized: whoever may roll the service back): read the route, then let the engine decide (<see cref="RestoreTraffic"/>:
+/// refused while a rollout is active or when there is nothing to restore) and apply the router's rollback and the audit
+/// record through the executor. A restored route leaves the <see cref="OrphanRegistry"/>.
 /// </summary>
-public sealed class OrphanRestore(IReleaseConfigs configs, IRolloutStore store, ITrafficInspector? inspector, RolloutExecutor executor, OrphanRegistry registry)
+public sealed class OrphanRestore(ITrafficInspector? inspector, IRolloutRunner executor, OrphanRegistry registry) : ITrafficRestore
 {
-    /// <param name="authorizer">The surface's authorizer (it resolves that surface's groups).</param>
-    public async Task<RestoreOutcome> RunAsync(string service, Actor by, string? reason, Authorizer authorizer, CancellationToken ct)
+    public async Task<RestoreOutcome> RestoreAsync(ReleaseConfig config, Actor by, string? reason, CancellationToken ct)
     {
-        if (await configs.FindAsync(service, ct) is not { } config)
-            return Refuse(RefusalKind.NotFound, $"service '{service}' has no release config in the central config folder (ReleaseConfig:Directory)");
-        var state = (await store.GetAsync(service, ct))?.Value;
-        var verdict = await authorizer.AuthorizeAsync(config, by, ReleaseAction.Restore, state?.Active, ct);
-        if (!verdict.Allowed) return Refuse(RefusalKind.Forbidden, verdict.Message);
+        var service = config.Service;
         if (inspector is null)
             return Refuse(RefusalKind.Conflict, "this bot's traffic router cannot read routes, so restore is off; return the traffic with kubectl");
 

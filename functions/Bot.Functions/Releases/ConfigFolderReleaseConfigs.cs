@@ -1,3 +1,4 @@
+using Bot.Core.Ports;
 using Bot.Adapters.Config;
 using Bot.Core.Config;
 using Microsoft.Extensions.Options;

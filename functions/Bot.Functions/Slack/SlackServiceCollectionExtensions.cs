@@ -1,5 +1,4 @@
 using Bot.Adapters.Slack;
-using Bot.Core.Policies;
 using Bot.Adapters.Storage;
 using Bot.Core.Ports;
 using Bot.Functions.Hosting;
@@ -10,8 +9,8 @@ namespace Bot.Functions.Slack;
 
 public static class SlackServiceCollectionExtensions
 {
-    /// <summary>Service key of the <see cref="Authorizer"/> that resolves groups through Slack user groups.</summary>
-    public const string AuthorizerKey = "slack";
+    /// <summary>Service key of the <see cref="IMembershipResolver"/> Slack commands are authorized with (Slack user groups).</summary>
+    public const string MembershipKey = "slack";
 
     /// <summary>
     /// Slack: options (section <c>Slack</c>, validated at start), the Web API client behind the token and retry
@@ -44,8 +43,7 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<SlackNotifier>();
         services.TryAddWorkQueue<SlackWorkQueue, SlackWorkFunction>(SlackWorkFunction.Name, SlackWorkFunction.DefaultQueue, (queues, queue) => new SlackWorkQueue(queues, queue));
         services.AddSingleton<SlackInbox>();
-        services.AddKeyedSingleton(AuthorizerKey, (sp, _) => new Authorizer(sp.GetRequiredService<SlackUserGroupDirectory>()));
-        services.TryAddScoped<ISlackRolloutGateway, ExecutorSlackRolloutGateway>();
+        services.AddKeyedSingleton<IMembershipResolver>(MembershipKey, (sp, _) => sp.GetRequiredService<SlackUserGroupDirectory>());
         services.TryAddScoped<ISlackCommandRunner, SlackCommandRunner>();
         services.AddScoped<ISlackWorkProcessor, SlackWorkProcessor>();
         return services;

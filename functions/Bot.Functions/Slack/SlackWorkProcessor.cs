@@ -1,20 +1,20 @@
 using Bot.Adapters.Slack;
 using Bot.Core.Commands;
-using Bot.Core.Policies;
+using Bot.Core.Ports;
 using Bot.Core.Rollouts;
 
 namespace Bot.Functions.Slack;
 
 /// <summary>
 /// Acts on accepted Slack work after the acknowledgement: slash commands through the core grammar
-/// (<see cref="ISlackCommandRunner"/>), buttons through the engine, after checking the click is still bound to the
-/// rollout's revision and step and that the user may act. Every refusal is an ephemeral sentence and changes nothing;
+/// (<see cref="ISlackCommandRunner"/>), buttons through the <see cref="CommandPipeline"/>, bound to the rollout, revision
+/// and step the message showed. Every refusal is an ephemeral sentence and changes nothing;
 /// an accepted button changes the rollout, whose live message the notifier then edits in place. A reply that fails after
 /// the work was done is put back on the queue as a <see cref="SlackReplyWork"/> (retried as a reply, never by running the
 /// command again).
 /// </summary>
 public sealed class SlackWorkProcessor(
-    ISlackRolloutGateway rollouts, [FromKeyedServices(SlackServiceCollectionExtensions.AuthorizerKey)] Authorizer authorizer,
+    CommandPipeline pipeline, [FromKeyedServices(SlackServiceCollectionExtensions.MembershipKey)] IMembershipResolver membership,
     SlackResponseUrlClient responses, SlackClient slack, ISlackCommandRunner commands, SlackWorkQueue queue,
     ILogger<SlackWorkProcessor> log) : ISlackWorkProcessor
 {
@@ -65,35 +65,19 @@ public sealed class SlackWorkProcessor(
         if (!SlackActionValue.TryParse(a.Value, out var bound))
             return "This button is not bound to a rollout (value must be rollout|revision|step); nothing changed.";
 
-        var rollout = await rollouts.FindAsync(bound.RolloutId, ct);
-        if (rollout is null) return $"Rollout {bound.RolloutId} does not exist any more; nothing changed.";
-        if (rollout.IsTerminal)
-            return $"{rollout.Service} {rollout.Version} already finished ({Phase(rollout.Phase)}); nothing changed.";
-        if (a.ActionId == SlackActionValue.Approve && (bound.Revision != rollout.Revision || bound.StepIndex != rollout.StepIndex))
-            return $"This Approve was for revision {bound.Revision}, step {bound.StepIndex + 1}; {rollout.Service} is now at revision {rollout.Revision}, step {rollout.StepIndex + 1}. Nothing changed: approve the current step from the updated message.";
-
-        var by = new Actor(a.UserId, a.UserName, "slack");
-        var action = a.ActionId switch
+        // Bound to the rollout, revision and step the message showed: the engine refuses a click on an outdated one.
+        var binding = CommandBinding.ForRollout(bound.RolloutId, bound.Revision, bound.StepIndex);
+        var service = binding.Service;
+        ReleaseCommand command = a.ActionId switch
         {
-            SlackActionValue.Approve => ReleaseAction.Approve,
-            SlackActionValue.Rollback => ReleaseAction.Rollback,
-            SlackActionValue.Pause => ReleaseAction.Pause,
-            _ => ReleaseAction.Resume,
+            SlackActionValue.Approve => new ApproveCommand(service),
+            SlackActionValue.Rollback => new RollbackCommand(service, $"rollback button in Slack by {a.UserName}"),
+            SlackActionValue.Pause => new PauseCommand(service),
+            _ => new ResumeCommand(service),
         };
-        var verdict = await authorizer.AuthorizeAsync(rollout.Config, by, action, rollout, ct);
-        if (!verdict.Allowed) return verdict.Message + ". Nothing changed.";
-
-        RolloutInput input = a.ActionId switch
-        {
-            SlackActionValue.Approve => new Approve(rollout.Id, bound.StepIndex, bound.Revision) { By = by },
-            SlackActionValue.Rollback => new Rollback(rollout.Id) { By = by, Reason = $"rollback button in Slack by {a.UserName}" },
-            SlackActionValue.Pause => new Pause(rollout.Id) { By = by },
-            _ => new Resume(rollout.Id) { By = by },
-        };
-        var outcome = await rollouts.ExecuteAsync(rollout.Service, input, ct);
-        if (outcome.Refused is { } r) return $"{r.Message}. Nothing changed.";
-        log.LogInformation("{Action} of {RolloutId} by Slack user {UserId} ({UserName})", a.ActionId, rollout.Id, a.UserId, a.UserName);
-        return outcome.Message ?? $"{a.ActionId} of {rollout.Service} {rollout.Version}: done.";
+        var outcome = await pipeline.RunAsync(new CommandRequest(command, new Actor(a.UserId, a.UserName, "slack")) { Binding = binding }, membership, ct);
+        if (outcome.Done) log.LogInformation("{Action} of {RolloutId} by Slack user {UserId} ({UserName})", a.ActionId, bound.RolloutId, a.UserId, a.UserName);
+        return SlackCommandRunner.Render(outcome);
     }
 
     private async Task ReplyAsync(Uri responseUrl, string? channel, string user, string text, CancellationToken ct)
@@ -108,11 +92,4 @@ public sealed class SlackWorkProcessor(
         }
         if (channel is not null) await slack.PostEphemeralAsync(channel, user, new SlackMessage(text), null, ct);
     }
-
-    private static string Phase(RolloutPhase p) => p switch
-    {
-        RolloutPhase.RolledBack => "rolled back",
-        RolloutPhase.RollingBack => "rolling back",
-        _ => p.ToString().ToLowerInvariant(),
-    };
 }

@@ -1,3 +1,4 @@
+using Bot.Core.Commands;
 using Bot.Adapters.Config;
 using Bot.Core.Execution;
 using Bot.Core.Ports;
@@ -44,6 +45,12 @@ public static class RolloutCoreExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<ExecutorOptions>>().Value,
             sp.GetRequiredService<KeyedLock>()));
+        services.TryAddSingleton<IRolloutRunner>(sp => sp.GetRequiredService<RolloutExecutor>());
+        // The one command path of every surface; freezes and restores when their parts are registered (AddCi, AddOrphanGuard).
+        services.TryAddSingleton(sp => new CommandPipeline(
+            sp.GetRequiredService<IRolloutStore>(), sp.GetRequiredService<IRolloutRunner>(), sp.GetRequiredService<IReleaseConfigs>(),
+            sp.GetRequiredService<IAuditLog>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<Bot.Adapters.Scheduling.FreezeService>(), sp.GetService<Orphans.OrphanRestore>()));
 
         services.AddFunctionHandler<RolloutStepsFunction>();
         services.AddFunctionHandler<SweepFunction>();

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Bot.Core.Calendar;
-using Bot.Core.Config;
 using Bot.Core.Execution;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
@@ -15,12 +14,13 @@ namespace Bot.Functions.Sweep;
 /// <item>enqueue again a step message that is overdue by more than the grace (a lost message; the engine's step
 /// handling is idempotent per step index, so a message that was only late runs nothing twice). Approval deadlines,
 /// window openings and cron slots are step messages too: the engine applies onTimeout and announces it;</item>
-/// <item>send approval reminders with a countdown, and index the next one;</item>
+/// <item>send approval reminders with a countdown through the engine (<see cref="RemindApprovers"/>: decided, noticed and
+/// audited like every input), and index the next one;</item>
 /// <item>drop rows that no longer apply.</item>
 /// </list>
 /// </summary>
 public sealed class DueSweeper(
-    IDueIndex index, IRolloutStore store, IStepScheduler scheduler, INotifier notifier, RolloutExecutor executor, TimeProvider time,
+    IDueIndex index, IRolloutStore store, IStepScheduler scheduler, RolloutExecutor executor, TimeProvider time,
     IOptions<SweepOptions> options)
 {
     public async Task<SweepReport> RunAsync(CancellationToken ct)
@@ -44,7 +44,7 @@ public sealed class DueSweeper(
                         var outcome = item.Kind switch
                         {
                             DueKind.Step => await StepAsync(item, state?.Active, now, o, token).ConfigureAwait(false),
-                            DueKind.Reminder => await ReminderAsync(item, state?.Active, now, o, token).ConfigureAwait(false),
+                            DueKind.Reminder => await ReminderAsync(item, now, o, token).ConfigureAwait(false),
                             _ => await ReconcileAsync(item, state, token).ConfigureAwait(false),
                         };
                         switch (outcome.Kind)
@@ -98,43 +98,20 @@ public sealed class DueSweeper(
         return (Outcome.Dropped, null);
     }
 
-    private async Task<(Outcome Kind, string? Line)> ReminderAsync(DueItem item, RolloutState? r, DateTimeOffset now, SweepOptions o, CancellationToken ct)
+    /// <summary>The reminder is an engine input (<see cref="RemindApprovers"/>, by the timer): the engine decides whether it
+    /// still applies and records it (notice + <c>remind</c> audit record); the sweep only indexes the next one.</summary>
+    private async Task<(Outcome Kind, string? Line)> ReminderAsync(DueItem item, DateTimeOffset now, SweepOptions o, CancellationToken ct)
     {
         await index.RemoveAsync(item, ct).ConfigureAwait(false);
-        if (r is null || r.Id != item.RolloutId || r.Phase != RolloutPhase.WaitingApproval || r.StepIndex != item.StepIndex || o.ReminderInterval <= TimeSpan.Zero
-            || r.NextDueAt <= now) // past the deadline: the step message applies onTimeout instead
-            return (Outcome.Dropped, null);
-
-        var text = ReminderText(r, now);
-        await notifier.PublishAsync(new Notify(NoticeKind.Reminder, text, r) { RolloutId = r.Id }, ct).ConfigureAwait(false);
+        if (o.ReminderInterval <= TimeSpan.Zero) return (Outcome.Dropped, null);
+        var result = await executor.ExecuteAsync(item.Service, new RemindApprovers(item.RolloutId, item.StepIndex) { By = Actor.Timer }, ct).ConfigureAwait(false);
+        if (result.Decision.Effects.Count == 0) return (Outcome.Dropped, null);
 
         var nextAt = item.DueAt + o.ReminderInterval;
         while (nextAt <= now) nextAt += o.ReminderInterval; // after downtime, one reminder, not a burst
-        if (r.NextDueAt is not { } deadline || nextAt < deadline)
+        if (result.State.Active?.NextDueAt is not { } deadline || nextAt < deadline)
             await index.SetAsync(item with { DueAt = nextAt }, ct).ConfigureAwait(false);
-        return (Outcome.Reminded, text);
-    }
-
-    /// <summary>"checkout-api-7 is still waiting for approval (0 of 2) at step 2/4 (approval (2, 1h timeout)), requested 18m ago; rolls back in 42m unless approved."</summary>
-    public static string ReminderText(RolloutState r, DateTimeOffset now)
-    {
-        var step = r.CurrentStep as ApprovalStep;
-        var have = r.Approvals.Count(a => a.StepIndex == r.StepIndex && a.Revision == r.Revision);
-        var since = r.StepStartedAt is { } s ? $", requested {Minutes(now - s)} ago" : "";
-        var head = $"{r.Id} is still waiting for approval ({have} of {step?.Count ?? 1}) at {RolloutMachine.Position(r)}{since}";
-        if (r.NextDueAt is not { } deadline || step?.Timeout is null) return head + ".";
-        var left = Minutes(deadline - now);
-        return step.OnTimeout == TimeoutAction.Rollback
-            ? $"{head}; rolls back in {left} unless approved."
-            : $"{head}; times out in {left} and then holds at canary {r.CanaryWeight}% until approved or rolled back.";
-    }
-
-    /// <summary>A countdown rounded up to whole minutes ("42m", "1h5m"), so it never shows less time than is left.</summary>
-    private static string Minutes(TimeSpan t)
-    {
-        if (t <= TimeSpan.Zero) return "0m";
-        var minutes = (long)Math.Ceiling(t.TotalMinutes);
-        return Durations.Format(TimeSpan.FromMinutes(minutes));
+        return (Outcome.Reminded, result.Decision.Message);
     }
 
     private static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);

@@ -91,8 +91,9 @@ public sealed class GitHubNotifierTests : IDisposable
         var paused = ActionIds(CheckRun["actions"]);
         await PublishAsync(RolloutPhase.Progressing, step: 2, weight: 50);
 
-        Assert.Equal(["approve", "rollback", "pause"], waiting);
-        Assert.Equal(["rollback"], paused);
+        // Bound to the revision and step shown (verb/revision/step), like Slack's buttons.
+        Assert.Equal(["approve/1/1", "rollback/1/1", "pause/1/1"], waiting);
+        Assert.Equal(["rollback/1/1"], paused);
         // Back to running: the update sends an empty list, which removes the buttons on GitHub.
         var last = GitHub.RequestsTo("checks/update").Last().Json!;
         Assert.Empty(last["actions"]!.AsArray());

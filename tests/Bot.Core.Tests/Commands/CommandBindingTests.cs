@@ -17,37 +17,45 @@ public class CommandBindingTests
         StartedBy = Alice, CreatedAt = T0.AddMinutes(seq), UpdatedAt = T0.AddMinutes(seq), Phase = RolloutPhase.WaitingApproval,
     };
 
+    private static RolloutInput Input(RolloutCommand command, CommandBinding? binding, RolloutState active, string? reason = null)
+    {
+        var (id, step, revision, stale) = CommandPipeline.Bind(command, binding, active);
+        Assert.Null(stale);
+        return CommandPipeline.InputFor(command, id!, step, revision, new CommandRequest(command, Alice) { Reason = reason });
+    }
+
     [Fact]
     public void BoundToARollout_ActsOnItWithTheStepAndRevisionSeen_EvenWhenAnotherIsActiveNow()
     {
         var binding = CommandBinding.To("checkout", Rollout(1, step: 1, revision: 1));
-        var (input, refusal) = CommandBinding.Input(new ApproveCommand("checkout"), binding, Rollout(2, step: 3, revision: 2), Alice, null);
-        Assert.Null(refusal);
-        Assert.Equal(new Approve("checkout-1", 1, 1) { By = Alice }, input);
+        Assert.Equal(new Approve("checkout-1", 1, 1) { By = Alice }, Input(new ApproveCommand("checkout"), binding, Rollout(2, step: 3, revision: 2)));
     }
 
     [Fact]
     public void BoundToNoRollout_DoesNothingAndNamesTheRolloutThatStartedSince()
     {
-        var (input, refusal) = CommandBinding.Input(new RollbackCommand("checkout", null), CommandBinding.To("checkout", null), Rollout(2), Alice, null);
-        Assert.Null(input);
-        Assert.Contains("before checkout-2 (checkout 1.2.0) started", refusal);
-        Assert.Contains("Nothing changed", refusal);
+        var (id, _, _, stale) = CommandPipeline.Bind(new RollbackCommand("checkout", null), CommandBinding.To("checkout", null), Rollout(2));
+        Assert.Null(id);
+        Assert.Contains("before checkout-2 (checkout 1.2.0) started", stale);
+        Assert.Contains("send the command again to rollback checkout-2", stale);
     }
 
     [Fact]
-    public void ExplicitRolloutId_WinsOverTheBinding()
-    {
-        var (input, _) = CommandBinding.Input(new PauseCommand("checkout") { RolloutId = "checkout-7" }, CommandBinding.To("checkout", Rollout(1)), Rollout(2), Alice, null);
-        Assert.Equal(new Pause("checkout-7") { By = Alice }, input);
-    }
+    public void ExplicitRolloutId_WinsOverTheBinding() =>
+        Assert.Equal(new Pause("checkout-7") { By = Alice },
+            Input(new PauseCommand("checkout") { RolloutId = "checkout-7" }, CommandBinding.To("checkout", Rollout(1)), Rollout(2)));
 
     [Fact]
-    public void Unbound_ActsOnTheActiveRollout()
-    {
-        var (input, _) = CommandBinding.Input(new RollbackCommand("checkout", null), null, Rollout(2), Alice, "because");
-        Assert.Equal(new Rollback("checkout-2") { By = Alice, Reason = "because" }, input);
-    }
+    public void Unbound_ActsOnTheActiveRollout() =>
+        Assert.Equal(new Rollback("checkout-2") { By = Alice, Reason = "because" }, Input(new RollbackCommand("checkout", null), null, Rollout(2), "because"));
+
+    [Theory]
+    [InlineData("checkout-12", "checkout")]
+    [InlineData("checkout-api-7", "checkout-api")]
+    [InlineData("checkout", "checkout")]
+    [InlineData("checkout-v2", "checkout-v2")]
+    public void ServiceOf_IsTheRolloutIdWithoutItsNumber(string rolloutId, string service) =>
+        Assert.Equal(service, CommandBinding.ServiceOf(rolloutId));
 
     [Fact]
     public void AsOf_BindsToTheActiveRolloutOnlyIfItStartedByThen()

@@ -146,7 +146,8 @@ public sealed class CommandApiTests(AzuriteFixture azurite)
             Assert.Equal(0, state.LastFinished.CanaryWeight);
             var audit = await new TableAuditLog(azurite.CreateTableService()).ListAsync(service, id, CancellationToken.None);
             Assert.Single(audit, e => e.To == RolloutPhase.RolledBack);
-            Assert.True(audit.Count(e => e.Action.Contains("approve", StringComparison.OrdinalIgnoreCase)) == (a.StatusCode == HttpStatusCode.OK ? 1 : 0));
+            Assert.True(audit.Count(e => e.Action == "approve") == (a.StatusCode == HttpStatusCode.OK ? 1 : 0));
+            Assert.True(audit.Count(e => e.Action == "approve-refused") == (a.StatusCode == HttpStatusCode.OK ? 0 : 1));
             await queues.ClearAsync(root.Queue, CancellationToken.None);
         }
     }

@@ -1,3 +1,4 @@
+using Bot.Core.Commands;
 using System.Globalization;
 using System.Text;
 using Bot.Adapters.Storage;
@@ -48,7 +49,10 @@ public class CiWebhookTests(AzuriteFixture azurite)
     }
 
     private Task<IResult> SendAsync(HttpContext http, IReleaseConfigs? configs = null) =>
-        CiWebhook.HandleAsync(http, _options, configs ?? new Configs(Checkout), _h.Executor, _h.Clock, NullLoggerFactory.Instance, default);
+        CiWebhook.HandleAsync(http, _options, configs ?? new Configs(Checkout), Pipeline(_h.Executor, configs), _h.Clock, NullLoggerFactory.Instance, default);
+
+    private CommandPipeline Pipeline(RolloutExecutor executor, IReleaseConfigs? configs = null) =>
+        new(_h.Store, executor, configs ?? new Configs(Checkout), new TableAuditLog(_h.Tables, _h.Storage), _h.Clock);
 
     [Fact]
     public async Task HandleAsync_SignedBuild_StartsRolloutAndRedeliveryDoesNothing()
@@ -169,7 +173,7 @@ public class CiWebhookTests(AzuriteFixture azurite)
         var executor = new RolloutExecutor(store, _h.Router, new NullDeploymentController(), _h.Notifier,
             new QueueStepScheduler(_h.Queues, _h.Clock, _h.Storage), new TableAuditLog(_h.Tables, _h.Storage),
             (s, i, now) => RolloutMachine.Decide(s, i, now, _h.Gates), _h.Clock);
-        Task<IResult> Send() => CiWebhook.HandleAsync(Request(Body()), _options, new Configs(Checkout), executor, _h.Clock, NullLoggerFactory.Instance, default);
+        Task<IResult> Send() => CiWebhook.HandleAsync(Request(Body()), _options, new Configs(Checkout), Pipeline(executor), _h.Clock, NullLoggerFactory.Instance, default);
 
         await Assert.ThrowsAsync<StorageException>(Send);
         Assert.Null(await _h.Store.GetAsync("checkout-api", default));
@@ -187,7 +191,7 @@ public class CiWebhookTests(AzuriteFixture azurite)
         var executor = new RolloutExecutor(store, _h.Router, new NullDeploymentController(), _h.Notifier,
             new QueueStepScheduler(_h.Queues, _h.Clock, _h.Storage), new TableAuditLog(_h.Tables, _h.Storage),
             (s, i, now) => RolloutMachine.Decide(s, i, now, _h.Gates), _h.Clock);
-        Task<IResult> Send() => CiWebhook.HandleAsync(Request(Body()), _options, new Configs(Checkout), executor, _h.Clock, NullLoggerFactory.Instance, default);
+        Task<IResult> Send() => CiWebhook.HandleAsync(Request(Body()), _options, new Configs(Checkout), Pipeline(executor), _h.Clock, NullLoggerFactory.Instance, default);
         await Assert.ThrowsAsync<StorageException>(Send);
         Assert.NotEmpty((await _h.StateAsync()).Pending);
 

@@ -1,3 +1,4 @@
+using Bot.Adapters.GitHub;
 using System.Net;
 using Bot.Core.Config;
 using Bot.Core.Rollouts;
@@ -68,12 +69,61 @@ public class GitHubCommandTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task CheckRunApprove_ByNonApprover_IsRefused()
     {
         var rollout = await StartAsync();
+        _app.GitHub.Permissions[(GitHubWebhookApp.Repo, "octocat")] = "write";
         var before = await _app.SnapshotAsync();
 
-        var response = await _app.PostAsync("check_run", GitHubWebhookApp.CheckRunAction(rollout.Id, "approve", login: "octocat"));
+        var response = await _app.PostAsync("check_run", GitHubWebhookApp.CheckRunAction(rollout.Id, CheckRunRenderer.ActionId("approve", rollout), login: "octocat"));
 
         Assert.Contains("octocat may not approve hello-world", await _app.OutcomeOf(response));
         Assert.Equal(before, await _app.SnapshotAsync());
+        var refused = Assert.Single(await _app.Audit.ListAsync("hello-world", rollout.Id, default), e => e.Action == "approve-refused");
+        Assert.Equal(("octocat", "github"), (refused.By.Id, refused.By.Surface));
+    }
+
+    /// <summary>Issue 10: GitHub shows check-run buttons to anyone who can see the check run; the clicker needs the
+    /// permission PR comments need (write, maintain, admin or a command team), and then the approver rules apply.</summary>
+    [Fact]
+    public async Task CheckRunApprove_ByApproverWithOnlyReadPermission_IsRefusedChangesNothingAndIsAudited()
+    {
+        var rollout = await StartAsync();
+        _app.GitHub.TeamMembers[("Codertocat", "release-approvers", "codebytere")] = "member";
+        _app.GitHub.Permissions[(GitHubWebhookApp.Repo, "codebytere")] = "read"; // in the approver team, but only read
+        var before = await _app.SnapshotAsync();
+
+        var response = await _app.PostAsync("check_run", GitHubWebhookApp.CheckRunAction(rollout.Id, CheckRunRenderer.ActionId("approve", rollout)));
+
+        Assert.Contains("codebytere may not run release commands on", await _app.OutcomeOf(response));
+        Assert.Equal(before, await _app.SnapshotAsync());
+        Assert.Empty((await _app.StateAsync())!.Active!.Approvals);
+        var refused = Assert.Single(await _app.Audit.ListAsync("hello-world", rollout.Id, default), e => e.Action == "approve-refused");
+        Assert.Contains("write, maintain or admin", refused.Reason);
+    }
+
+    /// <summary>Issue 10: one check run's Approve delivered twice (GitHub redelivers with a new delivery id, or a double
+    /// click) approves the step it was shown for once; the second delivery must not approve the next approval step.</summary>
+    [Fact]
+    public async Task CheckRunApprove_SameClickDeliveredTwice_ApprovesOnlyTheStepItWasShownFor()
+    {
+        _app.Configs[0] = _app.Configs[0] with
+        {
+            Steps = [new SetWeightStep(10), new ApprovalStep(), new SetWeightStep(50), new ApprovalStep(), new PromoteStep()],
+        };
+        var rollout = await StartAsync();
+        _app.GitHub.TeamMembers[("Codertocat", "release-approvers", "codebytere")] = "member";
+        _app.GitHub.Permissions[(GitHubWebhookApp.Repo, "codebytere")] = "write";
+        var click = GitHubWebhookApp.CheckRunAction(rollout.Id, CheckRunRenderer.ActionId("approve", rollout));
+
+        await _app.PostAsync("check_run", click, delivery: Guid.NewGuid().ToString());
+        await _app.RunStepsAsync();
+        var afterFirst = (await _app.StateAsync())!.Active!;
+        Assert.Equal((RolloutPhase.WaitingApproval, 3), (afterFirst.Phase, afterFirst.StepIndex)); // at the second approval
+        var second = await _app.PostAsync("check_run", click, delivery: Guid.NewGuid().ToString());
+        await _app.RunStepsAsync();
+
+        Assert.Contains("stale approval", await _app.OutcomeOf(second));
+        var after = (await _app.StateAsync())!.Active!;
+        Assert.Equal((RolloutPhase.WaitingApproval, 3), (after.Phase, after.StepIndex));
+        Assert.Single(after.Approvals);
     }
 
     [Fact]

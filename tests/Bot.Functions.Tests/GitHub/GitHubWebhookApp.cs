@@ -1,3 +1,4 @@
+using Bot.Core.Commands;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
@@ -106,6 +107,7 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         s.AddHttpClient<GitHubConnection>().ConfigurePrimaryHttpMessageHandler(() => GitHub);
         s.AddSingleton(sp => new RolloutExecutor(Store, Router, new NullDeploymentController(),
             sp.DirectNotifier(), scheduler, Audit, RolloutMachine.Decide, Time));
+        s.AddSingleton(sp => new CommandPipeline(Store, sp.GetRequiredService<RolloutExecutor>(), sp.GetRequiredService<IReleaseConfigs>(), Audit, Time));
         App = builder.Build();
         App.MapGitHub();
         Client = null!;

@@ -1,3 +1,4 @@
+using Bot.Adapters.GitHub;
 using System.Net;
 using System.Text.Json.Nodes;
 using Bot.Core.Config;
@@ -44,7 +45,9 @@ public class GitHubWebhookEndpointTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(Sha, (string?)run["head_sha"]);
         Assert.Equal("in_progress", (string?)run["status"]);
         Assert.Equal(rollout.Id, (string?)run["external_id"]);
-        Assert.Equal(["approve", "rollback", "pause"], run["actions"]!.AsArray().Select(a => (string)a!["identifier"]!));
+        // Bound to the revision and step shown, like Slack's buttons (identifier ≤ 20 characters; external_id is the rollout).
+        Assert.Equal([$"approve/1/{rollout.StepIndex}", $"rollback/1/{rollout.StepIndex}", $"pause/1/{rollout.StepIndex}"],
+            run["actions"]!.AsArray().Select(a => (string)a!["identifier"]!));
         Assert.Contains("| 2 | approval (1) | **waiting for approval** |", (string?)run["output"]!["summary"]);
         var deployment = Assert.Single(_app.GitHub.Deployments.Values);
         Assert.Equal("production/hello-world", (string?)deployment["environment"]);
@@ -100,6 +103,8 @@ public class GitHubWebhookEndpointTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains("you may not run release commands", reply.Body);
         Assert.Contains("write, maintain or admin", reply.Body);
         Assert.Contains(_app.GitHub.Reactions, r => r.Content == "-1");
+        var refused = Assert.Single(await _app.Audit.ListAsync("hello-world", null, default), a => a.Action.EndsWith("-refused", StringComparison.Ordinal));
+        Assert.Equal(("approve-refused", "octocat", "github"), (refused.Action, refused.By.Id, refused.By.Surface));
     }
 
     [Fact]
@@ -145,7 +150,8 @@ public class GitHubWebhookEndpointTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task CheckRunApproveAction_Approves()
     {
         var rollout = await StartAsync();
-        var response = await _app.PostAsync("check_run", GitHubWebhookApp.CheckRunAction(rollout.Id, "approve"));
+        _app.GitHub.Permissions[(GitHubWebhookApp.Repo, "codebytere")] = "write";
+        var response = await _app.PostAsync("check_run", GitHubWebhookApp.CheckRunAction(rollout.Id, CheckRunRenderer.ActionId("approve", rollout)));
         await _app.RunStepsAsync(1);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);

@@ -1,3 +1,4 @@
+using Bot.Core.Ports;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;

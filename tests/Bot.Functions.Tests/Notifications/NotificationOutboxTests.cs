@@ -116,7 +116,7 @@ public sealed class NotificationOutboxTests(AzuriteFixture azurite, ITestOutputH
         await WorkQueueProbe.WaitUntilAsync(() => Task.FromResult(
             rig.Slack.Messages(Channel) is [var m] && m.Blocks?.ToJsonString().Contains("\"approve\"", StringComparison.Ordinal) == true
             && rig.GitHub.CheckRuns.Values.SingleOrDefault() is { } run && run["actions"] is JsonArray { Count: > 0 } actions
-            && actions.Any(a => (string?)a!["identifier"] == "approve")));
+            && actions.Any(a => ((string?)a!["identifier"])?.StartsWith("approve/", StringComparison.Ordinal) == true)));
         // ... and every thread event is in the thread: the step-done and waiting-for-approval replies.
         var live = Assert.Single(rig.Slack.Messages(Channel));
         await WorkQueueProbe.WaitUntilAsync(() => Task.FromResult(rig.Slack.Thread(Channel, live.Ts).Count == 2));

@@ -14,7 +14,7 @@ public class SlackCommandRunnerTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         _app = await SlackTestApp.StartAsync(azurite);
         var waiting = SlackRolloutSamples.Waiting();
-        _app.Rollouts.Rollouts[waiting.Id] = waiting;
+        _app.Seed(waiting);
         _app.Store.Overwrite(new ServiceState { Service = "checkout", Active = waiting, Sequence = 7 });
     }
 
@@ -64,7 +64,7 @@ public class SlackCommandRunnerTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Run_Freeze_SaysFreezesAreNotAvailableHereAndChangesNothing()
     {
-        var text = await RunAsync("freeze all for 2h launch day");
+        var text = await RunAsync("freeze all for 2h launch day", "U0BOB0001"); // an approver (@sre): allowed, but no freeze service
         Assert.Contains("Freezes cannot be set here", text);
         Assert.Empty(_app.Rollouts.Inputs);
     }

@@ -15,7 +15,7 @@ public class SlackEndpointsTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await SlackTestApp.StartAsync(azurite);
-        _app.Rollouts.Rollouts["checkout-7"] = SlackRolloutSamples.Waiting();
+        _app.Seed(SlackRolloutSamples.Waiting());
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
@@ -115,17 +115,20 @@ public class SlackEndpointsTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         await _app.Client.SendAsync(_app.Signed("/api/slack/interactions", _app.ClickBody("approve", "checkout-7|1|1", "U0BOB0001")));
         var text = Assert.Single(await _app.RepliesAsync(1)).Body["text"]!.GetValue<string>();
-        Assert.Contains("was for revision 1", text);
-        Assert.Empty(_app.Rollouts.Inputs);
+        Assert.Contains("stale approval: it was for checkout-7 step 2, revision 1", text);
+        Assert.Contains("Nothing changed", text);
+        Assert.Empty(_app.Rollouts.Accepted);
+        Assert.Equal("approve-refused", Assert.Single(_app.Audit.Entries).Action);
     }
 
     [Fact]
     public async Task Interactions_ClickOnFinishedRollout_ExplainsWithoutChange()
     {
-        _app.Rollouts.Rollouts["checkout-7"] = SlackRolloutSamples.Waiting() with { Phase = RolloutPhase.RolledBack };
+        _app.Seed(SlackRolloutSamples.Waiting() with { Phase = RolloutPhase.RolledBack });
         await _app.Client.SendAsync(_app.Signed("/api/slack/interactions", _app.ClickBody("rollback", "checkout-7|2|1", "U0BOB0001")));
-        Assert.Contains("already finished (rolled back)", Assert.Single(await _app.RepliesAsync(1)).Body["text"]!.GetValue<string>());
-        Assert.Empty(_app.Rollouts.Inputs);
+        Assert.Contains("already rolled back", Assert.Single(await _app.RepliesAsync(1)).Body["text"]!.GetValue<string>());
+        Assert.Empty(_app.Rollouts.Accepted);
+        Assert.Equal("rollback-refused", Assert.Single(_app.Audit.Entries).Action);
     }
 
     [Fact]
@@ -139,7 +142,7 @@ public class SlackEndpointsTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Interactions_SelfApprovalRefusedByEngine_IsEphemeral()
     {
-        _app.Rollouts.Rollouts["checkout-7"] = SlackRolloutSamples.Waiting() with { StartedBy = new Actor("U0BOB0001", "bob", "slack") };
+        _app.Seed(SlackRolloutSamples.Waiting() with { StartedBy = new Actor("U0BOB0001", "bob", "slack") });
         await _app.Client.SendAsync(_app.Signed("/api/slack/interactions", _app.ClickBody("approve", "checkout-7|2|1", "U0BOB0001")));
         Assert.Contains("another approver", Assert.Single(await _app.RepliesAsync(1)).Body["text"]!.GetValue<string>());
     }

@@ -23,7 +23,7 @@ public sealed class SlackRestoreCommandTests(AzuriteFixture azurite) : IAsyncLif
     {
         _router.Seed(Key, 10); // the bot wrote 90/10; the rollout that owned it is gone
         _app = await SlackTestApp.StartAsync(azurite, s => s.AddSingleton(sp => new OrphanRestore(
-            sp.GetRequiredService<IReleaseConfigs>(), sp.GetRequiredService<IRolloutStore>(), _router,
+            _router,
             new RolloutExecutor(sp.GetRequiredService<IRolloutStore>(), _router, new NullDeploymentController(), new RecordingNotifier(),
                 new RecordingScheduler(), _audit, RolloutMachine.Decide, sp.GetRequiredService<TimeProvider>()),
             new OrphanRegistry(azurite.CreateTableService(), AzuriteFixture.NewName("orph")))));

@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Bot.Adapters.Slack;
+using Bot.Core.Commands;
+using Bot.Core.Execution;
 using Bot.Core.Rollouts;
 using Bot.Core.Ports;
 using Bot.Adapters.Storage;
@@ -34,13 +36,31 @@ public sealed class SlackTestApp : IAsyncDisposable
     public SlackDouble Slack { get; } = new SlackDouble().WithChannel(Channel)
         .WithUser("U0ALICE01", "alice").WithUser("U0BOB0001", "bob").WithUser("U0MALLORY", "mallory")
         .WithUserGroup("S0SRE0001", "U0BOB0001");
-    public FakeRolloutGateway Rollouts { get; } = new();
-    /// <summary>What slash commands read (status, history, the active rollout); the gateway does the writes.</summary>
+    /// <summary>The service states and archive: what commands read and the engine writes.</summary>
     internal InMemoryRolloutStore Store { get; } = new();
+    /// <summary>The engine without I/O: decides each input with <see cref="RolloutMachine.Decide"/> on <see cref="Store"/>.</summary>
+    internal FakeRolloutRunner Rollouts { get; }
+    /// <summary>What the command pipeline recorded (refused attempts, among others).</summary>
+    internal RecordingAuditLog Audit { get; } = new();
+
+    /// <summary>Makes <paramref name="rollout"/> its service's active (or, finished, last) rollout.</summary>
+    internal void Seed(RolloutState rollout)
+    {
+        Store.Overwrite(new ServiceState
+        {
+            Service = rollout.Service, Sequence = 7,
+            Active = rollout.IsTerminal ? null : rollout, LastFinished = rollout.IsTerminal ? rollout : null,
+        });
+        Store.ArchiveAsync(rollout, CancellationToken.None).GetAwaiter().GetResult();
+    }
     public WebApplication App { get; }
     public HttpClient Client { get; private set; } = null!;
 
-    private SlackTestApp(WebApplication app) => App = app;
+    private SlackTestApp(WebApplication app)
+    {
+        App = app;
+        Rollouts = new FakeRolloutRunner(Store, Time);
+    }
 
     /// <summary>The <c>slack-work</c> queue of this app (give two apps the same name to hand work from one to the other).</summary>
     public string Queue { get; private init; } = "";
@@ -64,9 +84,10 @@ public sealed class SlackTestApp : IAsyncDisposable
         builder.Services.AddHttpClient<SlackClient>().ConfigurePrimaryHttpMessageHandler(() => holder.App!.Slack);
         builder.Services.AddHttpClient(nameof(SlackResponseUrlClient)).ConfigurePrimaryHttpMessageHandler(() => holder.App!.Slack);
         builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_ => holder.App!.Time));
-        builder.Services.AddSingleton<ISlackRolloutGateway>(_ => holder.App!.Rollouts);
         builder.Services.AddSingleton<IReleaseConfigs>(new StaticReleaseConfigs(SlackRolloutSamples.Config()));
         builder.Services.AddSingleton<IRolloutStore>(_ => holder.App!.Store);
+        builder.Services.AddSingleton(sp => new CommandPipeline(holder.App!.Store, holder.App!.Rollouts, sp.GetRequiredService<IReleaseConfigs>(),
+            holder.App!.Audit, holder.App!.Time, sp.GetService<Bot.Adapters.Scheduling.FreezeService>(), sp.GetService<Bot.Functions.Orphans.OrphanRestore>()));
         // Storage signs with the real clock (Azurite checks x-ms-date), and the listener polls on it.
         builder.Services.AddSingleton<IQueueService>(azurite.CreateQueueService());
         builder.Services.AddSingleton<ITableService>(azurite.CreateTableService());
@@ -123,29 +144,21 @@ public sealed class SlackTestApp : IAsyncDisposable
     }
 }
 
-/// <summary>Stands in for the executor: keeps rollouts, records inputs, approves by moving to the next weight.</summary>
-public sealed class FakeRolloutGateway : ISlackRolloutGateway
+/// <summary>Stands in for the executor: decides each input with the real engine on the store and applies no effects;
+/// <see cref="Inputs"/> are the inputs that reached the engine, <see cref="Accepted"/> those it accepted.</summary>
+internal sealed class FakeRolloutRunner(InMemoryRolloutStore store, TimeProvider time) : IRolloutRunner
 {
-    public Dictionary<string, RolloutState> Rollouts { get; } = [];
     public List<RolloutInput> Inputs { get; } = [];
+    public List<RolloutInput> Accepted { get; } = [];
 
-    public Task<RolloutState?> FindAsync(string rolloutId, CancellationToken ct) =>
-        Task.FromResult(Rollouts.TryGetValue(rolloutId, out var r) ? r : null);
-
-    public Task<SlackRolloutOutcome> ExecuteAsync(string service, RolloutInput input, CancellationToken ct)
+    public async Task<ExecutionResult> ExecuteAsync(string service, RolloutInput input, CancellationToken ct)
     {
         lock (Inputs) Inputs.Add(input);
-        var r = Rollouts.Values.Single(x => x.Service == service);
-        if (input is Approve && r.StartedBy.SamePerson(input.By))
-            return Task.FromResult(new SlackRolloutOutcome(new Refusal(RefusalKind.Forbidden, "you started this rollout; another approver must approve"), null, r));
-        var next = input switch
-        {
-            Approve => r with { Phase = RolloutPhase.Progressing, StepIndex = r.StepIndex + 1, CanaryWeight = 50 },
-            Rollback => r with { Phase = RolloutPhase.RolledBack, CanaryWeight = 0 },
-            Pause => r with { Phase = RolloutPhase.Paused },
-            _ => r,
-        };
-        Rollouts[r.Id] = next;
-        return Task.FromResult(new SlackRolloutOutcome(null, $"{input.GetType().Name.ToLowerInvariant()}d {service}", next));
+        var state = (await store.GetAsync(service, ct))?.Value ?? ServiceState.Empty(service);
+        var decision = RolloutMachine.Decide(state, input, time.GetUtcNow());
+        if (!decision.Accepted) return new ExecutionResult(decision, state, [], []);
+        lock (Accepted) Accepted.Add(input);
+        store.Overwrite(decision.State with { Pending = [] });
+        return new ExecutionResult(decision, decision.State, [], []);
     }
 }

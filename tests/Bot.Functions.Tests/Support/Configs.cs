@@ -1,3 +1,4 @@
+using Bot.Core.Ports;
 using Bot.Core.Config;
 using Bot.Core.Rollouts;
 using Bot.Functions.Releases;

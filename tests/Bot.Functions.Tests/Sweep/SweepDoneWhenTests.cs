@@ -1,3 +1,4 @@
+using Bot.Adapters.Storage;
 using Bot.Core.Calendar;
 using Bot.Core.Config;
 using Bot.Core.Rollouts;
@@ -67,6 +68,9 @@ public class SweepDoneWhenTests(AzuriteFixture azurite)
         Assert.Equal(1, first.Reminded);
         var reminder = Assert.Single(h.Notifier.Notices, n => n.Kind == NoticeKind.Reminder);
         Assert.Equal("checkout-api-1 is still waiting for approval (0 of 1) at step 2/4 (approval (1, 1h timeout)), requested 18m ago; rolls back in 42m unless approved.", reminder.Text);
+        // A reminder is an engine input like any other: decided, and recorded in the audit by the timer.
+        var reminded = Assert.Single(await new TableAuditLog(h.Tables, h.Storage).ListAsync("checkout-api", "checkout-api-1", default), e => e.Action == "remind");
+        Assert.Equal((Actor.Timer, reminder.Text), (reminded.By, reminded.Reason));
 
         h.Clock.Advance(TimeSpan.FromMinutes(18));
         await h.Sweeper.RunAsync(default);

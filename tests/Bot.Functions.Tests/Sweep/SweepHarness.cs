@@ -52,7 +52,7 @@ internal sealed class SweepHarness
         var scheduler = new QueueStepScheduler(Queues, Clock, Storage);
         Executor = new RolloutExecutor(Store, Router, new NullDeploymentController(), Notifier, scheduler, new TableAuditLog(Tables, Storage),
             (s, i, now) => RolloutMachine.Decide(s, i, now, Gates), Clock);
-        Sweeper = new DueSweeper(Index, Store, scheduler, Notifier, Executor, Clock, Microsoft.Extensions.Options.Options.Create(Options));
+        Sweeper = new DueSweeper(Index, Store, scheduler, Executor, Clock, Microsoft.Extensions.Options.Options.Create(Options));
         Dedup = new TableDeliveryDedup(Tables, Clock, Storage);
     }
 

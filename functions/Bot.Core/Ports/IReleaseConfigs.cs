@@ -1,6 +1,7 @@
+using Bot.Core.Ports;
 using Bot.Core.Config;
 
-namespace Bot.Functions.Releases;
+namespace Bot.Core.Ports;
 
 /// <summary>The release configs the bot knows (the central config folder). Read on each call, so edits apply to the
 /// next rollout; a running rollout keeps the snapshot it started with.</summary>

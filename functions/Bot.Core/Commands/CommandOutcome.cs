@@ -1,0 +1,30 @@
+using Bot.Core.Calendar;
+using Bot.Core.Execution;
+using Bot.Core.Rollouts;
+
+namespace Bot.Core.Commands;
+
+/// <summary>
+/// What <see cref="CommandPipeline.RunAsync"/> did, for each surface to word in its own way: done (with the rollout after
+/// it) or refused (<see cref="Refused"/>: why, and which HTTP status it maps to). A refusal changed nothing but the
+/// refused-attempt audit record.
+/// </summary>
+/// <param name="Service">The service the command acted on.</param>
+/// <param name="Refused">Why nothing happened; null when the command was done.</param>
+/// <param name="Message">One sentence for the person: what happened, or why not and who may act.</param>
+public sealed record CommandOutcome(string Service, Refusal? Refused, string Message)
+{
+    public bool Done => Refused is null;
+
+    /// <summary>The rollout the command acted on, as it is after the command (null for freezes and refused starts).</summary>
+    public RolloutState? Rollout { get; init; }
+
+    /// <summary>The executor's result, when the command reached the engine.</summary>
+    public ExecutionResult? Execution { get; init; }
+
+    /// <summary>freeze: the freeze set; unfreeze: the freeze lifted (null: there was none).</summary>
+    public Freeze? Freeze { get; init; }
+
+    /// <summary>restore: whether the cluster took the traffic back to stable.</summary>
+    public bool? Restored { get; init; }
+}

@@ -1,0 +1,35 @@
+using Bot.Core.Config;
+using Bot.Core.Rollouts;
+
+namespace Bot.Core.Commands;
+
+/// <summary>
+/// What a surface asks <see cref="CommandPipeline"/> to do: the parsed command, who asks (their identity on the surface,
+/// which names the surface), and what the command was bound to when the surface accepted it.
+/// </summary>
+/// <param name="Command">The typed command (from the grammar, a button, a check-run action, the command API or a trigger).</param>
+/// <param name="By">Who asks: a Slack user, a GitHub login, an API key or CI token (with the identity it is mapped to).</param>
+public sealed record CommandRequest(ReleaseCommand Command, Actor By)
+{
+    /// <summary>The rollout, revision and step the command was bound to at intake: a button's value, the active rollout when
+    /// a slash command or PR comment was accepted, the rollout id (and <c>stepIndex</c>/<c>revision</c>) an API call names.
+    /// Null: the active rollout now. The default value is null.</summary>
+    public CommandBinding? Binding { get; init; }
+
+    /// <summary>Shown in audit and chat when the command carries none of its own. The default value is null.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>deploy: the config to start with (a repository's <c>.releasebot.yaml</c>); null: the central config.</summary>
+    public ReleaseConfig? Config { get; init; }
+
+    /// <summary>deploy: where the version came from. Null: nothing but the config's repository.</summary>
+    public VersionSource? Source { get; init; }
+
+    /// <summary>deploy: the sender's delivery id, so a redelivery starts once (CI build ids). The default value is null.</summary>
+    public InboundDelivery? Delivery { get; init; }
+
+    /// <summary>deploy: an automatic start (push, workflow_run) the service's <c>trigger</c> section matched. It is allowed
+    /// by that section rather than by <c>deployers</c>, and recorded with <see cref="By"/> (the pusher, the workflow actor).
+    /// The default value is false.</summary>
+    public bool Triggered { get; init; }
+}
