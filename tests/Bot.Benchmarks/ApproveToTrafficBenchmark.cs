@@ -169,7 +169,7 @@ public sealed class ApproveToTrafficBenchmark : IBenchmark
     private static async Task<List<double>> FloorAsync(AzuriteFixture azurite, KubernetesTestCluster k8s, CancellationToken ct)
     {
         var store = new TableRolloutStore(azurite.CreateTableService());
-        var client = k8s.Clients.GetClient(null);
+        var sdk = (global::k8s.Kubernetes)k8s.Clients.GetClient(null).Api;
         var latencies = new List<double>();
         var weight = 10;
         for (var i = 0; i < Warmup + Iterations * 5; i++)
@@ -178,7 +178,7 @@ public sealed class ApproveToTrafficBenchmark : IBenchmark
             var row = await store.GetAsync("checkout", ct) ?? throw new InvalidOperationException("the checkout state row is missing");
             await store.SaveAsync(row.Value, row.ETag, ct);
             weight = weight == 10 ? 20 : 10;
-            await IstioBenchmark.BareAsync(client.Http, k8s.BotToken, weight, ct);
+            await IstioBenchmark.BareAsync(sdk, k8s.BotToken, weight, ct);
             if (i >= Warmup) latencies.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
         }
         latencies.Sort();

@@ -9,7 +9,4 @@ public sealed record KubernetesResource(string Group, string? Version, string Pl
 
     /// <summary>As RBAC and error messages spell it, e.g. <c>virtualservices.networking.istio.io</c>.</summary>
     public string FullName => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
-
-    public string PathFor(string version, string ns, string name) =>
-        $"/apis/{Group}/{version}/namespaces/{Uri.EscapeDataString(ns)}/{Plural}/{Uri.EscapeDataString(name)}";
 }
