@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using k8s;
 using k8s.KubeConfigModels;
@@ -19,7 +21,9 @@ public sealed partial class ExecPluginTokenProvider : IRefreshableTokenProvider
     private readonly string _field;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
-    private ExecCredentialResponse? _cached;
+    private Cached? _cached;
+
+    private sealed record Cached(ExecCredentialResponse Response, X509Certificate2? Certificate);
 
     /// <param name="file">The kubeconfig file and <paramref name="field"/> (e.g. <c>users[0].user.exec</c>) errors name.</param>
     public ExecPluginTokenProvider(ExternalExecution exec, string file, string field, TimeProvider time)
@@ -33,19 +37,36 @@ public sealed partial class ExecPluginTokenProvider : IRefreshableTokenProvider
         _time = time;
     }
 
-    /// <summary>The plugin's current answer (token and/or client certificate), running it when none is cached or it expired.</summary>
-    public ExecCredentialResponse Current()
+    /// <summary>Runs the plugin now unless a current answer is cached (the first client does, so a broken plugin fails there).</summary>
+    public void Prime() => Current();
+
+    public Task<AuthenticationHeaderValue> GetAuthenticationHeaderAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(Current().Response.Status.Token is { Length: > 0 } token ? new AuthenticationHeaderValue("Bearer", token) : null!);
+
+    /// <summary>The client certificate the plugin gave (<c>clientCertificateData</c>/<c>clientKeyData</c>), or null; asked at every
+    /// TLS handshake, so a renewed certificate is used on new connections.</summary>
+    public X509Certificate2? ClientCertificate() => Current().Certificate;
+
+    // Synchronous on purpose: the TLS client-certificate callback cannot await, and the plugin runs rarely (on expiry).
+    private Cached Current()
     {
         lock (_gate)
         {
-            if (_cached is { } c && (c.Status.ExpirationTimestamp is not { } exp || Utc(exp) > _time.GetUtcNow())) return c;
-            _cached = Run();
+            if (_cached is { } c && (c.Response.Status.ExpirationTimestamp is not { } exp || Utc(exp) > _time.GetUtcNow())) return c;
+            var response = Run();
+            _cached = new Cached(response, Certificate(response.Status));
             return _cached;
         }
     }
 
-    public Task<AuthenticationHeaderValue> GetAuthenticationHeaderAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(new AuthenticationHeaderValue("Bearer", Current().Status.Token));
+    private X509Certificate2? Certificate(ExecCredentialResponse.ExecStatus status)
+    {
+        if (status.ClientCertificateData is not { Length: > 0 } certPem) return null;
+        if (status.ClientKeyData is not { Length: > 0 } keyPem)
+            throw new KubeConfigException(_file, _field + ".command", "status.clientCertificateData is set but status.clientKeyData is missing");
+        try { return X509Certificate2.CreateFromPem(certPem, keyPem); }
+        catch (CryptographicException e) { throw new KubeConfigException(_file, _field + ".command", $"the plugin's certificate and key do not load as a pair: {e.Message}"); }
+    }
 
     public void Invalidate()
     {

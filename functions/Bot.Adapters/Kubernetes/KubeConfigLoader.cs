@@ -150,12 +150,7 @@ public sealed class KubeConfigLoader(KubernetesOptions options, TimeProvider tim
             throw new KubeConfigException(ctx.File, ctxField, $"the Kubernetes client refused context '{name}': {e.Message}");
         }
         if (tokens is not null) config.TokenProvider = tokens;
-        if (tokens is ExecPluginTokenProvider exec && exec.Current().Status is { ClientCertificateData: { Length: > 0 } certPem, ClientKeyData: { Length: > 0 } keyPem })
-        {
-            // The SDK reads client certificates as base64 of the PEM, as in a kubeconfig.
-            config.ClientCertificateData = Convert.ToBase64String(Encoding.ASCII.GetBytes(certPem));
-            config.ClientCertificateKeyData = Convert.ToBase64String(Encoding.ASCII.GetBytes(keyPem));
-        }
+        (tokens as ExecPluginTokenProvider)?.Prime();
         return new ClusterConnection(name, config, tokens);
     }
 

@@ -53,6 +53,9 @@ public sealed class KubernetesClientFactory : IDisposable
             handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5);
             handler.ConnectTimeout = _options.RequestTimeout;
             if (sni is { Length: > 0 }) handler.SslOptions.TargetHost = sni; // the SDK sets only the Host header
+            // An exec plugin's certificate, asked for at each handshake (a kubeconfig's static certificate, set by the SDK, wins).
+            if (c.Tokens is ExecPluginTokenProvider exec)
+                handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => exec.ClientCertificate()!;
         };
         DelegatingHandler[] handlers = c.Tokens is { } tokens
             ? [new KubernetesRetryHandler(_options, _time, log, c.ContextName), new KubernetesTokenRefreshHandler(tokens)]

@@ -58,7 +58,7 @@ public sealed class KubernetesCluster(IKubernetes api, string context, string? d
     public async Task PatchAsync(KubernetesResource r, string ns, string name, string jsonPatch, CancellationToken ct)
     {
         var version = await GetIstioVersionAsync(ct).ConfigureAwait(false);
-        using var _ = await CallAsync(() => Api.CustomObjects.PatchNamespacedCustomObjectWithHttpMessagesAsync(
+        using var _ = await CallAsync(() => Api.CustomObjects.PatchNamespacedCustomObjectWithHttpMessagesAsync<Unread>(
             new V1Patch(jsonPatch, V1Patch.PatchType.JsonPatch), r.Group, version, ns, r.Plural, name, cancellationToken: ct),
             "patch", r.FullName, ns, name).ConfigureAwait(false);
     }
@@ -79,6 +79,9 @@ public sealed class KubernetesCluster(IKubernetes api, string context, string? d
     public Task PatchDeploymentAsync(string ns, string name, JsonArray ops, CancellationToken ct) =>
         CallAsync(() => Api.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(ops.ToJsonString(), V1Patch.PatchType.JsonPatch), name, ns, cancellationToken: ct),
             "patch", KubernetesResource.Deployment.FullName, ns, name);
+
+    /// <summary>The stored object a patch answers with, skipped rather than built (the router re-reads before its next write).</summary>
+    private sealed class Unread;
 
     private async Task<T> CallAsync<T>(Func<Task<T>> call, string verb, string resource, string ns, string? name)
     {
