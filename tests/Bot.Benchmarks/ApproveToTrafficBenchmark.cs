@@ -88,7 +88,7 @@ public sealed class ApproveToTrafficBenchmark : IBenchmark
             var results = surfaces.ToDictionary(s => s.Label, _ => new List<double>());
             var floor = new List<double>();
             var states = new TableRolloutStore(azurite.CreateTableService());
-            var vs = k8s.Clients.GetClient(null).Http;
+            var vs = (global::k8s.Kubernetes)k8s.Clients.GetClient(null).Api;
             var version = 0;
             // Surfaces and floor samples take turns, so load that comes and goes on a shared machine weighs on all alike.
             for (var i = 0; i < Warmup + Iterations; i++)
@@ -185,7 +185,7 @@ public sealed class ApproveToTrafficBenchmark : IBenchmark
     /// <summary>What any approve must at least do: read the service's state row (the real one, as the app left it) and
     /// write it back with If-Match on Azurite, then one GET and one guarded PATCH of the VirtualService. It runs while the
     /// rollout waits at canary 10 and writes canary 10, so the app sees no drift.</summary>
-    private static async Task<double> FloorOnceAsync(TableRolloutStore states, HttpClient vs, string token, CancellationToken ct)
+    private static async Task<double> FloorOnceAsync(TableRolloutStore states, global::k8s.Kubernetes vs, string token, CancellationToken ct)
     {
         var t0 = Stopwatch.GetTimestamp();
         var row = await states.GetAsync("checkout", ct) ?? throw new InvalidOperationException("the checkout state row is missing");

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Bot.Adapters.Kubernetes;
 using Bot.TestKit.Kubernetes;
 
 namespace Bot.Benchmarks;
@@ -23,7 +22,7 @@ public sealed class IstioBenchmark : IBenchmark
     {
         await using var k = await KubernetesTestCluster.StartAsync();
         var target = KubernetesTestCluster.Checkout(withDeployments: false);
-        var client = k.Clients.GetClient(null);
+        var sdk = (k8s.Kubernetes)k.Clients.GetClient(null).Api;
         await k.Router.VerifyAsync(target, ct);
 
         var router = new List<double>(Iterations);
@@ -37,7 +36,7 @@ public sealed class IstioBenchmark : IBenchmark
             await k.Router.SetWeightAsync(target, weight, null, ct);
             long t1 = Stopwatch.GetTimestamp();
             weight = weight == 10 ? 20 : 10;
-            await BareAsync(client.Http, k.BotToken, weight, ct);
+            await BareAsync(sdk, k.BotToken, weight, ct);
             long t2 = Stopwatch.GetTimestamp();
             if (i < Warmup) continue;
             router.Add(Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds);
@@ -52,11 +51,14 @@ public sealed class IstioBenchmark : IBenchmark
     }
 
     // The same wire work as the router's write: read the object, then a resourceVersion-guarded JSON patch of both weights
-    // and the weights annotation (so the router sees no drift on its next turn).
-    internal static async Task BareAsync(HttpClient http, string token, int canary, CancellationToken ct)
+    // and the weights annotation (so the router sees no drift on its next turn). Over the SDK client's own HttpClient (its
+    // handlers and connection pool; HTTP/2 as the SDK asks for it), without the SDK's serialization and the router's logic.
+    internal static async Task BareAsync(k8s.Kubernetes sdk, string token, int canary, CancellationToken ct)
     {
+        var http = sdk.HttpClient;
+        var uri = new Uri(sdk.BaseUri, Path);
         string rv;
-        using (var get = new HttpRequestMessage(HttpMethod.Get, Path))
+        using (var get = new HttpRequestMessage(HttpMethod.Get, uri) { Version = System.Net.HttpVersion.Version20 })
         {
             get.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             using var res = await http.SendAsync(get, ct);
@@ -66,7 +68,7 @@ public sealed class IstioBenchmark : IBenchmark
         }
         var annotation = JsonSerializer.Serialize($$$"""{"primary":{"stable":{{{100 - canary}}},"canary":{{{canary}}}}}""");
         var body = $$"""[{"op":"test","path":"/metadata/resourceVersion","value":"{{rv}}"},{"op":"replace","path":"/spec/http/1/route/0/weight","value":{{100 - canary}}},{"op":"replace","path":"/spec/http/1/route/1/weight","value":{{canary}}},{"op":"add","path":"/metadata/annotations/release-bot~1weights","value":{{annotation}}}]""";
-        using var patch = new HttpRequestMessage(HttpMethod.Patch, Path) { Content = new StringContent(body, Encoding.UTF8, KubernetesClient.JsonPatch) };
+        using var patch = new HttpRequestMessage(HttpMethod.Patch, uri) { Version = System.Net.HttpVersion.Version20, Content = new StringContent(body, Encoding.UTF8, "application/json-patch+json") };
         patch.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var pres = await http.SendAsync(patch, ct);
         pres.EnsureSuccessStatusCode();

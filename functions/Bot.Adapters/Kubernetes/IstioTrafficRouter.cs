@@ -145,8 +145,8 @@ public sealed class IstioTrafficRouter(
             }
             try
             {
-                await client.PatchWithoutResultAsync(KubernetesResource.VirtualService, target.Namespace, target.Route.VirtualService,
-                    KubernetesClient.JsonPatch, ops.ToJsonString(VirtualServiceRoutes.Json), ct);
+                await client.PatchAsync(KubernetesResource.VirtualService, target.Namespace, target.Route.VirtualService,
+                    ops.ToJsonString(VirtualServiceRoutes.Json), ct);
                 if (recordWeights) _lastWritten[key] = next;
                 _log.LogInformation("{Where} route {Route}: {Before} -> {After} (sequence {Sequence})", where, r.RouteName, live, next, sequence);
                 return new TrafficWriteResult(TrafficWriteOutcome.Applied, sequence);
@@ -178,7 +178,7 @@ public sealed class IstioTrafficRouter(
         }
     }
 
-    private static async Task<JsonObject> GetOrExplain(KubernetesClient client, KubernetesResource kind, TrafficTarget t, string name, CancellationToken ct)
+    private static async Task<JsonObject> GetOrExplain(KubernetesCluster client, KubernetesResource kind, TrafficTarget t, string name, CancellationToken ct)
     {
         try { return await client.GetAsync(kind, t.Namespace, name, ct); }
         catch (KubernetesApiException e) when (e.IsNotFound)

@@ -1,20 +1,20 @@
-using Bot.Adapters.Http;
 using System.Collections.Concurrent;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
+using k8s;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bot.Adapters.Kubernetes;
 
-/// <summary>One <see cref="KubernetesClient"/> (and connection pool) per cluster context, created on first use and cached.</summary>
+/// <summary>One <see cref="KubernetesCluster"/> (an SDK <see cref="IKubernetes"/> and its connection pool) per cluster context,
+/// created on first use and cached. Every client gets the bot's retry policy (<see cref="KubernetesRetryHandler"/>) and, where the
+/// token can rotate, a refresh after a 401 (<see cref="KubernetesTokenRefreshHandler"/>).</summary>
 public sealed class KubernetesClientFactory : IDisposable
 {
     private readonly KubernetesOptions _options;
     private readonly KubeConfigLoader _loader;
     private readonly ILoggerFactory _logs;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, Lazy<KubernetesClient>> _clients = new();
+    private readonly ConcurrentDictionary<string, Lazy<KubernetesCluster>> _clients = new();
 
     /// <param name="environment">Reads environment variables (KUBECONFIG, KUBERNETES_SERVICE_HOST/PORT); tests pass their own.</param>
     public KubernetesClientFactory(KubernetesOptions options, TimeProvider time, ILoggerFactory? logs = null, Func<string, string?>? environment = null)
@@ -26,64 +26,47 @@ public sealed class KubernetesClientFactory : IDisposable
     }
 
     /// <summary>The client for kubeconfig context <paramref name="context"/> (null: current context, or in-cluster).</summary>
-    public KubernetesClient GetClient(string? context)
+    public KubernetesCluster GetClient(string? context)
     {
-        var lazy = _clients.GetOrAdd(context ?? "", _ => new Lazy<KubernetesClient>(() => Create(_loader.Load(context))));
+        var lazy = _clients.GetOrAdd(context ?? "", _ => new Lazy<KubernetesCluster>(() => Create(context)));
         try { return lazy.Value; }
         catch
         {
-            _clients.TryRemove(new KeyValuePair<string, Lazy<KubernetesClient>>(context ?? "", lazy)); // a fixed kubeconfig works next time
+            _clients.TryRemove(new KeyValuePair<string, Lazy<KubernetesCluster>>(context ?? "", lazy)); // a fixed kubeconfig works next time
             throw;
         }
     }
 
-    private KubernetesClient Create(ClusterConnection c)
+    private KubernetesCluster Create(string? context)
     {
-        var log = _logs.CreateLogger<KubernetesClient>();
-        var handler = new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = _options.RequestTimeout,
-        };
-        if (c.TlsServerName is { Length: > 0 } sni) handler.SslOptions.TargetHost = sni;
-        if (c.InsecureSkipTlsVerify)
-        {
+        // Here, not in the constructor: the SDK loads with the first client, never on an acknowledgement path. It keeps the
+        // exec-plugin timeout in one static setting.
+        KubernetesClientConfiguration.ExecTimeout = _options.ExecTimeout;
+        var c = _loader.Load(context);
+        var log = _logs.CreateLogger<KubernetesCluster>();
+        var config = c.Configuration;
+        if (config.SkipTlsVerify)
             log.LogWarning("Kubernetes context {Context}: insecure-skip-tls-verify is set; the API server's certificate is NOT checked", c.ContextName);
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
-        }
-        else if (c.CaCertificates.Count > 0)
+        var sni = config.TlsServerName;
+        config.FirstMessageHandlerSetup = handler =>
         {
-            var roots = c.CaCertificates;
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, chain, errors) => ValidateAgainst(roots, cert, chain, errors);
-        }
-        if (c.ClientCertificate is not null || c.Credentials is ExecCredentials)
-        {
-            var creds = c.Credentials;
-            var fixedCert = c.ClientCertificate;
-            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => fixedCert ?? creds?.GetClientCertificate()!;
-        }
-        var http = new HttpClient(handler) { BaseAddress = c.Server, Timeout = Timeout.InfiniteTimeSpan };
-        return new KubernetesClient(http, c, _options, log, _time);
-    }
-
-    /// <summary>Server certificate check against the cluster's CA only (not the machine store), host name included.</summary>
-    internal static bool ValidateAgainst(X509Certificate2Collection roots, X509Certificate? cert, X509Chain? presented, SslPolicyErrors errors)
-    {
-        if (cert is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0) return false;
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (presented is not null)
-            foreach (var element in presented.ChainElements) chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-        using var leaf = new X509Certificate2(cert);
-        return chain.Build(leaf);
+            handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5);
+            handler.ConnectTimeout = _options.RequestTimeout;
+            if (sni is { Length: > 0 }) handler.SslOptions.TargetHost = sni; // the SDK sets only the Host header
+            // An exec plugin's certificate, asked for at each handshake (a kubeconfig's static certificate, set by the SDK, wins).
+            if (c.Tokens is ExecPluginTokenProvider exec)
+                handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => exec.ClientCertificate()!;
+        };
+        DelegatingHandler[] handlers = c.Tokens is { } tokens
+            ? [new KubernetesRetryHandler(_options, _time, log, c.ContextName), new KubernetesTokenRefreshHandler(tokens)]
+            : [new KubernetesRetryHandler(_options, _time, log, c.ContextName)];
+        return new KubernetesCluster(new k8s.Kubernetes(config, handlers), c.ContextName, config.Namespace);
     }
 
     public void Dispose()
     {
         foreach (var lazy in _clients.Values)
-            if (lazy.IsValueCreated) lazy.Value.Http.Dispose();
+            if (lazy.IsValueCreated) lazy.Value.Api.Dispose();
         _clients.Clear();
     }
 }

@@ -77,7 +77,7 @@ public sealed class KubernetesDeploymentController(KubernetesClientFactory clien
         }
     }
 
-    private static async Task<JsonObject> Get(KubernetesClient client, TrafficTarget target, string deployment, CancellationToken ct)
+    private static async Task<JsonObject> Get(KubernetesCluster client, TrafficTarget target, string deployment, CancellationToken ct)
     {
         try { return await client.GetDeploymentAsync(target.Namespace, deployment, ct); }
         catch (KubernetesApiException e) when (e.IsNotFound)

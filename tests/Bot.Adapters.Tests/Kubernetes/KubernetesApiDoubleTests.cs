@@ -45,6 +45,19 @@ public sealed class KubernetesApiDoubleTests : IAsyncLifetime
 
     private async Task<string> Rv() => (string)(await Send(HttpMethod.Get, VsPath)).Body["metadata"]!["resourceVersion"]!;
 
+    [Theory]
+    [InlineData(true, "v1,v1beta1,v1alpha3")]
+    [InlineData(false, "v1beta1,v1alpha3")]
+    public async Task GroupList_ListsIstioWithTheVersionsServed(bool serveV1, string versions)
+    {
+        _api.ServeIstioV1 = serveV1;
+        var (code, body) = await Send(HttpMethod.Get, "/apis");
+        Assert.Equal(HttpStatusCode.OK, code);
+        Assert.Equal("APIGroupList", (string?)body["kind"]);
+        var istio = body["groups"]!.AsArray().Single(g => (string?)g!["name"] == "networking.istio.io")!;
+        Assert.Equal(versions, string.Join(',', istio["versions"]!.AsArray().Select(v => (string?)v!["version"])));
+    }
+
     [Fact]
     public async Task Patch_MergeWithStaleResourceVersion_409Conflict()
     {

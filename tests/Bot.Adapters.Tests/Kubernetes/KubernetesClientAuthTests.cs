@@ -153,6 +153,37 @@ public sealed class KubernetesClientAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetClient_ExecPluginGivesClientCertificate_AuthenticatesAsCertificateSubject()
+    {
+        var (cert, key) = _api.Ca.IssueClient("exec-cert-user", "release-managers");
+        var answer = new System.Text.Json.Nodes.JsonObject
+        {
+            ["apiVersion"] = "client.authentication.k8s.io/v1",
+            ["kind"] = "ExecCredential",
+            ["status"] = new System.Text.Json.Nodes.JsonObject { ["clientCertificateData"] = cert, ["clientKeyData"] = key },
+        };
+        File.WriteAllText(Path.Combine(_dir, "credential.json"), answer.ToJsonString());
+        var script = Path.Combine(_dir, "get-cert.sh");
+        File.WriteAllText(script, $"#!/bin/sh\ncat \"{_dir}/credential.json\"\n");
+        MakeExecutable(script);
+        var path = KubeconfigWriter.Write(_dir, "config", KubeconfigWriter.Yaml(_api, "dev",
+            $"    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {script}"));
+        using var f = Factory(path);
+        Assert.Equal("exec-cert-user", await GetAsUser(f));
+    }
+
+    [Fact]
+    public void GetClient_ExecPluginInteractiveAlways_ErrorNamesFieldAndFix()
+    {
+        var path = KubeconfigWriter.Write(_dir, "config", KubeconfigWriter.Yaml(_api, "dev",
+            "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: aws\n      interactiveMode: Always"));
+        using var f = Factory(path);
+        var ex = Assert.Throws<KubeConfigException>(() => f.GetClient(null));
+        Assert.Equal("users[0].user.exec.interactiveMode", ex.Field);
+        Assert.Contains("use 'Never' or 'IfAvailable'", ex.Message);
+    }
+
+    [Fact]
     public async Task GetClient_SeveralKubeconfigFiles_MergedAndNamedContextChosen()
     {
         var admin = _api.IssueToken("admin");

@@ -275,6 +275,7 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
             return await FaultAsync(ctx, f.Status, f.RetryAfter);
 
         var parts = ctx.Request.Path.Value!.Trim('/').Split('/');
+        if (parts is ["apis"]) return await Json(ctx, 200, GroupList());
         if (parts is ["apis", Istio]) return await Json(ctx, 200, Discovery());
         // /apis/{group}/{version}/namespaces/{ns}/{plural}/{name} or /api/v1/namespaces/{ns}/{plural}/{name}
         string group, version, ns, plural, name;
@@ -305,6 +306,16 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
         "apps" => version == "v1",
         _ => version == "v1",
     };
+
+    // GET /apis: every API group with its versions (what client libraries discover from).
+    private JsonObject GroupList()
+    {
+        var apps = new JsonObject { ["groupVersion"] = "apps/v1", ["version"] = "v1" };
+        var groups = new JsonArray(
+            new JsonObject { ["name"] = "apps", ["versions"] = new JsonArray(apps), ["preferredVersion"] = apps.DeepClone() },
+            Discovery());
+        return new JsonObject { ["kind"] = "APIGroupList", ["apiVersion"] = "v1", ["groups"] = groups };
+    }
 
     private JsonObject Discovery()
     {
