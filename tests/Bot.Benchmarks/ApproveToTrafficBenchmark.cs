@@ -182,13 +182,18 @@ public sealed class ApproveToTrafficBenchmark : IBenchmark
         throw new TimeoutException($"{id} never reached the expected state; last: {last?.ToJsonString()}");
     }
 
-    /// <summary>What any approve must at least do: read the service's state row (the real one, as the app left it) and
-    /// write it back with If-Match on Azurite, then one GET and one guarded PATCH of the VirtualService. It runs while the
+    /// <summary>What any approve must at least do: read a state row and write it back with If-Match on Azurite, then one GET
+    /// and one guarded PATCH of the VirtualService. The row is a copy of the service's real one as the app left it (same
+    /// table, same size) under another key, so the floor is no other writer the app must re-read for. It runs while the
     /// rollout waits at canary 10 and writes canary 10, so the app sees no drift.</summary>
     private static async Task<double> FloorOnceAsync(TableRolloutStore states, global::k8s.Kubernetes vs, string token, CancellationToken ct)
     {
+        var real = await states.GetAsync("checkout", ct) ?? throw new InvalidOperationException("the checkout state row is missing");
+        var copy = real.Value with { Service = "floor-checkout" };
+        var existing = await states.GetAsync(copy.Service, ct);
+        await states.SaveAsync(copy, existing?.ETag, ct);
         var t0 = Stopwatch.GetTimestamp();
-        var row = await states.GetAsync("checkout", ct) ?? throw new InvalidOperationException("the checkout state row is missing");
+        var row = await states.GetAsync(copy.Service, ct) ?? throw new InvalidOperationException("the floor row is missing");
         await states.SaveAsync(row.Value, row.ETag, ct);
         await IstioBenchmark.BareAsync(vs, token, 10, ct);
         return Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
