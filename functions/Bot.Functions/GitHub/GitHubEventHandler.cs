@@ -215,7 +215,19 @@ public sealed partial class GitHubEventHandler(
         var user = e.Commenter.Login;
         var by = new Actor(user, user, "github");
         var all = await configs.ListAsync(ct);
-        if (!await MayCommandAsync(e.Repository, by, ct))
+        // Two independent reads of GitHub at once: may the commenter command, and which service the PR means.
+        var may = MayCommandAsync(e.Repository, by, ct);
+        var meant = DefaultServiceAsync(e, all, ct);
+        bool allowed;
+        try
+        {
+            allowed = await may;
+        }
+        finally
+        {
+            if (!may.IsCompletedSuccessfully || !may.Result) await ((Task)meant).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        if (!allowed)
         {
             // Each command the comment asked for is a refused attempt, recorded on the service it names.
             var own = all.Where(c => SameRepo(c.GitHubRepo, e.Repository)).Select(c => c.Service).ToList();
@@ -229,7 +241,7 @@ public sealed partial class GitHubEventHandler(
             return WebhookOutcome.Done($"{user} refused: not allowed");
         }
 
-        var defaultService = await DefaultServiceAsync(e, all, ct);
+        var defaultService = await meant;
         var parse = new CommandParseOptions
         {
             KnownServices = all.Select(c => c.Service).Append(defaultService).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
