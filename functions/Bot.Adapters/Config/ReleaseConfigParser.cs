@@ -99,7 +99,10 @@ public static partial class ReleaseConfigParser
             if (top.TryGetValue(section.Key, out var node) && section.Parse(node, r) is { } t)
                 transforms.Add(t);
 
-        if (service is null || ns is null || route is null || steps is null || r.Errors.Count > 0)
+        var errorsSoFar = r.Errors.Count;
+        // The plan's own order is checked whatever else is wrong, so a file shows all its errors at once.
+        if (steps is not null) StepOrder(steps, stepNodes, r);
+        if (service is null || ns is null || route is null || steps is null || errorsSoFar > 0)
             return new(null, Sorted(r));
 
         var config = new ReleaseConfig { Service = service, Namespace = ns, Cluster = cluster, Route = route, Steps = steps, Source = file };
@@ -305,8 +308,13 @@ public static partial class ReleaseConfigParser
             var node = i < doc.StepNodes.Count ? doc.StepNodes[i] : doc.Root;
             if (c.Steps[i] is SetImageStep && c.Deployments is null)
                 r.Error(node, $"steps[{i}].setImage", "needs a deployments section", "add deployments: {canary, stable, image}, or remove the setImage step");
-            if (c.Steps[i] is PromoteStep && i < c.Steps.Count - 1 && i + 1 < doc.StepNodes.Count)
-                r.Error(doc.StepNodes[i + 1], $"steps[{i + 1}]", "comes after promote and would never run", "make promote the last step");
         }
+    }
+
+    private static void StepOrder(IReadOnlyList<StepSpec> steps, IReadOnlyList<YamlNode> nodes, ConfigReader r)
+    {
+        for (var i = 0; i < steps.Count - 1; i++)
+            if (steps[i] is PromoteStep && i + 1 < nodes.Count)
+                r.Error(nodes[i + 1], $"steps[{i + 1}]", "comes after promote and would never run", "make promote the last step");
     }
 }

@@ -204,6 +204,25 @@ public class ReleaseConfigParserTests
         ], errors);
     }
 
+    [Fact]
+    public void Parse_MisplacedPromote_IsReportedWithTheFilesOtherErrors()
+    {
+        var errors = Errors("""
+            service: checkout
+            namespace: shop
+            route: {virtualService: checkout, name: primary}
+            polcy: {onNewRevision: queue}
+            steps:
+              - promote: {}
+              - setWeight: 100
+            """);
+        Assert.Equal(
+        [
+            "checkout.yaml:4: polcy: unknown key; did you mean 'policy'?",
+            "checkout.yaml:7: steps[1]: comes after promote and would never run; make promote the last step",
+        ], errors);
+    }
+
     [Theory]
     [InlineData("- pause: 10m", "pause 10m")]
     [InlineData("- pause: {}", "pause (until resumed)")]
