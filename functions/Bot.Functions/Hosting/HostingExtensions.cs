@@ -13,6 +13,7 @@ public static class HostingExtensions
     /// queue listener and timers in-process.</summary>
     public static WebApplicationBuilder AddBotHost(this WebApplicationBuilder builder)
     {
+        AddAppSettings(builder);
         AddLocalSettings(builder);
         var env = HostEnvironment.Detect(builder.Configuration);
         builder.Services.AddSingleton(env);
@@ -31,6 +32,24 @@ public static class HostingExtensions
         if (env.Mode == HostMode.Standalone && builder.Configuration.GetValue($"{BotHostOptions.Section}:RunTriggers", true))
             builder.Services.AddHostedService<StandaloneTriggers>();
         return builder;
+    }
+
+    /// <summary>The app's own <c>appsettings.json</c> (log levels) ships next to its assembly, while the content root is the
+    /// folder the app was started from (<c>scripts/run.sh</c> starts it from the repository root), where none is found. Those
+    /// next to the assembly are then read first, so every other source still wins.</summary>
+    internal static void AddAppSettings(WebApplicationBuilder builder)
+    {
+        if (File.Exists(Path.Combine(builder.Environment.ContentRootPath, "appsettings.json"))) return;
+        var files = new[] { "appsettings.json", $"appsettings.{builder.Environment.EnvironmentName}.json" };
+        for (var i = 0; i < files.Length; i++)
+        {
+            var source = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+            {
+                Path = Path.Combine(AppContext.BaseDirectory, files[i]), Optional = true, ReloadOnChange = false,
+            };
+            source.ResolveFileProvider();
+            builder.Configuration.Sources.Insert(i, source);
+        }
     }
 
     /// <summary>Standalone runs read <c>local.settings.json</c>'s <c>Values</c> (as <c>func start</c> does), found in the
