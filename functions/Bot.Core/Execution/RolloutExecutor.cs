@@ -150,9 +150,11 @@ public sealed class RolloutExecutor(
                         run.Notes.Add($"{state.Service}: {Describe(input)} refused: {d.Refused!.Message}");
                         continue;
                     }
+                    // A rollout that ended in this call (a rollback the cluster took, a route check that failed): the answer
+                    // says how it ended, not only that it began.
+                    if (next.Active is { } was && d.State.Active?.Id != was.Id && d.State.LastFinished is { } ended && ended.Id == was.Id)
+                        run.Finished = ended.Phase == RolloutPhase.Failed ? $"{ended.Id} failed: {ended.Reason}" : d.Message ?? run.Finished;
                     next = d.State;
-                    // A stop the cluster took in this call: its answer says how it ended, not only that it began.
-                    if (input is TrafficApplied { Effect: RollbackTraffic } && d.Message is { } ended) run.Finished = ended;
                     effects.AddRange(d.Effects);
                 }
             }

@@ -41,6 +41,10 @@ public static class CommandApi
         };
         var outcome = await pipeline.RunAsync(command, membership, ct);
         if (outcome.Refused is { } refused) return Refusal(refused);
+        // Started and failed in the same call (the route check found no VirtualService, route or subset): not "started".
+        if (outcome.Rollout is { Phase: RolloutPhase.Failed } failed && failed.Version == request.Version && outcome.Execution?.State.Active?.Id != failed.Id)
+            return TypedResults.Problem(title: "Rollout failed", detail: outcome.Message, statusCode: StatusCodes.Status422UnprocessableEntity,
+                extensions: new Dictionary<string, object?> { ["rolloutId"] = failed.Id });
         var response = new CommandResponse(outcome.Message, View(outcome.Rollout));
         return outcome.Execution?.State.Active is { } active && active.Version == request.Version
             ? TypedResults.Created($"/api/rollouts/{Uri.EscapeDataString(active.Id)}", response)

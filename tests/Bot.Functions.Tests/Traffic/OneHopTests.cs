@@ -15,6 +15,36 @@ namespace Bot.Functions.Tests.Traffic;
 public sealed class OneHopTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
     [Fact]
+    public async Task Start_RouteCheckFails_AnswersA422ProblemWithTheReason_NotStarted()
+    {
+        await using var k = await KubernetesTestCluster.StartAsync();
+        using var root = new TestAppRoot();
+        var service = "nors-" + Guid.NewGuid().ToString("N")[..8];
+        File.WriteAllText(Path.Combine(root.ConfigDir, service + ".yaml"),
+            $"service: {service}\nnamespace: shop\nroute: {{virtualService: no-such-vs, name: primary, destinationRule: checkout}}\n"
+            + "deployments: {canary: checkout-canary, stable: checkout-stable, image: \"registry.example.com/shop/checkout:{version}\"}\n"
+            + "steps:\n  - setWeight: 10\n  - approval: {}\n  - promote: {}\n");
+        await using var app = new BotApplication(azurite, root, runTriggers: false, settings: new Dictionary<string, string>
+        {
+            ["Traffic:Mode"] = "istio",
+            ["Kubernetes:KubeconfigPath"] = k.Options.KubeconfigPath!,
+            ["Kubernetes:RetryBaseDelay"] = "00:00:00.001",
+        });
+        var deployer = app.Client(TestAppRoot.DeployerKey);
+
+        var start = await deployer.PostJsonAsync("/api/rollouts", new { service, version = "1.4.2" });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, start.StatusCode);
+        Assert.Equal("application/problem+json", start.Content.Headers.ContentType!.MediaType);
+        var body = await start.JsonAsync();
+        var detail = (string)body["detail"]!;
+        Assert.StartsWith($"{service}-1 failed: route check failed before any traffic moved", detail, StringComparison.Ordinal);
+        Assert.Contains("no-such-vs", detail, StringComparison.Ordinal);
+        Assert.Equal($"{service}-1", (string?)body["rolloutId"]);
+        Assert.Equal("failed", (string?)(await (await deployer.GetAsync($"/api/rollouts/{service}-1")).JsonAsync())["phase"]);
+    }
+
+    [Fact]
     public async Task Approve_WhenTheAnswerReturns_TheNextSetWeightIsPatchedWithoutAStepMessage()
     {
         await using var k = await KubernetesTestCluster.StartAsync();
