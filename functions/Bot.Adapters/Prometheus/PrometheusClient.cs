@@ -46,23 +46,36 @@ public sealed class PrometheusClient(HttpClient http)
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-            JsonElement root;
+            var notTheApi = $"Prometheus at {server.Url} answered {(int)response.StatusCode} with a body that is not the query API's JSON"
+                + (response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden ? "; check the credentials" : "");
+            JsonDocument document;
             try
             {
-                root = JsonDocument.Parse(body).RootElement;
+                document = JsonDocument.Parse(body);
             }
             catch (JsonException)
             {
-                throw new PrometheusException($"Prometheus at {server.Url} answered {(int)response.StatusCode} with a body that is not the query API's JSON"
-                    + (response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden ? "; check the credentials" : ""));
+                throw new PrometheusException(notTheApi);
             }
-            if (!response.IsSuccessStatusCode || root.GetProperty("status").GetString() != "success")
+            using (document)
             {
-                var type = root.TryGetProperty("errorType", out var t) ? t.GetString() : null;
-                var error = root.TryGetProperty("error", out var e) ? e.GetString() : null;
-                throw new PrometheusException($"Prometheus at {server.Url} refused the query ({(int)response.StatusCode} {type}: {error}); query: {promql}");
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("status", out var status)) throw new PrometheusException(notTheApi);
+                if (!response.IsSuccessStatusCode || status.GetString() != "success")
+                {
+                    var type = root.TryGetProperty("errorType", out var t) ? t.GetString() : null;
+                    var error = root.TryGetProperty("error", out var e) ? e.GetString() : null;
+                    throw new PrometheusException($"Prometheus at {server.Url} refused the query ({(int)response.StatusCode} {type}: {error}); query: {promql}");
+                }
+                try
+                {
+                    return Parse(root.GetProperty("data"));
+                }
+                catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
+                {
+                    throw new PrometheusException($"{notTheApi} ({ex.Message})");
+                }
             }
-            return Parse(root.GetProperty("data"));
         }
     }
 

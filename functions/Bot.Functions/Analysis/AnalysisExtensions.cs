@@ -33,10 +33,7 @@ public static class AnalysisExtensions
     /// 404: no such rollout, or its config has no <c>analysis</c>; 503 problem: Prometheus did not answer or refused.</summary>
     public static async Task<IResult> GetAsync(string id, IRolloutStore store, IMetricsSource metrics, TimeProvider time, CancellationToken ct)
     {
-        var service = RolloutIds.ServiceOf(id);
-        var state = service is null ? null : (await store.GetAsync(service, ct))?.Value;
-        var rollout = state?.Active is { } a && a.Id == id ? a : state?.LastFinished is { } f && f.Id == id ? f : await store.FindAsync(id, ct);
-        if (rollout is null) return NotFound($"no rollout '{id}'");
+        if (await Api.CommandApi.FindAsync(store, id, ct) is not { } rollout) return NotFound($"no rollout '{id}'");
         if (rollout.Config.Analysis is not { } analysis)
             return NotFound($"{rollout.Service} has no analysis section in its release config ({rollout.Config.Source}); add analysis: {{prometheus, metrics}}");
 

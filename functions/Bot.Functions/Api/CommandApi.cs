@@ -98,11 +98,15 @@ public static class CommandApi
         return TypedResults.Ok(entries.Select(AuditView.Of).ToList());
     }
 
-    /// <summary>The live copy of a rollout when it is the active or last finished one, else the archived copy.</summary>
-    private static async Task<RolloutState?> FindAsync(IRolloutStore store, string id, CancellationToken ct)
+    /// <summary>The live copy of a rollout when it is the active or last finished one, else the archived copy. The id
+    /// names its service (<c>checkout-12</c>), so the live state is read first and the archive only for older rollouts.</summary>
+    internal static async Task<RolloutState?> FindAsync(IRolloutStore store, string id, CancellationToken ct)
     {
+        var service = RolloutIds.ServiceOf(id);
+        if (service is not null && (await store.GetAsync(service, ct))?.Value is { } state && (Same(state.Active, id) ?? Same(state.LastFinished, id)) is { } current)
+            return current;
         var archived = await store.FindAsync(id, ct);
-        if (archived is null) return null;
+        if (archived is null || service is not null) return archived;
         var live = (await store.GetAsync(archived.Service, ct))?.Value;
         return Same(live?.Active, id) ?? Same(live?.LastFinished, id) ?? archived;
     }

@@ -151,9 +151,29 @@ public sealed class PrometheusMetricsSourceTests(IstioPrometheusFixture promethe
         var e = await Assert.ThrowsAsync<PrometheusException>(() => Source().MeasureAsync(Service("healthy"), analysis, IstioPrometheusFixture.At, CancellationToken.None));
         Assert.Equal("the app setting Analysis__PromToken named by analysis.prometheus is not set; set it to the Prometheus credential", e.Message);
 
-        // Prometheus itself asks for no credentials: the token is sent and ignored.
-        var ok = await Source(s => s == "Analysis__PromToken" ? "secret-token" : null).MeasureAsync(Service("healthy"), analysis, IstioPrometheusFixture.At, CancellationToken.None);
-        Assert.Single(ok);
+        // This Prometheus asks for no credentials; what the client sent is seen on the way.
+        var seen = new AuthorizationSeen { InnerHandler = new HttpClientHandler() };
+        var source = new PrometheusMetricsSource(new PrometheusClient(new HttpClient(seen)), s => s == "Analysis__PromToken" ? "secret-token" : null);
+        Assert.Single(await source.MeasureAsync(Service("healthy"), analysis, IstioPrometheusFixture.At, CancellationToken.None));
+        Assert.NotEmpty(seen.Values);
+        Assert.All(seen.Values, v => Assert.Equal("Bearer secret-token", v));
+
+        var basic = analysis with { Prometheus = new PrometheusSpec { Url = prometheus.Server.Url, Username = "bot", PasswordSetting = "Analysis__PromPassword" } };
+        seen.Values.Clear();
+        var withPassword = new PrometheusMetricsSource(new PrometheusClient(new HttpClient(seen)), s => s == "Analysis__PromPassword" ? "pa:ss" : null);
+        await withPassword.MeasureAsync(Service("healthy"), basic, IstioPrometheusFixture.At, CancellationToken.None);
+        Assert.All(seen.Values, v => Assert.Equal("Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("bot:pa:ss")), v));
         Assert.DoesNotContain("secret-token", new PrometheusEndpoint(prometheus.Server.Url, "secret-token").ToString(), StringComparison.Ordinal);
+    }
+
+    private sealed class AuthorizationSeen : DelegatingHandler
+    {
+        public System.Collections.Concurrent.ConcurrentBag<string> Values { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            Values.Add(request.Headers.Authorization?.ToString() ?? "(none)");
+            return base.SendAsync(request, ct);
+        }
     }
 }
