@@ -20,16 +20,7 @@ public sealed class OneHopTests(AzuriteFixture azurite, ITestOutputHelper output
         await using var k = await KubernetesTestCluster.StartAsync();
         using var root = new TestAppRoot();
         var service = "nors-" + Guid.NewGuid().ToString("N")[..8];
-        File.WriteAllText(Path.Combine(root.ConfigDir, service + ".yaml"),
-            $"service: {service}\nnamespace: shop\nroute: {{virtualService: no-such-vs, name: primary, destinationRule: checkout}}\n"
-            + "deployments: {canary: checkout-canary, stable: checkout-stable, image: \"registry.example.com/shop/checkout:{version}\"}\n"
-            + "steps:\n  - setWeight: 10\n  - approval: {}\n  - promote: {}\n");
-        await using var app = new BotApplication(azurite, root, runTriggers: false, settings: new Dictionary<string, string>
-        {
-            ["Traffic:Mode"] = "istio",
-            ["Kubernetes:KubeconfigPath"] = k.Options.KubeconfigPath!,
-            ["Kubernetes:RetryBaseDelay"] = "00:00:00.001",
-        });
+        await using var app = Istio(k, root, service, "no-such-vs", "setWeight: 10", "approval: {}", "promote: {}");
         var deployer = app.Client(TestAppRoot.DeployerKey);
 
         var start = await deployer.PostJsonAsync("/api/rollouts", new { service, version = "1.4.2" });
@@ -50,17 +41,7 @@ public sealed class OneHopTests(AzuriteFixture azurite, ITestOutputHelper output
         await using var k = await KubernetesTestCluster.StartAsync();
         using var root = new TestAppRoot();
         var service = "hop-" + Guid.NewGuid().ToString("N")[..8];
-        File.WriteAllText(Path.Combine(root.ConfigDir, service + ".yaml"),
-            $"service: {service}\nnamespace: shop\nroute: {{virtualService: checkout, name: primary, destinationRule: checkout}}\n"
-            + "deployments: {canary: checkout-canary, stable: checkout-stable, image: \"registry.example.com/shop/checkout:{version}\"}\n"
-            + "steps:\n  - setWeight: 10\n  - approval: {}\n  - setWeight: 50\n  - approval: {}\n  - promote: {}\n");
-        // No queue listener, no timers: only the HTTP answers move the rollout.
-        await using var app = new BotApplication(azurite, root, runTriggers: false, settings: new Dictionary<string, string>
-        {
-            ["Traffic:Mode"] = "istio",
-            ["Kubernetes:KubeconfigPath"] = k.Options.KubeconfigPath!,
-            ["Kubernetes:RetryBaseDelay"] = "00:00:00.001",
-        });
+        await using var app = Istio(k, root, service, "checkout", "setWeight: 10", "approval: {}", "setWeight: 50", "approval: {}", "promote: {}");
         var deployer = app.Client(TestAppRoot.DeployerKey);
         var approver = app.Client(TestAppRoot.ApproverKey);
         var queues = azurite.CreateQueueService();
@@ -96,6 +77,23 @@ public sealed class OneHopTests(AzuriteFixture azurite, ITestOutputHelper output
 
 
     /// <summary>Delivers every visible step message through the Functions-mode invocation endpoint; returns how many.</summary>
+    /// <summary>The app on the Istio router against <paramref name="k"/>, for <paramref name="service"/> re-weighting
+    /// VirtualService <paramref name="virtualService"/> of the sample; no queue listener, no timers: only the HTTP answers
+    /// move the rollout.</summary>
+    private BotApplication Istio(KubernetesTestCluster k, TestAppRoot root, string service, string virtualService, params string[] steps)
+    {
+        File.WriteAllText(Path.Combine(root.ConfigDir, service + ".yaml"),
+            $"service: {service}\nnamespace: shop\nroute: {{virtualService: {virtualService}, name: primary, destinationRule: checkout}}\n"
+            + "deployments: {canary: checkout-canary, stable: checkout-stable, image: \"registry.example.com/shop/checkout:{version}\"}\n"
+            + "steps:\n" + string.Concat(steps.Select(x => $"  - {x}\n")));
+        return new BotApplication(azurite, root, runTriggers: false, settings: new Dictionary<string, string>
+        {
+            ["Traffic:Mode"] = "istio",
+            ["Kubernetes:KubeconfigPath"] = k.Options.KubeconfigPath!,
+            ["Kubernetes:RetryBaseDelay"] = "00:00:00.001",
+        });
+    }
+
     private static async Task<int> DeliverStepsAsync(BotApplication app, IQueueService queues, string queue)
     {
         var http = app.CreateClient();
