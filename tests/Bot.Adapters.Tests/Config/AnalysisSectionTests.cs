@@ -118,6 +118,19 @@ public sealed class AnalysisSectionTests
     }
 
     [Fact]
+    public void CredentialsInTheUrl_AreRefused_WithoutRepeatingThem()
+    {
+        var errors = Errors("""
+            analysis:
+              prometheus: {url: "https://bot:hunter2@prom:9090"}
+              metrics: [{name: successRate, min: 99}]
+            """);
+        var error = Assert.Single(errors);
+        Assert.Equal("checkout.yaml:6: analysis.prometheus.url: has credentials in it; remove them from the URL; use username + passwordSetting or bearerTokenSetting", error);
+        Assert.DoesNotContain("hunter2", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Credentials_EitherBearerOrBasic()
     {
         var errors = Errors("""

@@ -93,8 +93,12 @@ public sealed class AnalysisSection : IConfigSection
         if (!p.TryGetValue("url", out var un)) r.Error(node, "analysis.prometheus.url", "is required", "add url: http://prometheus.istio-system:9090");
         else if (r.String(un, "analysis.prometheus.url", "write the Prometheus base URL") is { } u)
         {
-            if (Uri.TryCreate(u, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https") url = parsed;
-            else r.Error(un, "analysis.prometheus.url", $"'{u}' is not an http(s) URL", "write it like http://prometheus.istio-system:9090");
+            if (!Uri.TryCreate(u, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+                r.Error(un, "analysis.prometheus.url", $"'{u}' is not an http(s) URL", "write it like http://prometheus.istio-system:9090");
+            else if (parsed.UserInfo.Length > 0)
+                // A URL is written into errors and logs: credentials in it would be too.
+                r.Error(un, "analysis.prometheus.url", "has credentials in it", "remove them from the URL; use username + passwordSetting or bearerTokenSetting");
+            else url = parsed;
         }
         string? Setting(string key, string fix) => p.TryGetValue(key, out var n) ? r.String(n, $"analysis.prometheus.{key}", fix) : null;
         var bearer = Setting("bearerTokenSetting", "name the app setting that holds the token, e.g. Analysis__PrometheusToken");
