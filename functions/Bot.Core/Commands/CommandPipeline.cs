@@ -65,8 +65,9 @@ public sealed class CommandPipeline(
     private async Task<CommandOutcome> ActAsync(RolloutCommand command, CommandRequest request, Authorizer authorizer, CancellationToken ct)
     {
         var service = command.Service;
-        // The one read of the command: binding, authorization and (unless this process committed since) the decision use it.
-        var read = await store.GetAsync(service, ct).ConfigureAwait(false);
+        // The one read of the command (the surface's, when it read at intake): binding, authorization and (unless this
+        // process committed since) the decision use it.
+        var read = request.Seen is { } seen && seen.Value.Service == service ? seen : await store.GetAsync(service, ct).ConfigureAwait(false);
         var state = read?.Value;
         var active = state?.Active;
         var (id, step, revision, stale) = Bind(command, request.Binding, active);

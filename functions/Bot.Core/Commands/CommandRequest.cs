@@ -1,4 +1,5 @@
 using Bot.Core.Config;
+using Bot.Core.Ports;
 using Bot.Core.Rollouts;
 
 namespace Bot.Core.Commands;
@@ -15,6 +16,12 @@ public sealed record CommandRequest(ReleaseCommand Command, Actor By)
     /// a slash command or PR comment was accepted, the rollout id (and <c>stepIndex</c>/<c>revision</c>) an API call names.
     /// Null: the active rollout now. The default value is null.</summary>
     public CommandBinding? Binding { get; init; }
+
+    /// <summary>The service's state as the surface already read it when it bound the command (in this process), so the
+    /// pipeline does not read it again: binding, authorization and the decision use it, and the executor's conditional
+    /// commit reads again and re-decides when it is stale. Null, or a read of another service: the pipeline reads. The
+    /// default value is null.</summary>
+    public Versioned<ServiceState>? Seen { get; init; }
 
     /// <summary>Shown in audit and chat when the command carries none of its own. The default value is null.</summary>
     public string? Reason { get; init; }

@@ -1,6 +1,7 @@
 using Bot.Adapters.GitHub;
 using Bot.Core.Commands;
 using Bot.Core.Ports;
+using Bot.Core.Rollouts;
 using Bot.Functions.Releases;
 
 namespace Bot.Functions.GitHub;
@@ -31,7 +32,11 @@ public static class GitHubCommandIntake
         var parse = new CommandParseOptions { KnownServices = all.Select(c => c.Service).ToList(), DefaultService = own.Count == 1 ? own[0] : null };
         var services = lines.Select(l => CommandParser.Parse(l, parse).Command).OfType<ReleaseCommand>()
             .Select(CommandBinding.ServiceToBind).OfType<string>().Distinct(StringComparer.Ordinal).Take(MaxReads).ToList();
-        var bindings = await Task.WhenAll(services.Select(async service => CommandBinding.To(service, (await store.GetAsync(service, ct))?.Value.Active)));
-        return work with { Bindings = bindings };
+        var reads = await Task.WhenAll(services.Select(service => store.GetAsync(service, ct)));
+        return work with
+        {
+            Bindings = services.Select((service, i) => CommandBinding.To(service, reads[i]?.Value.Active)).ToList(),
+            Seen = reads.OfType<Versioned<ServiceState>>().ToList(),
+        };
     }
 }

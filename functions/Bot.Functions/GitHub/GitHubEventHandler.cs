@@ -302,8 +302,11 @@ public sealed partial class GitHubEventHandler(
         var binding = work.Bindings.FirstOrDefault(b => b.Service == service);
         if (binding is null && work.AcceptedAt is { } at && act.RolloutId is null && (await store.GetAsync(service, ct))?.Value.Active is { } now)
             binding = CommandBinding.AsOf(service, now, at);
-        var outcome = await pipeline.RunAsync(new CommandRequest(act, by) { Binding = binding, Reason = act is RollbackCommand ? $"/release rollback on PR #{e.IssueNumber}" : null },
-            TeamsOf(e.Repository), ct);
+        var outcome = await pipeline.RunAsync(new CommandRequest(act, by)
+        {
+            Binding = binding, Seen = work.Seen.FirstOrDefault(s => s.Value.Service == service),
+            Reason = act is RollbackCommand ? $"/release rollback on PR #{e.IssueNumber}" : null,
+        }, TeamsOf(e.Repository), ct);
         if (outcome.Refused is { } r) return (false, $"refused: {r.Message}. Nothing was changed.");
         var after = outcome.Rollout;
         return (true, outcome.Execution?.Message ?? $"{service} {CheckRunRenderer.Short(after?.Version ?? "")}: {command.Verb} done, now {after?.Phase} at {after?.CanaryWeight}%");

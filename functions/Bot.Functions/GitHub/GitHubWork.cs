@@ -21,6 +21,11 @@ public sealed record GitHubWork(GitHubWebhookEvent Delivery)
     /// <summary>Per service named (or implied) by the comment's <c>/release</c> lines: its active rollout at intake.</summary>
     public IReadOnlyList<CommandBinding> Bindings { get; init; } = [];
 
+    /// <summary>The state reads <see cref="Bindings"/> were made from, kept in memory only: a prompt run in the accepting
+    /// process passes them on (<see cref="CommandRequest.Seen"/>) instead of reading again; a queued message has none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<Bot.Core.Ports.Versioned<Bot.Core.Rollouts.ServiceState>> Seen { get; init; } = [];
+
     /// <summary>Set on reply-only work: the reply comment and reaction still to post for <see cref="Delivery"/>'s comment.</summary>
     public GitHubReply? Reply { get; init; }
 

@@ -13,9 +13,9 @@ public sealed class GitHubWorkFunction(IServiceScopeFactory scopes, ILogger<GitH
 
     public override string FunctionName => Name;
 
-    protected override async Task<string> DoAsync(string message, IServiceProvider services, CancellationToken ct)
+    protected override async Task<string> DoAsync(string message, object? accepted, IServiceProvider services, CancellationToken ct)
     {
-        var work = GitHubWork.Parse(message);
+        var work = accepted as GitHubWork ?? GitHubWork.Parse(message);
         var e = work.Delivery;
         var outcome = await services.GetRequiredService<GitHubEventHandler>().HandleAsync(work, ct);
         log.LogInformation("GitHub {Event} {Delivery}: {Outcome}", e.Event, e.DeliveryId, outcome.Message);

@@ -11,5 +11,5 @@ namespace Bot.Functions.GitHub;
 public sealed class GitHubWorkQueue(IQueueService queues, string queue) : WorkQueue(queues, queue)
 {
     /// <summary>Puts <paramref name="work"/> on the queue. Throws when storage does not accept it.</summary>
-    public Task EnqueueAsync(GitHubWork work, CancellationToken ct) => EnqueueAsync(work.ToJson(), ct);
+    public Task EnqueueAsync(GitHubWork work, CancellationToken ct) => EnqueueAsync(work.ToJson(), work, ct);
 }

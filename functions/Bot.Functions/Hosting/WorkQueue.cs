@@ -36,11 +36,17 @@ public class WorkQueue(IQueueService queues, string queue)
     /// <summary>Puts <paramref name="message"/> on the queue (creating the queue on first use; a failed create is retried
     /// next time) and, with a <see cref="Runner"/>, starts doing it here. Messages never expire. Throws when storage does
     /// not accept it.</summary>
-    public Task EnqueueAsync(string message, CancellationToken ct) => EnqueueAsync(message, null, ct);
+    public Task EnqueueAsync(string message, CancellationToken ct) => EnqueueAsync(message, null, null, ct);
+
+    /// <summary>As <see cref="EnqueueAsync(string, CancellationToken)"/>; a prompt run gets <paramref name="accepted"/>, the
+    /// work object <paramref name="message"/> was serialized from (see <see cref="WorkQueueFunction.RunAsync"/>).</summary>
+    public Task EnqueueAsync(string message, object? accepted, CancellationToken ct) => EnqueueAsync(message, accepted, null, ct);
 
     /// <summary>As <see cref="EnqueueAsync(string, CancellationToken)"/>, visible only after <paramref name="visibleAfter"/>
     /// (a retry that honours a vendor's Retry-After); such a message is left to the trigger.</summary>
-    public async Task EnqueueAsync(string message, TimeSpan? visibleAfter, CancellationToken ct)
+    public Task EnqueueAsync(string message, TimeSpan? visibleAfter, CancellationToken ct) => EnqueueAsync(message, null, visibleAfter, ct);
+
+    private async Task EnqueueAsync(string message, object? accepted, TimeSpan? visibleAfter, CancellationToken ct)
     {
         if (!_created)
         {
@@ -50,13 +56,13 @@ public class WorkQueue(IQueueService queues, string queue)
         if (visibleAfter is null && Runner is { } runner)
         {
             var sent = await queues.SendAsync(queue, message, PromptLease, Timeout.InfiniteTimeSpan, ct);
-            _ = Task.Run(() => RunPromptlyAsync(runner, message, sent));
+            _ = Task.Run(() => RunPromptlyAsync(runner, message, accepted, sent));
             return;
         }
         await queues.SendAsync(queue, message, visibleAfter, Timeout.InfiniteTimeSpan, ct);
     }
 
-    private async Task RunPromptlyAsync(WorkQueueFunction runner, string message, SentMessage sent)
+    private async Task RunPromptlyAsync(WorkQueueFunction runner, string message, object? accepted, SentMessage sent)
     {
         var receipt = sent.PopReceipt;
         using var leaseCts = new CancellationTokenSource();
@@ -64,7 +70,7 @@ public class WorkQueue(IQueueService queues, string queue)
         Exception? failure = null;
         try
         {
-            await runner.RunAsync(message, CancellationToken.None);
+            await runner.RunAsync(message, accepted, CancellationToken.None);
         }
         catch (Exception ex)
         {

@@ -15,16 +15,20 @@ public abstract class WorkQueueFunction(IServiceScopeFactory scopes) : IFunction
     public async Task<FunctionResult> InvokeAsync(FunctionInvocation invocation, CancellationToken ct)
     {
         var text = invocation.TextOf(Binding) ?? throw new FormatException($"{FunctionName}: Data.{Binding} is missing");
-        return FunctionResult.Done(await RunAsync(text, ct));
+        return FunctionResult.Done(await RunAsync(text, null, ct));
     }
 
-    /// <summary>Does one message in a fresh DI scope, as the trigger does (also used by <see cref="WorkQueue"/>'s prompt run).</summary>
-    public async Task<string> RunAsync(string message, CancellationToken ct)
+    /// <summary>Does one message in a fresh DI scope, as the trigger does (also used by <see cref="WorkQueue"/>'s prompt run,
+    /// which passes the <paramref name="accepted"/> work object the message was made from).</summary>
+    public async Task<string> RunAsync(string message, object? accepted, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return await DoAsync(message, scope.ServiceProvider, ct);
+        return await DoAsync(message, accepted, scope.ServiceProvider, ct);
     }
 
-    /// <summary>Does one message; returns the outcome to log. Throws when the work failed.</summary>
-    protected abstract Task<string> DoAsync(string message, IServiceProvider services, CancellationToken ct);
+    /// <summary>Does one message; returns the outcome to log. Throws when the work failed. <paramref name="accepted"/> is the
+    /// work object the endpoint queued, when the message runs promptly in the process that accepted it: it may carry what
+    /// the endpoint already read (a state read, which saves a round trip), never anything the message lacks. Null when the
+    /// trigger delivers the message.</summary>
+    protected abstract Task<string> DoAsync(string message, object? accepted, IServiceProvider services, CancellationToken ct);
 }

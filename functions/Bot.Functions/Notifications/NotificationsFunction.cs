@@ -14,7 +14,7 @@ public sealed class NotificationsFunction(IServiceScopeFactory scopes, ILogger<N
 
     public override string FunctionName => Name;
 
-    protected override async Task<string> DoAsync(string message, IServiceProvider services, CancellationToken ct)
+    protected override async Task<string> DoAsync(string message, object? accepted, IServiceProvider services, CancellationToken ct)
     {
         var work = NotificationWork.Parse(message);
         var outcome = await services.GetRequiredService<NotificationDelivery>().DeliverAsync(work, ct);

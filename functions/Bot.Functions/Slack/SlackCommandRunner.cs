@@ -17,7 +17,7 @@ public sealed class SlackCommandRunner(
     IReleaseConfigs configs, IRolloutStore store, CommandPipeline pipeline,
     [FromKeyedServices(SlackServiceCollectionExtensions.MembershipKey)] IMembershipResolver membership) : ISlackCommandRunner
 {
-    public async Task<string> RunAsync(string text, Actor by, string channelId, CommandBinding? binding, CancellationToken ct)
+    public async Task<string> RunAsync(string text, Actor by, string channelId, CommandBinding? binding, Versioned<ServiceState>? seen, CancellationToken ct)
     {
         var known = (await configs.ListAsync(ct)).Select(c => c.Service).ToList();
         var parsed = CommandParser.Parse(text, new CommandParseOptions { KnownServices = known });
@@ -30,7 +30,7 @@ public sealed class SlackCommandRunner(
             HistoryCommand h => await HistoryAsync(h.Service, h.Count, ct),
             _ => Render(await pipeline.RunAsync(new CommandRequest(command, by)
             {
-                Binding = binding, Reason = command is RollbackCommand or RestoreCommand ? $"/release {command.Verb} by {by.Name}" : null,
+                Binding = binding, Seen = seen, Reason = command is RollbackCommand or RestoreCommand ? $"/release {command.Verb} by {by.Name}" : null,
             }, membership, ct)),
         };
     }

@@ -81,8 +81,8 @@ public sealed class SlackInbox(IOptions<SlackOptions> options, TimeProvider time
         if (CommandParser.Parse(command.Text).Command is not { } parsed || CommandBinding.ServiceToBind(parsed) is not { } service) return work;
         try
         {
-            var active = (await store.GetAsync(service, ct))?.Value.Active;
-            return work with { Binding = CommandBinding.To(service, active) };
+            var read = await store.GetAsync(service, ct);
+            return work with { Binding = CommandBinding.To(service, read?.Value.Active), Seen = read };
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

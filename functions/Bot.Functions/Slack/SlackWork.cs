@@ -27,6 +27,11 @@ public abstract record SlackWork
 public sealed record SlackCommandWork(SlackSlashCommand Command) : SlackWork
 {
     public CommandBinding? Binding { get; init; }
+
+    /// <summary>The state read the binding was made from, kept in memory only: a prompt run in the accepting process
+    /// passes it on (<see cref="CommandRequest.Seen"/>) instead of reading again; a queued message has none.</summary>
+    [JsonIgnore]
+    public Bot.Core.Ports.Versioned<Bot.Core.Rollouts.ServiceState>? Seen { get; init; }
 }
 
 public sealed record SlackActionWork(SlackBlockAction Action) : SlackWork;

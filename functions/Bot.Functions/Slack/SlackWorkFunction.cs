@@ -13,9 +13,9 @@ public sealed class SlackWorkFunction(IServiceScopeFactory scopes, ILogger<Slack
 
     public override string FunctionName => Name;
 
-    protected override async Task<string> DoAsync(string message, IServiceProvider services, CancellationToken ct)
+    protected override async Task<string> DoAsync(string message, object? accepted, IServiceProvider services, CancellationToken ct)
     {
-        var work = SlackWork.Parse(message);
+        var work = accepted as SlackWork ?? SlackWork.Parse(message);
         // Slack switched off after the work was accepted: fail so the message is kept in the poison queue, not dropped.
         var processor = services.GetService<ISlackWorkProcessor>()
             ?? throw new InvalidOperationException($"{Name}: Slack is off (Slack:BotToken / Slack:SigningSecret unset); cannot do {work.GetType().Name}");

@@ -31,7 +31,7 @@ public sealed class SlackWorkProcessor(
     {
         var c = work.Command;
         var by = new Actor(c.UserId, c.UserName, "slack");
-        var reply = await commands.RunAsync(c.Text, by, c.ChannelId, work.Binding, ct);
+        var reply = await commands.RunAsync(c.Text, by, c.ChannelId, work.Binding, work.Seen, ct);
         await ReplyOnceAsync(new SlackReplyWork(c.ResponseUrl, c.ChannelId, c.UserId, reply), ct);
     }
 

@@ -11,5 +11,5 @@ namespace Bot.Functions.Slack;
 public sealed class SlackWorkQueue(IQueueService queues, string queue) : WorkQueue(queues, queue)
 {
     /// <summary>Puts <paramref name="work"/> on the queue. Throws when storage does not accept it.</summary>
-    public Task EnqueueAsync(SlackWork work, CancellationToken ct) => EnqueueAsync(work.ToJson(), ct);
+    public Task EnqueueAsync(SlackWork work, CancellationToken ct) => EnqueueAsync(work.ToJson(), work, ct);
 }

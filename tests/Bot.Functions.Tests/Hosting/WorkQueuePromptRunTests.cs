@@ -25,6 +25,18 @@ public sealed class WorkQueuePromptRunTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Enqueue_WithTheAcceptedWork_PromptRunGetsThatObject()
+    {
+        var (queue, _, function) = Build(fail: false);
+        var accepted = new object();
+
+        await queue.EnqueueAsync("{\"n\":4}", accepted, default);
+
+        Assert.Equal("{\"n\":4}", await function.Done.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Same(accepted, function.Accepted);
+    }
+
+    [Fact]
     public async Task Enqueue_FunctionFails_MessageIsVisibleAtOnceForTheTriggerAndNotCountedAsADequeue()
     {
         var (queue, queues, function) = Build(fail: true);
@@ -77,10 +89,12 @@ public sealed class WorkQueuePromptRunTests(AzuriteFixture azurite)
     public sealed class TestFunction(IServiceScopeFactory scopes, bool fail) : WorkQueueFunction(scopes)
     {
         public TaskCompletionSource<string> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public object? Accepted { get; private set; }
         public override string FunctionName => "Test";
 
-        protected override Task<string> DoAsync(string message, IServiceProvider services, CancellationToken ct)
+        protected override Task<string> DoAsync(string message, object? accepted, IServiceProvider services, CancellationToken ct)
         {
+            Accepted = accepted;
             Done.TrySetResult(message);
             return fail ? throw new InvalidOperationException("the work failed") : Task.FromResult("done");
         }
