@@ -5,16 +5,17 @@ namespace Bot.Functions.Hosting;
 /// <summary>
 /// Durable hand-off from an HTTP endpoint that must answer quickly (style rule G3: verify, translate, enqueue, 202) to
 /// the queue-triggered function that does the work. Once <see cref="EnqueueAsync(string, CancellationToken)"/> returns,
-/// the message survives a crash or recycle of this process; the queue trigger retries failures and moves what keeps
-/// failing to <c>&lt;queue&gt;-poison</c>. Area queues (<c>SlackWorkQueue</c>, <c>GitHubWorkQueue</c>) add their typed put.
+/// the message survives a crash or recycle of this process (or, in a prompt run whose put failed, its work is already
+/// done); the queue trigger retries failures and moves what keeps failing to <c>&lt;queue&gt;-poison</c>. Area queues (<c>SlackWorkQueue</c>, <c>GitHubWorkQueue</c>) add their typed put.
 /// </summary>
 /// <remarks>
 /// <b>Prompt run.</b> When the queue's own function is registered in this process (<see cref="Runner"/>), a message is put
 /// invisible for <see cref="PromptLease"/> — a lease this process holds from the moment it exists — and done here at once,
-/// in the background, instead of waiting for the trigger's next poll (up to <c>maxPollingInterval</c>, 2 s). Success deletes
-/// it; a failure makes it visible again at once for the trigger's retries and poison rules; a crash leaves it to the trigger
-/// when the lease ends. The lease is renewed while the work runs, as the trigger does. So an approve typed in Slack or a PR
-/// comment reaches the cluster in one queue put, not one poll later.
+/// in the background, starting while the put is on its way, instead of waiting for the trigger's next poll (up to
+/// <c>maxPollingInterval</c>, 2 s). Success deletes it; a failure makes it visible again at once for the trigger's retries
+/// and poison rules; a crash leaves it to the trigger when the lease ends. The lease is renewed while the work runs, as the
+/// trigger does. When the put fails, the caller is told so (and gives its claim back) unless the work succeeded here. So an
+/// approve typed in Slack or a PR comment reaches the cluster with no queue round trip before it, not one poll later.
 /// </remarks>
 public class WorkQueue(IQueueService queues, string queue)
 {
@@ -55,22 +56,57 @@ public class WorkQueue(IQueueService queues, string queue)
         }
         if (visibleAfter is null && Runner is { } runner)
         {
-            var sent = await queues.SendAsync(queue, message, PromptLease, Timeout.InfiniteTimeSpan, ct);
-            _ = Task.Run(() => RunPromptlyAsync(runner, message, accepted, sent));
+            // The work starts while its message is being put (one storage round trip less before an approve reaches the
+            // cluster); the message, invisible for the prompt lease, is the copy a crash or a failure leaves to the trigger.
+            var send = queues.SendAsync(queue, message, PromptLease, Timeout.InfiniteTimeSpan, ct);
+            var run = Task.Run(() => runner.RunAsync(message, accepted, CancellationToken.None));
+            _ = SettleAsync(runner, send, run);
+            try
+            {
+                await send;
+            }
+            catch (Exception putFailed) when (putFailed is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // Not queued: accepted all the same when the work was done here (nothing is left for a queue to do);
+                // otherwise the put's failure is the caller's, who gives its claim back so the sender's retry is processed.
+                try
+                {
+                    await run;
+                }
+                catch (Exception)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(putFailed);
+                }
+                Log?.LogWarning(putFailed, "{Function}: the message could not be put on {Queue}, but its work was done here: {Error}",
+                    runner.FunctionName, queue, putFailed.Message);
+            }
             return;
         }
         await queues.SendAsync(queue, message, visibleAfter, Timeout.InfiniteTimeSpan, ct);
     }
 
-    private async Task RunPromptlyAsync(WorkQueueFunction runner, string message, object? accepted, SentMessage sent)
+    /// <summary>Once the prompt run ends: deletes its message when it succeeded; when it failed, makes the message visible
+    /// at once for the trigger's retries and poison rules. The lease is renewed while the work runs. Without a message (the
+    /// put failed) there is nothing to settle.</summary>
+    private async Task SettleAsync(WorkQueueFunction runner, Task<SentMessage> send, Task run)
     {
+        SentMessage sent;
+        try
+        {
+            sent = await send;
+        }
+        catch (Exception)
+        {
+            await ((Task)run).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            return;
+        }
         var receipt = sent.PopReceipt;
         using var leaseCts = new CancellationTokenSource();
         var renewal = RenewAsync();
         Exception? failure = null;
         try
         {
-            await runner.RunAsync(message, accepted, CancellationToken.None);
+            await run;
         }
         catch (Exception ex)
         {

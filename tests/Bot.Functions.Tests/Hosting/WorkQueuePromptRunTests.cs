@@ -52,6 +52,28 @@ public sealed class WorkQueuePromptRunTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Enqueue_PutFails_ButTheWorkWasDoneHere_IsAccepted()
+    {
+        var (queue, queues, function) = Build(fail: false);
+        queues.FailSends = true;
+
+        await queue.EnqueueAsync("{\"n\":6}", default);
+
+        Assert.Equal(["{\"n\":6}"], function.Messages); // done before the put's failure was answered
+    }
+
+    [Fact]
+    public async Task Enqueue_PutFails_AndTheWorkFailed_ThrowsThePutsFailure()
+    {
+        var (queue, queues, function) = Build(fail: true);
+        queues.FailSends = true;
+
+        var thrown = await Assert.ThrowsAsync<StorageException>(() => queue.EnqueueAsync("{\"n\":7}", default));
+
+        Assert.Equal("ServerBusy", thrown.ErrorCode);
+    }
+
+    [Fact]
     public async Task Enqueue_RunTriggersOff_LeavesTheMessageVisibleForAnotherProcess()
     {
         var (queue, queues, function) = Build(fail: false, runTriggers: false);
@@ -90,11 +112,13 @@ public sealed class WorkQueuePromptRunTests(AzuriteFixture azurite)
     {
         public TaskCompletionSource<string> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public object? Accepted { get; private set; }
+        public ConcurrentQueue<string> Messages { get; } = new();
         public override string FunctionName => "Test";
 
         protected override Task<string> DoAsync(string message, object? accepted, IServiceProvider services, CancellationToken ct)
         {
             Accepted = accepted;
+            Messages.Enqueue(message);
             Done.TrySetResult(message);
             return fail ? throw new InvalidOperationException("the work failed") : Task.FromResult("done");
         }
@@ -106,8 +130,11 @@ public sealed class WorkQueuePromptRunTests(AzuriteFixture azurite)
         public ConcurrentQueue<string> Deleted { get; } = new();
         public Task CreateIfNotExistsAsync(string queue, CancellationToken ct) => inner.CreateIfNotExistsAsync(queue, ct);
         public Task DeleteQueueAsync(string queue, CancellationToken ct) => inner.DeleteQueueAsync(queue, ct);
+        /// <summary>Makes puts fail as storage does when it is down (after the queue exists).</summary>
+        public bool FailSends { get; set; }
         public Task<SentMessage> SendAsync(string queue, string text, TimeSpan? visibilityDelay, TimeSpan? timeToLive, CancellationToken ct) =>
-            inner.SendAsync(queue, text, visibilityDelay, timeToLive, ct);
+            FailSends ? Task.FromException<SentMessage>(new StorageException(System.Net.HttpStatusCode.ServiceUnavailable, "ServerBusy", "storage is down"))
+                : inner.SendAsync(queue, text, visibilityDelay, timeToLive, ct);
         public Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken ct) =>
             inner.ReceiveAsync(queue, maxMessages, visibilityTimeout, ct);
         public Task<IReadOnlyList<PeekedMessage>> PeekAsync(string queue, int maxMessages, CancellationToken ct) => inner.PeekAsync(queue, maxMessages, ct);
