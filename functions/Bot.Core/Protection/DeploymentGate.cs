@@ -49,7 +49,7 @@ public enum GateEffectKind { Report, Approve, Reject }
 /// report (no state) or the answer. <see cref="Comment"/> is Markdown of at most <see cref="DeploymentGateMachine.MaxComment"/> characters.</summary>
 public sealed record GateEffect(GateEffectKind Kind, string Comment);
 
-/// <summary>Links the final answer names; null when there is none (no Slack channel, no check run yet).</summary>
+/// <summary>Links the final answer names (the rollout in Slack, as the check run links it; the check run); null when there is none.</summary>
 public sealed record GateLinks(string? ChatThread, string? CheckRun)
 {
     public static readonly GateLinks None = new(null, null);

@@ -111,7 +111,7 @@ public static class DeploymentGateMachine
 
     private static GateDecision Answer(DeploymentGate gate, bool approved, string text, GateLinks links, DateTimeOffset now)
     {
-        var linkLine = string.Join(" · ", new[] { ("Slack thread", links.ChatThread), ("Check run", links.CheckRun) }
+        var linkLine = string.Join(" · ", new[] { ("Slack", links.ChatThread), ("Check run", links.CheckRun) }
             .Where(l => l.Item2 is { Length: > 0 }).Select(l => $"[{l.Item1}]({l.Item2})"));
         // The links go last and are never cut: the text gives way.
         var room = MaxComment - (linkLine.Length == 0 ? 0 : linkLine.Length + 2);

@@ -32,7 +32,7 @@ public class DeploymentGateMachineTests
         var answer = Assert.Single(d.Effects);
         Assert.Equal(GateEffectKind.Approve, answer.Kind);
         Assert.StartsWith("Approved: **checkout** `5779607` (checkout-7) was promoted", answer.Comment);
-        Assert.EndsWith($"[Slack thread]({Links.ChatThread}) · [Check run]({Links.CheckRun})", answer.Comment);
+        Assert.EndsWith($"[Slack]({Links.ChatThread}) · [Check run]({Links.CheckRun})", answer.Comment);
         Assert.True(d.Gate.Answer!.Approved);
         Assert.Equal([answer], d.Gate.Pending);
 

@@ -77,7 +77,7 @@ public class DeploymentProtectionTests(AzuriteFixture azurite) : IAsyncLifetime
         var answer = reviews[^1];
         Assert.Equal(("approved", "production", RunId), (answer.State, answer.Environment, answer.RunId));
         Assert.StartsWith($"Approved: **hello-world** `5779607` ({waiting.Id}) was promoted", answer.Comment);
-        Assert.Contains("[Slack thread](https://slack.com/app_redirect?channel=C0SHOP)", answer.Comment);
+        Assert.Contains("[Slack](https://slack.com/app_redirect?channel=C0SHOP)", answer.Comment);
         Assert.Contains($"[Check run](https://github.com/{Repo.FullName}/runs/", answer.Comment);
         Assert.Single(reviews, r => r.State is not null);
         Assert.True(reviews.Count(r => r.State is null) >= 2, string.Join("\n---\n", reviews.Select(r => r.Comment)));
