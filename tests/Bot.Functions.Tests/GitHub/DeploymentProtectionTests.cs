@@ -14,7 +14,7 @@ namespace Bot.Functions.Tests.GitHub;
 /// <summary>GitHub custom deployment protection rules end to end: the webhook (built from GitHub's schema and validated
 /// against it), the canary it starts, the status reports and the one answer, as the GitHub double records them.</summary>
 [Collection(AzuriteFixture.Collection)]
-public class DeploymentProtectionTests(AzuriteFixture azurite) : IAsyncLifetime
+public class DeploymentProtectionTests(AzuriteFixture azurite, Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Sha = "5779607b49aab1200488439f02372c57b4f75444";
     private const long RunId = 30433642;
@@ -158,7 +158,12 @@ public class DeploymentProtectionTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.All(calls, c => Assert.Equal(204, c.Status));
         Assert.All(Reviews(), r => Assert.True(r.Comment.Length < 1024, $"{r.Comment.Length} characters"));
         Assert.Equal("approved", Reviews()[^1].State);
+        // The budget is spread over the plan: the last third of the steps still got a report.
+        Assert.Contains(Reviews(), r => r.State is null && System.Text.RegularExpressions.Regex.Match(r.Comment, @"step (\d+) of 25") is { Success: true } m
+                                        && int.Parse(m.Groups[1].Value) > 17);
         Assert.Empty(_app.GitHub.Violations);
+        output.WriteLine($"25-step rollout: {calls.Count} review calls ({Reviews().Count(r => r.State is null)} reports + answer), longest comment {Reviews().Max(r => r.Comment.Length)} characters");
+        foreach (var r in Reviews()) output.WriteLine($"--- {r.State ?? "report"}\n{r.Comment}");
     }
 
     [Fact]
