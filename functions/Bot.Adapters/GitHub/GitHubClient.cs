@@ -91,6 +91,16 @@ public sealed class GitHubClient(GitHubConnection connection, IGitHubCredentials
     public async Task<PullRequest> GetPullRequestAsync(RepoRef repo, int number, CancellationToken ct) =>
         (await SendAsync(repo, HttpMethod.Get, GitHubRoutes.Pull(repo, number), null, ct)).Read<PullRequest>();
 
+    /// <summary><c>POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule</c> → 204: approves or rejects
+    /// the run's job waiting on this app's custom deployment protection rule, or (no state) posts a status report on the run.
+    /// GitHub answers 422 when the run is not waiting on this app's rule for that environment (e.g. already answered).</summary>
+    public async Task ReviewDeploymentProtectionRuleAsync(RepoRef repo, long runId, ReviewProtectionRuleRequest body, CancellationToken ct)
+    {
+        if (body.Comment.Length > ReviewProtectionRuleRequest.MaxComment)
+            throw new ArgumentException($"a deployment protection rule comment has at most {ReviewProtectionRuleRequest.MaxComment} characters, got {body.Comment.Length}");
+        await SendAsync(repo, HttpMethod.Post, GitHubRoutes.DeploymentProtectionRule(repo, runId), body, ct);
+    }
+
     private static void ValidateActions(IReadOnlyList<CheckRunAction>? actions)
     {
         if (actions is null) return;

@@ -86,6 +86,15 @@ public sealed record CreateDeploymentStatusRequest(string State)
     public bool? AutoInactive { get; init; }
 }
 
+/// <summary><c>POST …/actions/runs/{run_id}/deployment_protection_rule</c>: <see cref="State"/> <c>approved</c> or
+/// <c>rejected</c> answers the job; without it the comment is a status report on the run (GitHub shows up to 10 per deployment).</summary>
+public sealed record ReviewProtectionRuleRequest(string EnvironmentName, string Comment)
+{
+    /// <summary>GitHub's limit on the comment, in characters.</summary>
+    public const int MaxComment = 1024;
+    public string? State { get; init; }
+}
+
 // ---- responses ------------------------------------------------------------------------------------------------
 
 public sealed record CheckRun(long Id, string Name, string HeadSha, string Status, string? Conclusion, string? HtmlUrl, string? ExternalId);

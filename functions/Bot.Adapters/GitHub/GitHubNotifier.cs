@@ -10,11 +10,13 @@ namespace Bot.Adapters.GitHub;
 /// (in_progress with a Markdown summary and, while a human is awaited, Approve/Rollback/Pause buttons; completed with
 /// success, failure or cancelled at the end), and a deployment for the service's environment with statuses
 /// in_progress, success, failure and inactive. Ids are stored per rollout, so every later notice updates in place.
+/// Jobs waiting on the app's deployment protection rule for the rollout's commit hear about it last
+/// (<see cref="DeploymentGates"/>: status reports and the answer), so the answer links the check run.
 /// Rollouts without a GitHub repository or commit are skipped.
 /// </summary>
 public sealed class GitHubNotifier(
     GitHubClient github, IGitHubOutputStore outputs, IRolloutChatLink chatLink, IOptions<GitHubOptions> options,
-    TimeProvider time, ILogger<GitHubNotifier> log) : INotifier
+    TimeProvider time, ILogger<GitHubNotifier> log, DeploymentGates? gates = null) : INotifier
 {
     public async Task PublishAsync(Notify notice, CancellationToken ct)
     {
@@ -32,6 +34,7 @@ public sealed class GitHubNotifier(
 
         if (github.Credentials.IsApp) saved = await PublishCheckRunAsync(repo, sha, r, notice.Text, link, saved, ct);
         saved = await PublishDeploymentAsync(repo, sha, r, notice.Text, saved, ct);
+        if (gates is not null && github.Credentials.IsApp) await gates.ObserveAsync(r, notice.Text, ct);
     }
 
     private async Task<GitHubRolloutOutputs> PublishCheckRunAsync(RepoRef repo, string sha, RolloutState r, string text, string? link, GitHubRolloutOutputs saved, CancellationToken ct)
@@ -64,7 +67,7 @@ public sealed class GitHubNotifier(
             Output = output,
             Actions = CheckRunRenderer.Actions(r) is { Count: > 0 } a ? a : null,
         }, ct);
-        var next = saved with { CheckRunId = run.Id };
+        var next = saved with { CheckRunId = run.Id, CheckRunUrl = run.HtmlUrl };
         await outputs.SaveAsync(next, ct);
         return next;
     }

@@ -19,6 +19,7 @@ public static class GitHubRoutes
     public static string Contents(RepoRef r, string path, string? gitRef) =>
         $"{R(r)}/contents/{string.Join('/', path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(E))}" + (gitRef is null ? "" : $"?ref={E(gitRef)}");
     public static string Pull(RepoRef r, int number) => $"{R(r)}/pulls/{number}";
+    public static string DeploymentProtectionRule(RepoRef r, long runId) => $"{R(r)}/actions/runs/{runId}/deployment_protection_rule";
     public static string RepoInstallation(RepoRef r) => $"{R(r)}/installation";
     public static string InstallationAccessTokens(long installationId) => $"app/installations/{installationId}/access_tokens";
 }

@@ -38,5 +38,11 @@ public sealed record CheckRunEvent(
 public sealed record IssueCommentEvent(
     RepoRef Repository, int IssueNumber, bool IsPullRequest, long CommentId, string Body, GitHubUser Commenter, string? HtmlUrl) : GitHubWebhookEvent;
 
+/// <summary><c>deployment_protection_rule</c> (action <c>requested</c>): a job targeting <see cref="Environment"/> waits for the
+/// app's review. <see cref="RunId"/> comes from <see cref="CallbackUrl"/> (<c>…/actions/runs/{run_id}/deployment_protection_rule</c>);
+/// the bot answers on its own API base with that id, never by posting its token to a URL a payload names.</summary>
+public sealed record DeploymentProtectionRuleEvent(
+    RepoRef Repository, string Environment, string? Trigger, string CallbackUrl, long RunId, string Sha, string? Ref, GitHubUser? Sender) : GitHubWebhookEvent;
+
 /// <summary>An event the bot does not act on; <see cref="Reason"/> says why (shown in the 202 body).</summary>
 public sealed record IgnoredEvent(string Reason) : GitHubWebhookEvent;

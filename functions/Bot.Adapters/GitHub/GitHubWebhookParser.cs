@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Bot.Adapters.GitHub;
 
 /// <summary>Turns a verified delivery (event name, delivery id, raw body) into a typed <see cref="GitHubWebhookEvent"/>.</summary>
-public static class GitHubWebhookParser
+public static partial class GitHubWebhookParser
 {
     /// <summary>Events the bot receives (the app subscribes to some of them for completeness, others arrive on repository
     /// hooks) but does not act on. Anything else is also ignored, as an unknown event.</summary>
@@ -16,8 +16,11 @@ public static class GitHubWebhookParser
     /// <summary>Events that become <see cref="PingEvent"/>, <see cref="PushEvent"/> and friends.</summary>
     public static readonly IReadOnlySet<string> Handled = new HashSet<string>(StringComparer.Ordinal)
     {
-        "ping", "push", "workflow_run", "check_run", "issue_comment",
+        "ping", "push", "workflow_run", "check_run", "issue_comment", "deployment_protection_rule",
     };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"/repos/[^/]+/[^/]+/actions/runs/(\d+)/deployment_protection_rule/?$")]
+    private static partial System.Text.RegularExpressions.Regex CallbackRun();
 
     /// <exception cref="WebhookPayloadException">The body is not JSON, not an object, or lacks a field the event needs.</exception>
     public static GitHubWebhookEvent Parse(string eventName, string deliveryId, ReadOnlySpan<byte> body)
@@ -57,6 +60,7 @@ public static class GitHubWebhookParser
                 "issue_comment" => new IssueCommentEvent(p.Repo(), (int)p.Long("issue", "number"),
                     p.Has("issue", "pull_request"), p.Long("comment", "id"), p.OptString("comment", "body") ?? "",
                     p.User("comment", "user"), p.OptString("comment", "html_url")),
+                "deployment_protection_rule" => ProtectionRule(p),
                 _ when IgnoredOnPurpose.Contains(eventName) => new IgnoredEvent($"{eventName} events are not used by the bot"),
                 _ => new IgnoredEvent($"unknown event '{eventName}'"),
             };
@@ -64,6 +68,17 @@ public static class GitHubWebhookParser
                 throw new WebhookPayloadException("check_run requested_action payload: 'requested_action.identifier' is missing or not a string");
             return parsed with { Event = eventName, DeliveryId = deliveryId, Action = p.OptString("action"), InstallationId = p.OptLong("installation", "id") };
         }
+    }
+
+    private static DeploymentProtectionRuleEvent ProtectionRule(Reader p)
+    {
+        var callback = p.Str("deployment_callback_url");
+        var run = CallbackRun().Match(Uri.TryCreate(callback, UriKind.Absolute, out var url) ? url.AbsolutePath : "");
+        if (!run.Success || !long.TryParse(run.Groups[1].Value, out var runId))
+            throw new WebhookPayloadException($"deployment_protection_rule payload: 'deployment_callback_url' ({callback}) is not …/repos/{{owner}}/{{repo}}/actions/runs/{{run_id}}/deployment_protection_rule");
+        var sha = p.OptString("sha") ?? p.Str("deployment", "sha");
+        return new DeploymentProtectionRuleEvent(p.Repo(), p.Str("environment"), p.OptString("event"), callback, runId, sha,
+            p.OptString("ref") ?? p.OptString("deployment", "ref"), p.OptUser("sender"));
     }
 
     /// <summary>Reads required and optional fields, naming the missing one in the error.</summary>

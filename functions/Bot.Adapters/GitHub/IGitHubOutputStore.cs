@@ -6,7 +6,8 @@ namespace Bot.Adapters.GitHub;
 
 /// <summary>What the bot created on GitHub for one rollout, so later notices update instead of creating again.</summary>
 /// <param name="LastDeploymentState">The last deployment status posted, so a repeated notice posts nothing.</param>
-public sealed record GitHubRolloutOutputs(string RolloutId, long? CheckRunId = null, long? DeploymentId = null, string? LastDeploymentState = null);
+/// <param name="CheckRunUrl">The check run's page (<c>html_url</c>), which deployment protection answers link.</param>
+public sealed record GitHubRolloutOutputs(string RolloutId, long? CheckRunId = null, long? DeploymentId = null, string? LastDeploymentState = null, string? CheckRunUrl = null);
 
 /// <summary>Keeps <see cref="GitHubRolloutOutputs"/> per rollout.</summary>
 public interface IGitHubOutputStore
@@ -47,7 +48,7 @@ public sealed class TableGitHubOutputStore(ITableService tables, string table = 
         var e = await tables.GetAsync(_table, Partition, Key(rolloutId), ct);
         if (e is null) return null;
         long? L(string k) => e.Properties[k] is JsonValue v && v.TryGetValue<long>(out var n) ? n : null;
-        return new GitHubRolloutOutputs(rolloutId, L("CheckRunId"), L("DeploymentId"), (string?)e.Properties["LastDeploymentState"]);
+        return new GitHubRolloutOutputs(rolloutId, L("CheckRunId"), L("DeploymentId"), (string?)e.Properties["LastDeploymentState"], (string?)e.Properties["CheckRunUrl"]);
     }
 
     public async Task SaveAsync(GitHubRolloutOutputs outputs, CancellationToken ct)
@@ -57,6 +58,7 @@ public sealed class TableGitHubOutputStore(ITableService tables, string table = 
         if (outputs.CheckRunId is { } c) props["CheckRunId"] = c;
         if (outputs.DeploymentId is { } d) props["DeploymentId"] = d;
         if (outputs.LastDeploymentState is { } s) props["LastDeploymentState"] = s;
+        if (outputs.CheckRunUrl is { } u) props["CheckRunUrl"] = u;
         await tables.UpsertAsync(_table, new TableEntity(Partition, Key(outputs.RolloutId), props), ct);
     }
 }

@@ -33,6 +33,9 @@ public sealed record ReleaseConfig
     /// <summary>GitHub repository as <c>owner/name</c>; null disables GitHub outputs.</summary>
     public string? GitHubRepo { get; init; }
 
+    /// <summary>GitHub deployment protection rules the bot answers for this service (<c>github.protection</c>); null: none.</summary>
+    public ProtectionSpec? Protection { get; init; }
+
     /// <summary>Who may start, promote and abort rollouts. Empty means anyone the surface authenticated.</summary>
     public IReadOnlyList<string> Deployers { get; init; } = [];
 

@@ -1,9 +1,15 @@
 namespace Bot.Core.Config;
 
-public enum TriggerKind { None, Push, WorkflowRun }
+public enum TriggerKind
+{
+    None, Push, WorkflowRun,
+    /// <summary>A job waiting on the bot's deployment protection rule (<c>github.protection</c>) starts the rollout of its
+    /// commit, when none exists yet, for a workflow run on <see cref="TriggerSpec.Branch"/>.</summary>
+    DeploymentProtectionRule,
+}
 
-/// <summary>What starts a rollout from GitHub: a push to <see cref="Branch"/>, or a successful run of
-/// <see cref="Workflow"/>. The <c>trigger</c> section of the release config.</summary>
+/// <summary>What starts a rollout from GitHub: a push to <see cref="Branch"/>, a successful run of
+/// <see cref="Workflow"/>, or a job on <see cref="Branch"/> waiting on the bot's deployment protection rule. The <c>trigger</c> section of the release config.</summary>
 public sealed record TriggerSpec
 {
     /// <summary>The default value is <see cref="TriggerKind.None"/> (only commands start rollouts).</summary>

@@ -20,7 +20,7 @@ namespace Bot.Functions.GitHub;
 public sealed partial class GitHubEventHandler(
     GitHubClient github, CommandPipeline pipeline, IRolloutStore store, IReleaseConfigs configs,
     IOptions<GitHubOptions> options, IRepoConfigParser repoParser, GitHubTeamMembershipCache teams, GitHubWorkQueue queue,
-    ILogger<GitHubEventHandler> log)
+    DeploymentGates gates, TimeProvider time, ILogger<GitHubEventHandler> log)
 {
     private static readonly string[] CommandPermissions = ["admin", "maintain", "write"];
 
@@ -35,6 +35,7 @@ public sealed partial class GitHubEventHandler(
             await PostReplyAsync(replyTo, reply, ct);
             return WebhookOutcome.Done($"reply to comment {replyTo.CommentId} posted on retry");
         }
+        if (work.GateDue is { } due) return await OnGateDueAsync(due, work, ct);
         if (e.InstallationId is { } installation && RepoOf(e) is { } repo) github.Credentials.RememberInstallation(repo, installation);
         return e switch
         {
@@ -42,6 +43,7 @@ public sealed partial class GitHubEventHandler(
             WorkflowRunEvent run => await OnWorkflowRunAsync(run, ct),
             CheckRunEvent check => await OnCheckRunAsync(check, ct),
             IssueCommentEvent comment => await OnCommentAsync(comment, work, ct),
+            DeploymentProtectionRuleEvent rule => await OnProtectionRuleAsync(rule, work, ct),
             IgnoredEvent ignored => WebhookOutcome.Ignored(ignored.Reason),
             _ => WebhookOutcome.Ignored($"{e.Event} needs no action"),
         };
@@ -49,7 +51,8 @@ public sealed partial class GitHubEventHandler(
 
     private static RepoRef? RepoOf(GitHubWebhookEvent e) => e switch
     {
-        PushEvent p => p.Repository, WorkflowRunEvent w => w.Repository, CheckRunEvent c => c.Repository, IssueCommentEvent i => i.Repository, _ => null,
+        PushEvent p => p.Repository, WorkflowRunEvent w => w.Repository, CheckRunEvent c => c.Repository, IssueCommentEvent i => i.Repository,
+        DeploymentProtectionRuleEvent d => d.Repository, _ => null,
     };
 
     // ---- starting rollouts ---------------------------------------------------------------------------------
@@ -80,7 +83,7 @@ public sealed partial class GitHubEventHandler(
                                || (e.WorkflowPath is { } p && string.Equals(wanted, Path.GetFileName(p), StringComparison.Ordinal)));
 
     private async Task<WebhookOutcome> StartAsync(RepoRef repo, string sha, string? branch, long? runId, string? buildUrl, Actor by,
-        Func<TriggerSpec, bool> matches, string why, CancellationToken ct)
+        Func<TriggerSpec, bool> matches, string why, CancellationToken ct, Func<ReleaseConfig, bool>? only = null)
     {
         var all = await configs.ListAsync(ct);
         var central = all.Where(c => SameRepo(c.GitHubRepo, repo)).ToList();
@@ -95,7 +98,7 @@ public sealed partial class GitHubEventHandler(
         var candidates = central.Where(c => repoConfig is null || c.Service != repoConfig.Service).ToList();
         if (repoConfig is not null) candidates.Add(repoConfig with { GitHubRepo = repoConfig.GitHubRepo ?? repo.FullName });
         var started = new List<string>();
-        foreach (var config in candidates.Where(c => c.Trigger is { } t && matches(t)))
+        foreach (var config in candidates.Where(c => c.Trigger is { } t && matches(t) && (only is null || only(c))))
         {
             // Allowed by the service's trigger section (it matched), recorded as the identity that caused it.
             var version = Version(config.Trigger!.VersionTemplate, sha, branch, runId);

@@ -19,7 +19,8 @@ public static class GitHubServiceCollectionExtensions
     /// <summary>
     /// GitHub options (section <c>GitHub</c>), the typed client with app or personal-token credentials, the webhook's
     /// durable work queue (<see cref="GitHubWorkQueue"/> on the queue of <c>GitHubWork/function.json</c>, needs an
-    /// <c>IQueueService</c>), its <see cref="GitHubWorkFunction"/> queue handler and the event handler it runs, and the <see cref="GitHubNotifier"/> (the <c>github</c> target of the notifications outbox). Without an app or token,
+    /// <c>IQueueService</c>), its <see cref="GitHubWorkFunction"/> queue handler and the event handler it runs, the deployment gates (custom
+    /// deployment protection rules; table <c>deploymentgates</c> with storage), and the <see cref="GitHubNotifier"/> (the <c>github</c> target of the notifications outbox). Without an app or token,
     /// nothing but the options is registered. With a token only, start-up warns that check runs need an app.
     /// </summary>
     public static IServiceCollection AddGitHub(this IServiceCollection services, IConfiguration configuration)
@@ -33,6 +34,8 @@ public static class GitHubServiceCollectionExtensions
         services.TryAddSingleton<IGitHubOutputStore>(sp => sp.GetService<Bot.Adapters.Storage.ITableService>() is { } tables
             ? new TableGitHubOutputStore(tables) : new InMemoryGitHubOutputStore());
         services.TryAddSingleton<IRolloutChatLink, ChannelChatLink>();
+        services.TryAddSingleton<IDeploymentGateStore>(sp => sp.GetService<Bot.Adapters.Storage.ITableService>() is { } tables
+            ? new TableDeploymentGateStore(tables) : new InMemoryDeploymentGateStore());
         services.AddHttpClient<GitHubConnection>();
         services.AddSingleton<IGitHubCredentials>(sp =>
         {
@@ -53,6 +56,7 @@ public static class GitHubServiceCollectionExtensions
         services.AddTransient<GitHubClient>();
         services.TryAddSingleton<IRepoConfigParser, YamlRepoConfigParser>();
         services.TryAddSingleton<GitHubTeamMembershipCache>();
+        services.AddTransient<DeploymentGates>();
         services.AddTransient<GitHubEventHandler>();
         services.TryAddWorkQueue<GitHubWorkQueue, GitHubWorkFunction>(GitHubWorkFunction.Name, GitHubWorkFunction.DefaultQueue, (queues, queue) => new GitHubWorkQueue(queues, queue));
         services.AddFunctionHandler<GitHubWorkFunction>();

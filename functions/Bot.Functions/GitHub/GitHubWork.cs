@@ -29,6 +29,10 @@ public sealed record GitHubWork(GitHubWebhookEvent Delivery)
     /// <summary>Set on reply-only work: the reply comment and reaction still to post for <see cref="Delivery"/>'s comment.</summary>
     public GitHubReply? Reply { get; init; }
 
+    /// <summary>Set on a deadline message: the commit whose deployment gates to check (<see cref="Delivery"/> is the
+    /// protection-rule request that opened them). Put on the queue visible at the deadline.</summary>
+    public GateDueWork? GateDue { get; init; }
+
     /// <summary>Comment bodies past this many characters keep only their <c>/release</c> lines (all the handler reads),
     /// so the message stays well under the queue's 64 KB (Base64 on the wire).</summary>
     internal const int MaxText = 8 * 1024;
@@ -49,6 +53,7 @@ public sealed record GitHubWork(GitHubWebhookEvent Delivery)
                 {
                     new(typeof(PushEvent), "push"), new(typeof(WorkflowRunEvent), "workflow_run"),
                     new(typeof(CheckRunEvent), "check_run"), new(typeof(IssueCommentEvent), "issue_comment"),
+                    new(typeof(DeploymentProtectionRuleEvent), "deployment_protection_rule"),
                 },
             };
         });
@@ -70,6 +75,9 @@ public sealed record GitHubWork(GitHubWebhookEvent Delivery)
     /// <summary>Reads a queue message; throws <see cref="FormatException"/> saying what is wrong.</summary>
     public static GitHubWork Parse(string text) => WorkMessageJson.Parse<GitHubWork>(text, Json, "GitHub work message");
 }
+
+/// <summary>The deployment gates of <see cref="Sha"/> of <see cref="Service"/>, due for a deadline check.</summary>
+public sealed record GateDueWork(string Service, string Sha);
 
 /// <summary>A PR comment's answer: the reply comment's body and the reaction on the command comment.</summary>
 public sealed record GitHubReply(string Body, string Reaction);

@@ -12,4 +12,12 @@ public sealed class GitHubWorkQueue(IQueueService queues, string queue) : WorkQu
 {
     /// <summary>Puts <paramref name="work"/> on the queue. Throws when storage does not accept it.</summary>
     public Task EnqueueAsync(GitHubWork work, CancellationToken ct) => EnqueueAsync(work.ToJson(), work, ct);
+
+    /// <summary>Puts <paramref name="work"/> on the queue visible after <paramref name="visibleAfter"/>, at most 7 days (the
+    /// queue's limit; a later due time is reached by putting the work again when it comes up early).</summary>
+    public Task EnqueueAsync(GitHubWork work, TimeSpan visibleAfter, CancellationToken ct) =>
+        EnqueueAsync(work.ToJson(), (TimeSpan?)(visibleAfter < TimeSpan.Zero ? TimeSpan.Zero : visibleAfter > MaxVisibility ? MaxVisibility : visibleAfter), ct);
+
+    /// <summary>The longest a queue message can stay invisible.</summary>
+    public static readonly TimeSpan MaxVisibility = TimeSpan.FromDays(7);
 }

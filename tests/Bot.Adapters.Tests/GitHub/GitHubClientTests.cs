@@ -48,6 +48,35 @@ public class GitHubClientTests : IDisposable
     }
 
     [Fact]
+    public async Task ReviewDeploymentProtectionRuleAsync_RunWaiting_204ThenSecondAnswerIs422()
+    {
+        Double.WaitOnProtectionRule(Repo, 30433642, "production");
+
+        await Client.ReviewDeploymentProtectionRuleAsync(Repo, 30433642, new("production", "canary at 10%"), default);
+        await Client.ReviewDeploymentProtectionRuleAsync(Repo, 30433642, new("Production", "promoted") { State = "approved" }, default);
+        var again = await Assert.ThrowsAsync<GitHubApiException>(() =>
+            Client.ReviewDeploymentProtectionRuleAsync(Repo, 30433642, new("production", "promoted") { State = "approved" }, default));
+
+        Assert.True(again.IsValidationFailed);
+        Assert.Equal([204, 204, 422], Double.RequestsTo("actions/review-custom-gates-for-run").Select(r => r.Status));
+        Assert.Equal("/repos/acme/checkout-api/actions/runs/30433642/deployment_protection_rule", Double.RequestsTo("actions/review-custom-gates-for-run").First().Path);
+        Assert.Equal([(null, "canary at 10%"), ("approved", "promoted")], Double.ProtectionReviews.Select(r => (r.State, r.Comment)));
+        Assert.Null(Double.RequestsTo("actions/review-custom-gates-for-run").First().Json!["state"]); // a report has no state
+        Assert.Empty(Double.Violations);
+    }
+
+    [Fact]
+    public async Task ReviewDeploymentProtectionRuleAsync_RunNotWaitingOrCommentTooLong_RefusedAndNothingRecorded()
+    {
+        var notWaiting = await Assert.ThrowsAsync<GitHubApiException>(() =>
+            Client.ReviewDeploymentProtectionRuleAsync(Repo, 7, new("production", "promoted") { State = "approved" }, default));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, notWaiting.StatusCode);
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            Client.ReviewDeploymentProtectionRuleAsync(Repo, 7, new("production", new string('x', 1025)), default));
+        Assert.Empty(Double.ProtectionReviews);
+    }
+
+    [Fact]
     public async Task GetTokenAsync_InstallationFromApi_LooksUpOnceAndCachesToken()
     {
         await Client.CreateCommitStatusAsync(Repo, Sha, new("pending", Context: "release-bot/canary"), default);

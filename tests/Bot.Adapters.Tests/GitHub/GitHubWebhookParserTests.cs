@@ -36,7 +36,8 @@ public class GitHubWebhookParserTests
     public void Fixtures_CoverEveryHandledEvent()
     {
         var names = Directory.GetFiles(RepoPaths.Fixture("github", "webhooks"), "*.json").Select(Path.GetFileName).ToList();
-        Assert.All(GitHubWebhookParser.Handled, h => Assert.Contains(names, n => n!.StartsWith(h + ".", StringComparison.Ordinal)));
+        // GitHub publishes no example of deployment_protection_rule: its tests build payloads from the schema (GitHubProtectionTests).
+        Assert.All(GitHubWebhookParser.Handled.Except(["deployment_protection_rule"]), h => Assert.Contains(names, n => n!.StartsWith(h + ".", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public class TriggerSectionTests
     {
         var error = Single("trigger:\n  kind: workflow-run\n  workflow: build.yml\n");
 
-        Assert.Equal(".releasebot.yaml:5: trigger.kind: 'workflow-run' is not one of push, workflow_run; did you mean 'workflow_run'? use push or workflow_run", error.ToString());
+        Assert.Equal(".releasebot.yaml:5: trigger.kind: 'workflow-run' is not one of push, workflow_run, deployment_protection_rule; did you mean 'workflow_run'? use push, workflow_run or deployment_protection_rule", error.ToString());
     }
 
     [Fact]

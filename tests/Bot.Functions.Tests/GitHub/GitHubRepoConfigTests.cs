@@ -91,7 +91,7 @@ public class GitHubRepoConfigTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(".releasebot.yaml is invalid (2 errors)", (string?)run["output"]!["title"]);
         var summary = (string)run["output"]!["summary"]!;
         Assert.Contains(".releasebot.yaml:5: steps[0].setWeight: 120 is out of range 0-100", summary);
-        Assert.Contains(".releasebot.yaml:9: trigger.kind: 'workflow-run' is not one of push, workflow_run; did you mean 'workflow_run'?", summary);
+        Assert.Contains(".releasebot.yaml:9: trigger.kind: 'workflow-run' is not one of push, workflow_run, deployment_protection_rule; did you mean 'workflow_run'?", summary);
         Assert.Empty(_app.GitHub.Deployments);
         Assert.Empty(_app.GitHub.Violations);
     }

@@ -52,6 +52,8 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
     public IRolloutStore Store { get; }
     public IAuditLog Audit { get; }
     public IDeliveryDedup Dedup { get; }
+    /// <summary>What the app logged (information and above).</summary>
+    public LogRecorder Logs { get; } = new();
     /// <summary>This app's <c>github-work</c> queue (give two apps the same name to hand work from one to the other).</summary>
     public string WorkQueue { get; }
     /// <summary>When set, the release configs throw this (a dependency down while the work runs).</summary>
@@ -80,6 +82,7 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(Logs);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["GitHub:ClientId"] = GitHubTestApp.ClientId,
@@ -94,6 +97,7 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         s.AddSingleton(Dedup);
         s.AddSingleton<IStepScheduler>(scheduler);
         s.AddSingleton<IGitHubOutputStore>(new TableGitHubOutputStore(tables, AzuriteFixture.NewName("githubout")));
+        s.AddSingleton<IDeploymentGateStore>(new TableDeploymentGateStore(tables, AzuriteFixture.NewName("gates")));
         s.AddSingleton<ITrafficRouter>(Router);
         s.AddSingleton<IDeploymentController, NullDeploymentController>();
         s.AddSingleton<IReleaseConfigs>(new ListConfigs(this));

@@ -20,7 +20,8 @@ public sealed record GitHubRecordedRequest(string Method, string Path, string? Q
 /// GitHub's official OpenAPI (<see cref="GitHubContract"/>): the operation must exist, the required headers must be
 /// there, and the body must validate against the operation's request schema. Answers are shaped from the spec's own
 /// examples with GitHub's status codes and error bodies (401, 403, 404, 422; 202 for deployments when told; rate
-/// limits when told). Contract breaches are also listed in <see cref="Violations"/>, which tests assert empty.
+/// limits when told; deployment protection rule reviews answer 204, or 422 when the run is not waiting on this app's rule
+/// for that environment). Contract breaches are also listed in <see cref="Violations"/>, which tests assert empty.
 /// </summary>
 public sealed class GitHubDouble : HttpMessageHandler
 {
@@ -68,6 +69,13 @@ public sealed class GitHubDouble : HttpMessageHandler
     public ConcurrentQueue<(long DeploymentId, JsonObject Status)> DeploymentStatuses { get; } = new();
     public ConcurrentQueue<(RepoRef Repo, int Issue, string Body)> Comments { get; } = new();
     public ConcurrentQueue<(long CommentId, string Content)> Reactions { get; } = new();
+    /// <summary>Jobs waiting on this app's custom deployment protection rule: (repository, run id) → the environments still
+    /// waiting. GitHub sends <c>deployment_protection_rule</c> when it adds one (<see cref="WaitOnProtectionRule"/>).</summary>
+    public ConcurrentDictionary<(RepoRef, long), HashSet<string>> WaitingProtectionRules { get; } = new();
+    /// <summary>Reviews GitHub accepted (204), in order: status reports (<c>State</c> null) and answers (approved, rejected).</summary>
+    public ConcurrentQueue<(RepoRef Repo, long RunId, string Environment, string? State, string Comment)> ProtectionReviews { get; } = new();
+    /// <summary>GitHub shows at most this many status reports per deployment.</summary>
+    public const int MaxProtectionReports = 10;
     public ConcurrentQueue<GitHubRecordedRequest> Requests { get; } = new();
     public ConcurrentQueue<string> Violations { get; } = new();
 
@@ -91,6 +99,12 @@ public sealed class GitHubDouble : HttpMessageHandler
         for (var i = 0; i < times; i++) q.Enqueue((status, meanwhile));
     }
     private readonly ConcurrentDictionary<string, ConcurrentQueue<(HttpStatusCode Status, Func<Task>? Meanwhile)>> _failures = new();
+
+    /// <summary>A job of <paramref name="runId"/> now waits at <paramref name="environment"/> on this app's rule.</summary>
+    public void WaitOnProtectionRule(RepoRef repo, long runId, string environment)
+    {
+        lock (_gate) WaitingProtectionRules.GetOrAdd((repo, runId), _ => new HashSet<string>(StringComparer.OrdinalIgnoreCase)).Add(environment);
+    }
 
     public void AddInstallation(long installationId, params RepoRef[] repos)
     {
@@ -185,6 +199,9 @@ public sealed class GitHubDouble : HttpMessageHandler
             }
             if (personal && op.OperationId.StartsWith("checks/", StringComparison.Ordinal) && request.Method != HttpMethod.Get)
                 return Error(HttpStatusCode.Forbidden, "You must authenticate via a GitHub App.");
+            // Only a GitHub App reviews its own custom deployment protection rule.
+            if (personal && op.OperationId == "actions/review-custom-gates-for-run")
+                return Error(HttpStatusCode.Forbidden, "Resource not accessible by personal access token");
         }
 
         var errors = _contract.ValidateBody(op, body);
@@ -314,6 +331,33 @@ public sealed class GitHubDouble : HttpMessageHandler
                 shaped["head"]!["ref"] = pr.HeadRef;
                 shaped["head"]!["sha"] = pr.HeadSha;
                 return Json(HttpStatusCode.OK, shaped);
+            }
+            case "actions/review-custom-gates-for-run":
+            {
+                var runId = long.Parse(args["run_id"]);
+                var environment = (string)body["environment_name"]!;
+                var state = (string?)body["state"];
+                var comment = (string?)body["comment"] ?? "";
+                if (comment.Length > 1024)
+                {
+                    Violations.Enqueue($"{op.OperationId}: comment has {comment.Length} characters; GitHub takes at most 1024");
+                    return Error(HttpStatusCode.UnprocessableEntity, "Validation Failed: comment is too long (maximum is 1024 characters)");
+                }
+                if (!WaitingProtectionRules.TryGetValue((repo, runId), out var waiting) || !waiting.Contains(environment))
+                    return Error(HttpStatusCode.UnprocessableEntity, $"No pending custom deployment protection rule of this app for environment '{environment}' on run {runId}.");
+                if (state is null)
+                {
+                    var reports = ProtectionReviews.Count(r => r.Repo.Equals(repo) && r.RunId == runId && r.State is null
+                                                               && string.Equals(r.Environment, environment, StringComparison.OrdinalIgnoreCase));
+                    if (reports >= MaxProtectionReports)
+                    {
+                        Violations.Enqueue($"{op.OperationId}: status report {reports + 1} for run {runId} at {environment}; GitHub shows at most {MaxProtectionReports}");
+                        return Error(HttpStatusCode.UnprocessableEntity, $"Validation Failed: at most {MaxProtectionReports} status reports per deployment");
+                    }
+                }
+                else waiting.Remove(environment);
+                ProtectionReviews.Enqueue((repo, runId, environment, state, comment));
+                return new HttpResponseMessage(HttpStatusCode.NoContent);
             }
             default:
                 Violations.Enqueue($"{op.OperationId}: the double does not implement it");

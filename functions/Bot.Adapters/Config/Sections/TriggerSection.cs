@@ -6,14 +6,14 @@ using YamlDotNet.RepresentationModel;
 namespace Bot.Adapters.Config.Sections;
 
 /// <summary>
-/// <c>trigger: {kind: push|workflow_run, branch: main, workflow: build.yml, versionTemplate: "{sha7}"}</c>: what starts a
+/// <c>trigger: {kind: push|workflow_run|deployment_protection_rule, branch: main, workflow: build.yml, versionTemplate: "{sha7}"}</c>: what starts a
 /// rollout from GitHub. <c>kind</c> is required; <c>workflow</c> is required for <c>workflow_run</c> and refused for
 /// <c>push</c>; the template may only use <c>{sha}</c>, <c>{sha7}</c>, <c>{branch}</c> and <c>{run}</c>.
 /// </summary>
 public sealed partial class TriggerSection : IConfigSection
 {
     private static readonly string[] Keys = ["kind", "branch", "workflow", "versionTemplate"];
-    private static readonly string[] Kinds = ["push", "workflow_run"];
+    private static readonly string[] Kinds = ["push", "workflow_run", "deployment_protection_rule"];
     private static readonly string[] Placeholders = ["sha", "sha7", "branch", "run"];
 
     [GeneratedRegex(@"\{([^{}]*)\}")]
@@ -32,14 +32,18 @@ public sealed partial class TriggerSection : IConfigSection
 
         var kind = TriggerKind.None;
         if (!m.TryGetValue("kind", out var kn))
-            r.Error(node, "trigger.kind", "is required", "add kind: push or kind: workflow_run");
-        else if (r.String(kn, "trigger.kind", "write kind: push or kind: workflow_run") is { } k)
+            r.Error(node, "trigger.kind", "is required", "add kind: push, kind: workflow_run or kind: deployment_protection_rule");
+        else if (r.String(kn, "trigger.kind", "write kind: push, kind: workflow_run or kind: deployment_protection_rule") is { } k)
         {
-            kind = k switch { "push" => TriggerKind.Push, "workflow_run" => TriggerKind.WorkflowRun, _ => TriggerKind.None };
+            kind = k switch
+            {
+                "push" => TriggerKind.Push, "workflow_run" => TriggerKind.WorkflowRun,
+                "deployment_protection_rule" => TriggerKind.DeploymentProtectionRule, _ => TriggerKind.None,
+            };
             if (kind == TriggerKind.None)
             {
                 var hint = Suggestions.Closest(k, Kinds) is { } s ? $"did you mean '{s}'? " : "";
-                r.Error(kn, "trigger.kind", $"'{k}' is not one of push, workflow_run", $"{hint}use push or workflow_run".TrimStart());
+                r.Error(kn, "trigger.kind", $"'{k}' is not one of push, workflow_run, deployment_protection_rule", $"{hint}use push, workflow_run or deployment_protection_rule".TrimStart());
             }
         }
 
@@ -57,7 +61,7 @@ public sealed partial class TriggerSection : IConfigSection
         if (m.TryGetValue("workflow", out var wn))
         {
             workflow = r.String(wn, "trigger.workflow", "name the workflow: its name, file name (build.yml) or path (.github/workflows/build.yml)");
-            if (workflow is not null && kind == TriggerKind.Push)
+            if (workflow is not null && kind is TriggerKind.Push or TriggerKind.DeploymentProtectionRule)
                 r.Error(wn, "trigger.workflow", "is only used with kind: workflow_run", "remove workflow:, or set kind: workflow_run");
         }
         else if (kind == TriggerKind.WorkflowRun)
@@ -83,5 +87,14 @@ public sealed partial class TriggerSection : IConfigSection
         if (r.Errors.Count > before) return null;
         var spec = new TriggerSpec { Kind = kind, Branch = branch, Workflow = workflow, VersionTemplate = template };
         return cfg => cfg with { Trigger = spec };
+    }
+
+    /// <summary><c>kind: deployment_protection_rule</c> needs the rule itself: <c>github.protection</c>.</summary>
+    public void Validate(ReleaseConfig config, ConfigDocument document, ConfigReader reader)
+    {
+        if (config.Trigger?.Kind != TriggerKind.DeploymentProtectionRule || config.Protection is not null) return;
+        var node = document.Sections.TryGetValue(Key, out var n) && n is YamlMappingNode m && m.Children.TryGetValue(new YamlScalarNode("kind"), out var k) ? k : document.Root;
+        reader.Error(node, "trigger.kind", "deployment_protection_rule needs github.protection (the environments whose rule the bot answers)",
+            "add github: {protection: {environments: [production]}}, or use kind: push or workflow_run");
     }
 }
