@@ -4,8 +4,8 @@ using System.Text;
 namespace Bot.Adapters.GitHub;
 
 /// <summary>The GitHub REST operations the bot uses, one method each. Calls about a repository authenticate with the
-/// token <see cref="IGitHubCredentials"/> gives for it.</summary>
-public sealed class GitHubClient(GitHubConnection connection, IGitHubCredentials credentials)
+/// token <see cref="IGitHubCredentials"/> gives for it. Files read at a commit SHA are remembered (<see cref="GitHubFileCache"/>).</summary>
+public sealed class GitHubClient(GitHubConnection connection, IGitHubCredentials credentials, GitHubFileCache? files = null)
 {
     public IGitHubCredentials Credentials => credentials;
 
@@ -71,9 +71,13 @@ public sealed class GitHubClient(GitHubConnection connection, IGitHubCredentials
         return response.StatusCode == HttpStatusCode.NotFound ? null : response.Read<TeamMembership>();
     }
 
-    /// <summary><c>GET /repos/{owner}/{repo}/contents/{path}?ref=</c>: the file's text, or null when it does not exist (404).</summary>
+    /// <summary><c>GET /repos/{owner}/{repo}/contents/{path}?ref=</c>: the file's text, or null when it does not exist (404);
+    /// at a commit SHA read before, from memory.</summary>
     /// <exception cref="InvalidOperationException">The path is a directory, symlink or submodule.</exception>
-    public async Task<RepoFile?> GetFileAsync(RepoRef repo, string path, string? gitRef, CancellationToken ct)
+    public Task<RepoFile?> GetFileAsync(RepoRef repo, string path, string? gitRef, CancellationToken ct) =>
+        files is null ? FetchFileAsync(repo, path, gitRef, ct) : files.GetAsync(repo, path, gitRef, c => FetchFileAsync(repo, path, gitRef, c), ct);
+
+    private async Task<RepoFile?> FetchFileAsync(RepoRef repo, string path, string? gitRef, CancellationToken ct)
     {
         var response = await SendAsync(repo, HttpMethod.Get, GitHubRoutes.Contents(repo, path, gitRef), null, ct, HttpStatusCode.NotFound);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;

@@ -56,6 +56,7 @@ public static class GitHubServiceCollectionExtensions
         services.AddTransient<GitHubClient>();
         services.TryAddSingleton<IRepoConfigParser, YamlRepoConfigParser>();
         services.TryAddSingleton<GitHubTeamMembershipCache>();
+        services.TryAddSingleton<GitHubFileCache>();
         services.AddTransient<DeploymentGates>();
         services.AddTransient<GitHubEventHandler>();
         services.TryAddWorkQueue<GitHubWorkQueue, GitHubWorkFunction>(GitHubWorkFunction.Name, GitHubWorkFunction.DefaultQueue, (queues, queue) => new GitHubWorkQueue(queues, queue));
