@@ -37,8 +37,10 @@ done
 # local.settings.json (git-ignored) from the sample, with a fresh API key, the first time.
 if [[ ! -f local.settings.json ]]; then
   key="$(node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))')"
-  sed "s/replace-with-32-random-characters/$key/" local.settings.sample.json >local.settings.json
-  echo "created local.settings.json (API key name: local-dev)"
+  pagekey="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
+  sed -e "s/replace-with-32-random-characters/$key/" -e "s/replace-with-64-random-hex-characters-from-openssl-rand-hex-32/$pagekey/" \
+    local.settings.sample.json >local.settings.json
+  echo "created local.settings.json (API key name: local-dev, page link key: k1)"
 fi
 # A demo service when no central config folder exists yet.
 if [[ ! -d config/services ]]; then

@@ -5,6 +5,7 @@ using Bot.Functions.GitHub;
 using Bot.Functions.Health;
 using Bot.Functions.Hosting;
 using Bot.Functions.Orphans;
+using Bot.Functions.Pages;
 using Bot.Functions.Notifications;
 using Bot.Functions.Slack;
 using Bot.Functions.Steps;
@@ -20,6 +21,7 @@ builder.AddRolloutCore();      // Decide + executor, release configs (ReleaseCon
 builder.AddNotifications();    // the executor's notifier: outbox on the notifications queue; the Notifications function delivers to Slack/GitHub
 builder.AddTrafficRouting();   // Traffic:Mode — istio (needs AddKubernetes) or recording (dry run)
 builder.AddCommandApi();       // CommandApi:Keys — bearer keys for /api/rollouts and /api/services
+builder.AddPages();            // Pages:* — signed links to the rollout and service pages (in Slack messages and check runs)
 builder.AddHealth();           // /api/health checks; adapters add theirs
 builder.AddSlackIfConfigured(); // Slack:BotToken + Slack:SigningSecret — /api/slack/*, live rollout messages (notification target)
 builder.AddGitHub();           // GitHub:* — App or token client, notification target (check run + deployment), POST /api/github
@@ -32,6 +34,7 @@ var app = builder.Build();
 app.MapBotHost();              // readiness GET / and POST /{FunctionName} (queue and timer invocations)
 app.MapHealth();               // GET /api/health
 app.MapCommandApiIfEnabled();  // /api/rollouts, /api/services
+app.MapPages();                // GET /api/pages/rollouts/{id}, /api/pages/services/{service} (signed link or command API key)
 app.MapSlackIfConfigured();    // /api/slack/commands, /api/slack/interactions (logs "Slack is off" when not configured)
 app.MapGitHub();               // POST /api/github (GitHubWebhook)
 app.MapCi();                   // POST /api/ci, /api/freezes

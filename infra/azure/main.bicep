@@ -20,6 +20,13 @@ param releaseConfigDirectory string = 'config/services'
 @secure()
 param commandApiKeys object = { items: [] }
 
+@description('Signing keys of the rollout page links, newest first (the first signs, every one opens its own links): [{ id: "k2", secret: "<openssl rand -hex 32>" }]. Empty: no links in Slack or check runs; the pages open with a command API key only.')
+@secure()
+param pageKeys object = { items: [] }
+
+@description('How long a page link opens its page (d.hh:mm:ss, 1 minute to 90 days).')
+param pageLinkLifetime string = '7.00:00:00'
+
 @description('Extra app settings from integrations (Slack__*, GitHub__*, Kubernetes__*, Ci__*).')
 param extraSettings object = {}
 
@@ -60,6 +67,17 @@ var keySettings = reduce(range(0, length(commandApiKeys.items)), {}, (acc, i) =>
   'CommandApi__Keys__${i}__Identity': commandApiKeys.items[i].?identity ?? ''
 }))
 
+var pageKeySettings = reduce(range(0, length(pageKeys.items)), {}, (acc, i) => union(acc, {
+  'Pages__Keys__${i}__Id': pageKeys.items[i].id
+  'Pages__Keys__${i}__Secret': pageKeys.items[i].secret
+}))
+
+// Page links point at the app itself; without keys there are none.
+var pageSettings = length(pageKeys.items) == 0 ? {} : {
+  Pages__BaseUrl: 'https://${name}-func.azurewebsites.net'
+  Pages__LinkLifetime: pageLinkLifetime
+}
+
 var baseSettings = {
   FUNCTIONS_EXTENSION_VERSION: '~4'
   FUNCTIONS_WORKER_RUNTIME: 'custom'
@@ -86,7 +104,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
       linuxFxVersion: ''
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
-      appSettings: [for s in items(union(baseSettings, keySettings, extraSettings)): { name: s.key, value: s.value }]
+      appSettings: [for s in items(union(baseSettings, keySettings, pageSettings, pageKeySettings, extraSettings)): { name: s.key, value: s.value }]
     }
   }
 }

@@ -76,7 +76,7 @@ public static class CheckRunRenderer
     };
 
     /// <summary>Markdown: version, step table, weight, approvals, chat link, and the latest event.</summary>
-    public static string Summary(RolloutState r, string? latest, string? chatLink)
+    public static string Summary(RolloutState r, string? latest, string? chatLink, Uri? page = null)
     {
         var sb = new StringBuilder();
         sb.Append("**Version** `").Append(Md(r.Version)).Append('`');
@@ -107,11 +107,13 @@ public static class CheckRunRenderer
         if (r.Approvals.Count > 0) sb.Append(": ").Append(string.Join(", ", r.Approvals.Select(x => $"{Md(x.By.Name)} (step {x.StepIndex + 1})")));
         sb.Append("\n\n");
         if (r.Reason is { Length: > 0 } reason) sb.Append("**Reason** ").Append(Md(reason)).Append("\n\n");
+        if (r.RollbackLatency is { } latency) sb.Append("**Rolled back in** ").Append(Durations.Latency(latency)).Append(" (command received → cluster accepted)\n\n");
         if (r.Retry is { } retry && !r.IsTerminal)
             sb.Append("**Waiting for the cluster** attempt ").Append(retry.Attempt).Append(" failed: ").Append(Md(retry.Error))
                 .Append("; next attempt at ").Append(RolloutMachine.Stamp(retry.At)).Append("\n\n");
         if (latest is { Length: > 0 }) sb.Append("**Latest** ").Append(Md(latest)).Append("\n\n");
         if (chatLink is not null) sb.Append("[Slack message](").Append(chatLink).Append(")\n\n");
+        if (page is not null) sb.Append("[Rollout page](").Append(page.AbsoluteUri).Append("): traffic over time, steps, approvals and verdicts\n\n");
         if (r.Phase == RolloutPhase.WaitingApproval)
             sb.Append("Use the buttons above, or comment `/release approve` or `/release rollback` on the pull request.\n");
         var text = sb.ToString();

@@ -16,7 +16,7 @@ namespace Bot.Adapters.GitHub;
 /// </summary>
 public sealed class GitHubNotifier(
     GitHubClient github, IGitHubOutputStore outputs, IRolloutChatLink chatLink, IOptions<GitHubOptions> options,
-    TimeProvider time, ILogger<GitHubNotifier> log, DeploymentGates? gates = null) : INotifier
+    TimeProvider time, ILogger<GitHubNotifier> log, DeploymentGates? gates = null, Pages.PageLinks? pages = null) : INotifier
 {
     public async Task PublishAsync(Notify notice, CancellationToken ct)
     {
@@ -39,9 +39,9 @@ public sealed class GitHubNotifier(
 
     private async Task<GitHubRolloutOutputs> PublishCheckRunAsync(RepoRef repo, string sha, RolloutState r, string text, string? link, GitHubRolloutOutputs saved, CancellationToken ct)
     {
-        var output = new CheckRunOutput(CheckRunRenderer.Title(r), CheckRunRenderer.Summary(r, text, link));
-        var conclusion = CheckRunRenderer.Conclusion(r);
         var now = time.GetUtcNow();
+        var output = new CheckRunOutput(CheckRunRenderer.Title(r), CheckRunRenderer.Summary(r, text, link, pages?.Rollout(r.Id, now)));
+        var conclusion = CheckRunRenderer.Conclusion(r);
         if (saved.CheckRunId is { } id)
         {
             await github.UpdateCheckRunAsync(repo, id, new UpdateCheckRunRequest

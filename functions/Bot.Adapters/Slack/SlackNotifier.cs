@@ -12,7 +12,8 @@ namespace Bot.Adapters.Slack;
 /// then edited in place with <c>chat.update</c> on every notice; step events also go into its thread. Idempotent: a
 /// re-applied notice re-renders the same message and its thread reply is posted once (keyed by notice content).
 /// </summary>
-public sealed class SlackNotifier(SlackClient slack, ISlackMessageStore store, TimeProvider time, ILogger<SlackNotifier> log) : INotifier
+public sealed class SlackNotifier(SlackClient slack, ISlackMessageStore store, TimeProvider time, ILogger<SlackNotifier> log,
+    Pages.PageLinks? pages = null) : INotifier
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
 
@@ -75,7 +76,8 @@ public sealed class SlackNotifier(SlackClient slack, ISlackMessageStore store, T
 
     private async Task<SlackMessageRef> UpsertLiveMessageAsync(RolloutState rollout, string channel, CancellationToken ct)
     {
-        var content = SlackRolloutMessage.Render(rollout, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var content = SlackRolloutMessage.Render(rollout, now, pages?.Rollout(rollout.Id, now));
         if (await store.GetAsync(rollout.Id, ct) is { } existing)
         {
             try

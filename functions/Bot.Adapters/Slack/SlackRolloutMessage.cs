@@ -17,7 +17,8 @@ public static class SlackRolloutMessage
     internal const int SectionLimit = 3000;
     private const int BarWidth = 20;
 
-    public static SlackMessage Render(RolloutState s, DateTimeOffset now)
+    /// <param name="page">The signed link to the rollout page, or null (no page links configured).</param>
+    public static SlackMessage Render(RolloutState s, DateTimeOffset now, Uri? page = null)
     {
         var blocks = new JsonArray
         {
@@ -31,7 +32,9 @@ public static class SlackRolloutMessage
         if (s.Retry is { } retry && !s.IsTerminal)
             blocks.Add(Context($":hourglass: Waiting for the cluster: {Esc(retry.Error)} · attempt {retry.Attempt} failed · next attempt {Time(retry.At)}"));
         if (!s.IsTerminal) blocks.Add(Buttons(s));
-        else blocks.Add(Context($"Finished {Phase(s.Phase)} {Time(s.FinishedAt ?? s.UpdatedAt)} after {Duration((s.FinishedAt ?? s.UpdatedAt) - s.CreatedAt)}"));
+        else blocks.Add(Context($"Finished {Phase(s.Phase)} {Time(s.FinishedAt ?? s.UpdatedAt)} after {Duration((s.FinishedAt ?? s.UpdatedAt) - s.CreatedAt)}"
+                                + (s.RollbackLatency is { } latency ? $" · rolled back in {Durations.Latency(latency)}" : "")));
+        if (page is not null) blocks.Add(Context($"<{page.AbsoluteUri}|Rollout page>: traffic over time, steps, approvals and verdicts"));
         return new SlackMessage(Clip($"{s.Service} {s.Version}: {Phase(s.Phase)}, canary {s.CanaryWeight}%", 3000), blocks);
     }
 

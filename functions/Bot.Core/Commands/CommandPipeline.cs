@@ -27,6 +27,7 @@ public sealed class CommandPipeline(
     public Task<CommandOutcome> RunAsync(CommandRequest request, IMembershipResolver membership, CancellationToken ct)
     {
         var authorizer = new Authorizer(membership);
+        if (request.ReceivedAt is null) request = request with { ReceivedAt = time.GetUtcNow() };
         return request.Command switch
         {
             DeployCommand d => DeployAsync(d, request, authorizer, ct),
@@ -121,12 +122,12 @@ public sealed class CommandPipeline(
         var by = request.By;
         return command switch
         {
-            ApproveCommand => new Approve(rolloutId, stepIndex, revision) { By = by, Reason = request.Reason },
-            RollbackCommand rb => new Rollback(rolloutId) { By = by, Reason = rb.Reason ?? request.Reason },
-            PauseCommand => new Pause(rolloutId) { By = by, Reason = request.Reason },
-            ResumeCommand => new Resume(rolloutId) { By = by, Reason = request.Reason },
-            PromoteCommand => new Promote(rolloutId) { By = by, Reason = request.Reason },
-            AbortCommand => new Abort(rolloutId) { By = by, Reason = request.Reason },
+            ApproveCommand => new Approve(rolloutId, stepIndex, revision) { By = by, Reason = request.Reason, ReceivedAt = request.ReceivedAt },
+            RollbackCommand rb => new Rollback(rolloutId) { By = by, Reason = rb.Reason ?? request.Reason, ReceivedAt = request.ReceivedAt },
+            PauseCommand => new Pause(rolloutId) { By = by, Reason = request.Reason, ReceivedAt = request.ReceivedAt },
+            ResumeCommand => new Resume(rolloutId) { By = by, Reason = request.Reason, ReceivedAt = request.ReceivedAt },
+            PromoteCommand => new Promote(rolloutId) { By = by, Reason = request.Reason, ReceivedAt = request.ReceivedAt },
+            AbortCommand => new Abort(rolloutId) { By = by, Reason = request.Reason, ReceivedAt = request.ReceivedAt },
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.Verb, "not a rollout command"),
         };
     }

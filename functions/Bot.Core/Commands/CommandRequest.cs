@@ -39,4 +39,8 @@ public sealed record CommandRequest(ReleaseCommand Command, Actor By)
     /// by that section rather than by <c>deployers</c>, and recorded with <see cref="By"/> (the pusher, the workflow actor).
     /// The default value is false.</summary>
     public bool Triggered { get; init; }
+
+    /// <summary>When the surface received the command; a rollback's latency (received → cluster accepted) counts from it.
+    /// The default value is null: when <see cref="CommandPipeline.RunAsync"/> starts.</summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
 }

@@ -34,4 +34,15 @@ public static partial class Durations
         if (t.Seconds > 0) parts.Add($"{t.Seconds}s");
         return parts.Count == 0 ? "0s" : string.Concat(parts);
     }
+
+    /// <summary>A measured latency as people read it: "40 ms" under 0.1 s, "0.4 s" under 10 s, "12 s" under a minute, else
+    /// <see cref="Format"/>.</summary>
+    public static string Latency(TimeSpan t)
+    {
+        if (t < TimeSpan.Zero) t = TimeSpan.Zero;
+        if (t < TimeSpan.FromMilliseconds(100)) return ((int)t.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + " ms";
+        if (t < TimeSpan.FromSeconds(10)) return t.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " s";
+        if (t < TimeSpan.FromMinutes(1)) return ((int)t.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + " s";
+        return Format(t);
+    }
 }

@@ -78,4 +78,9 @@ public enum NoticeKind
 public sealed record Notify(NoticeKind Kind, string Text, RolloutState Snapshot) : Effect;
 
 /// <summary>Append an audit record for a transition.</summary>
-public sealed record AuditEntry(string Service, string Action, Actor By, string? Reason, RolloutPhase From, RolloutPhase To, DateTimeOffset At) : Effect;
+public sealed record AuditEntry(string Service, string Action, Actor By, string? Reason, RolloutPhase From, RolloutPhase To, DateTimeOffset At) : Effect
+{
+    /// <summary>The canary weight (0-100) the cluster had accepted after this transition; the rollout page draws traffic over
+    /// time from it. Null in records written before it existed and in refused attempts.</summary>
+    public int? CanaryWeight { get; init; }
+}

@@ -6,6 +6,9 @@ public abstract record RolloutInput
     public required Actor By { get; init; }
     /// <summary>Free text shown in audit and chat (rollback reason, etc.).</summary>
     public string? Reason { get; init; }
+    /// <summary>When the surface received the command (rollback latency counts from it). The default value is null: when
+    /// it is decided.</summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
 }
 
 /// <summary>Start a rollout of <see cref="Version"/>; while one is active this is a new revision.</summary>

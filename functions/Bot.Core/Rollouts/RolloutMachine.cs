@@ -159,21 +159,21 @@ public static partial class RolloutMachine
                 Message: $"{r.Id} is already rolling back ({r.Reason}){RetryText(r)}; trying again now");
         }
         var fx = new List<Effect>();
-        var next = StopActive(state, r, input.By, input.Reason, now, to, fx);
+        var next = StopActive(state, r, input.By, input.Reason, now, to, fx, requestedAt: input.ReceivedAt);
         return new Decision(next, fx, Message: $"{r.Id} rolling back: returning traffic to stable");
     }
 
     /// <summary>Asks for the rollback: the rollout is <see cref="RolloutPhase.RollingBack"/> (its weight unchanged) until the
     /// cluster accepts <see cref="RollbackTraffic"/> (<see cref="OnTrafficApplied"/>); only then does it finish.</summary>
     private static ServiceState StopActive(ServiceState state, RolloutState r, Actor by, string? reason, DateTimeOffset now,
-        RolloutPhase to, List<Effect> fx, NoticeKind? kind = null, string? action = null, string? text = null)
+        RolloutPhase to, List<Effect> fx, NoticeKind? kind = null, string? action = null, string? text = null, DateTimeOffset? requestedAt = null)
     {
         var stopping = r with
         {
             Phase = RolloutPhase.RollingBack, Reason = reason ?? $"{PhaseWord(to)} by {by.Name}", UpdatedAt = now,
             NextDueAt = null, PausedBy = null, PausedFrom = null, Promoting = false, Waiting = null, Retry = null,
             Stopping = new StopRequest(to, kind ?? (to == RolloutPhase.Aborted ? NoticeKind.Aborted : NoticeKind.RolledBack), by,
-                text ?? $"{r.Id} {PhaseWord(to)} by {by.Name}{(reason is null ? "" : $": {reason}")}"),
+                text ?? $"{r.Id} {PhaseWord(to)} by {by.Name}{(reason is null ? "" : $": {reason}")}") { RequestedAt = Min(requestedAt, now) },
         };
         fx.Add(Audit(stopping, action ?? (to == RolloutPhase.Aborted ? "abort" : "rollback"), by, stopping.Reason, r.Phase, RolloutPhase.RollingBack, now));
         fx.Add(new RollbackTraffic(Target(r)) { RolloutId = r.Id });
@@ -184,7 +184,12 @@ public static partial class RolloutMachine
     private static Decision RolledBackNow(ServiceState state, RolloutState r, DateTimeOffset now)
     {
         var stop = r.Stopping ?? new StopRequest(RolloutPhase.RolledBack, NoticeKind.RolledBack, Actor.System, $"{r.Id} rolled back");
-        var done = r with { Phase = stop.To, CanaryWeight = 0, FinishedAt = now, UpdatedAt = now, NextDueAt = null, Retry = null };
+        var latency = now - (stop.RequestedAt ?? r.UpdatedAt);
+        var done = r with
+        {
+            Phase = stop.To, CanaryWeight = 0, FinishedAt = now, UpdatedAt = now, NextDueAt = null, Retry = null,
+            RollbackLatency = latency < TimeSpan.Zero ? TimeSpan.Zero : latency,
+        };
         var fx = new List<Effect>
         {
             Notice(done, stop.Kind, $"{stop.Text}; traffic back to stable"),
@@ -336,7 +341,10 @@ public static partial class RolloutMachine
     private static Notify Notice(RolloutState snapshot, NoticeKind kind, string text) => new(kind, text, snapshot) { RolloutId = snapshot.Id };
 
     private static AuditEntry Audit(RolloutState r, string action, Actor by, string? reason, RolloutPhase from, RolloutPhase to, DateTimeOffset at) =>
-        new(r.Service, action, by, reason, from, to, at) { RolloutId = r.Id };
+        new(r.Service, action, by, reason, from, to, at) { RolloutId = r.Id, CanaryWeight = r.CanaryWeight };
+
+    /// <summary>A received-at later than the decision (clock skew between instances) counts as the decision time.</summary>
+    private static DateTimeOffset Min(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
 
     /// <summary>"step 2/5 (approval (1))", or "promotion" past the last step.</summary>
     public static string Position(RolloutState r) =>

@@ -92,6 +92,9 @@ public sealed record RolloutState
     /// <summary>Set while an effect waits to be tried again because the cluster did not accept it (the Kubernetes API failing,
     /// or a rollback not applied): what failed, why, which attempt, and when the next one is due.</summary>
     public EffectRetry? Retry { get; init; }
+    /// <summary>Set when the rollout rolled back (or aborted): from the command (or timer, failure) asking for the rollback
+    /// to the cluster accepting canary 0%. Null otherwise.</summary>
+    public TimeSpan? RollbackLatency { get; init; }
 
     public bool IsTerminal => Phase is RolloutPhase.Succeeded or RolloutPhase.RolledBack or RolloutPhase.Aborted or RolloutPhase.Failed;
     public StepSpec? CurrentStep => StepIndex >= 0 && StepIndex < Config.Steps.Count ? Config.Steps[StepIndex] : null;
@@ -99,7 +102,11 @@ public sealed record RolloutState
 
 /// <summary>A rollback asked for and not yet accepted by the cluster: the phase it ends in (<see cref="RolloutPhase.RolledBack"/>
 /// or <see cref="RolloutPhase.Aborted"/>), the notice kind and text for that moment, and who asked.</summary>
-public sealed record StopRequest(RolloutPhase To, NoticeKind Kind, Actor By, string Text);
+public sealed record StopRequest(RolloutPhase To, NoticeKind Kind, Actor By, string Text)
+{
+    /// <summary>When the rollback was asked for: the command's <see cref="RolloutInput.ReceivedAt"/>, else when it was decided.</summary>
+    public DateTimeOffset? RequestedAt { get; init; }
+}
 
 /// <summary>An effect the cluster did not accept, tried again at <see cref="At"/> (back-off: <see cref="RolloutMachine.RetryDelay"/>).</summary>
 /// <param name="Failed">The effect that failed.</param>

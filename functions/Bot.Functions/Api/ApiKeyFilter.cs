@@ -35,7 +35,9 @@ public sealed class ApiKeyFilter(IOptions<CommandApiOptions> options) : IEndpoin
         return next(context);
     }
 
-    private Actor? Match(string header)
+    /// <summary>The actor of an <c>Authorization: Bearer &lt;key&gt;</c> header, or null (also used by the rollout pages,
+    /// which the command API key opens).</summary>
+    internal Actor? Match(string header)
     {
         const string scheme = "Bearer ";
         if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return null;

@@ -81,12 +81,18 @@ public static class CommandApi
     {
         if (!CommandRequests.IsServiceName(service)) return NotFound($"no service '{service}'");
         if (max is < 1 or > 200) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["max"] = ["between 1 and 200"] });
-        var list = await store.ListAsync(service, max ?? 20, ct);
+        if (await RecentAsync(store, configs, service, max ?? 20, ct) is not { } list) return NotFound($"no service '{service}'");
+        return TypedResults.Ok(list.Select(RolloutView.From).ToList());
+    }
+
+    /// <summary>The service's newest <paramref name="max"/> rollouts, newest first, each the live copy when it is the active or
+    /// last finished one (archived copies can lag the live state by one transition); null for a service nobody knows.</summary>
+    internal static async Task<IReadOnlyList<RolloutState>?> RecentAsync(IRolloutStore store, IReleaseConfigs configs, string service, int max, CancellationToken ct)
+    {
+        var list = await store.ListAsync(service, max, ct);
         var current = (await store.GetAsync(service, ct))?.Value;
-        if (list.Count == 0 && current is null && await configs.FindAsync(service, ct) is null) return NotFound($"no service '{service}'");
-        // Archived copies can lag the live state by one transition; prefer the live one.
-        var views = list.Select(r => Same(current?.Active, r.Id) ?? Same(current?.LastFinished, r.Id) ?? r).Select(RolloutView.From).ToList();
-        return TypedResults.Ok(views);
+        if (list.Count == 0 && current is null && await configs.FindAsync(service, ct) is null) return null;
+        return [.. list.Select(r => Same(current?.Active, r.Id) ?? Same(current?.LastFinished, r.Id) ?? r)];
     }
 
     private static async Task<IResult> AuditAsync(string service, string? rolloutId, IAuditLog audit, IRolloutStore store, IReleaseConfigs configs, CancellationToken ct)

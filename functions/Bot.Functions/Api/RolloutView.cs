@@ -28,9 +28,11 @@ public sealed record ApprovalView(string By, string Surface, int StepIndex, int 
 /// <summary>The answer to a command: what happened and the rollout afterwards.</summary>
 public sealed record CommandResponse(string Message, RolloutView? Rollout);
 
-/// <summary>An audit record as the API shows it.</summary>
-public sealed record AuditView(string RolloutId, string Service, string Action, string By, string Surface, string? Reason, string FromPhase, string ToPhase, DateTimeOffset At)
+/// <summary>An audit record as the API shows it; <see cref="CanaryWeight"/> is the weight the cluster had accepted after it
+/// (null in older records and refused attempts).</summary>
+public sealed record AuditView(string RolloutId, string Service, string Action, string By, string Surface, string? Reason, string FromPhase, string ToPhase, DateTimeOffset At,
+    int? CanaryWeight = null)
 {
     public static AuditView Of(AuditEntry e) => new(e.RolloutId, e.Service, e.Action, e.By.Name, e.By.Surface, e.Reason,
-        e.From.ToString(), e.To.ToString(), e.At);
+        e.From.ToString(), e.To.ToString(), e.At, e.CanaryWeight);
 }

@@ -86,7 +86,7 @@ internal sealed class BotProcess : IDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is missing: build functions/Bot.Functions ({config})");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
