@@ -92,6 +92,9 @@ public sealed record RolloutState
     /// <summary>Set while an effect waits to be tried again because the cluster did not accept it (the Kubernetes API failing,
     /// or a rollback not applied): what failed, why, which attempt, and when the next one is due.</summary>
     public EffectRetry? Retry { get; init; }
+    /// <summary>The canary analysis (release config <c>analysis</c>): its loop, counters and last verdict. Null before the first
+    /// measurement is scheduled, or without analysis.</summary>
+    public Analysis.AnalysisState? Analysis { get; init; }
 
     public bool IsTerminal => Phase is RolloutPhase.Succeeded or RolloutPhase.RolledBack or RolloutPhase.Aborted or RolloutPhase.Failed;
     public StepSpec? CurrentStep => StepIndex >= 0 && StepIndex < Config.Steps.Count ? Config.Steps[StepIndex] : null;
