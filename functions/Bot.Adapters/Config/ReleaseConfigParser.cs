@@ -20,7 +20,7 @@ public static partial class ReleaseConfigParser
 {
     private static readonly string[] CoreKeys = ["service", "namespace", "cluster", "route", "steps"];
     private static readonly string[] RouteKeys = ["virtualService", "name", "destinationRule", "stableSubset", "canarySubset", "host"];
-    private static readonly string[] StepKinds = ["setWeight", "pause", "approval", "promote", "headerRoute", "mirror", "setImage"];
+    private static readonly string[] StepKinds = ["setWeight", "pause", "approval", "promote", "headerRoute", "mirror", "setImage", "analysis", "fault"];
     private static readonly string[] ApprovalKeys = ["approvers", "count", "timeout", "onTimeout"];
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
@@ -287,9 +287,64 @@ public static partial class ReleaseConfigParser
                 return r.Errors.Count > before ? null : new HeaderRouteStep(header!, val!);
             }
 
+            case "analysis":
+                if (value is YamlMappingNode am)
+                {
+                    if (r.Mapping(am, at, ["duration"]) is not { } amap) return null;
+                    if (!amap.TryGetValue("duration", out var adn))
+                    {
+                        r.Error(value, $"{at}.duration", "is required", "write how long the analysis runs, e.g. analysis: {duration: 10m}");
+                        return null;
+                    }
+                    return r.Duration(adn, $"{at}.duration") is { } ad ? new AnalyzeStep(ad) : null;
+                }
+                return r.Duration(value, at) is { } ads ? new AnalyzeStep(ads) : null;
+
+            case "fault":
+                return ReadFault(r, value, at);
+
             default: // mirror
                 return r.Number(value, at, 0, 100, "use a percentage 0-100") is { } p ? new MirrorStep(p) : null;
         }
+    }
+
+    /// <summary><c>fault: {abort: {percent: 50, httpStatus: 503}, delay: {percent: 20, fixedDelay: 2s}}</c>, as Istio's HTTPFaultInjection.</summary>
+    private static FaultStep? ReadFault(ConfigReader r, YamlNode value, string at)
+    {
+        if (r.Mapping(value, at, ["abort", "delay"]) is not { } m) return null;
+        var before = r.Errors.Count;
+        if (m.Count == 0) r.Error(value, at, "needs abort or delay", "write fault: {abort: {percent: 50, httpStatus: 503}} or fault: {delay: {percent: 20, fixedDelay: 2s}}");
+        double? Percent(IReadOnlyDictionary<string, YamlNode> part, YamlNode node, string path)
+        {
+            if (part.TryGetValue("percent", out var pn)) return r.Number(pn, $"{path}.percent", 0, 100, "write the share of requests in percent, e.g. 50");
+            r.Error(node, $"{path}.percent", "is required", "write the share of requests in percent, e.g. 50");
+            return null;
+        }
+        FaultAbort? abort = null;
+        if (m.TryGetValue("abort", out var an) && r.Mapping(an, $"{at}.abort", ["percent", "httpStatus"]) is { } am)
+        {
+            var percent = Percent(am, an, $"{at}.abort");
+            int? status = null;
+            if (am.TryGetValue("httpStatus", out var sn)) status = r.Int(sn, $"{at}.abort.httpStatus", 200, 599, "write an HTTP status such as 503");
+            else r.Error(an, $"{at}.abort.httpStatus", "is required", "write the status the aborted requests get, e.g. 503");
+            if (percent is { } p && status is { } st) abort = new FaultAbort(p, st);
+        }
+        FaultDelay? delay = null;
+        if (m.TryGetValue("delay", out var dn) && r.Mapping(dn, $"{at}.delay", ["percent", "fixedDelay"]) is { } dm)
+        {
+            var percent = Percent(dm, dn, $"{at}.delay");
+            TimeSpan? fixedDelay = null;
+            if (!dm.TryGetValue("fixedDelay", out var fn)) r.Error(dn, $"{at}.delay.fixedDelay", "is required", "write the delay, e.g. 2s or 500ms");
+            else if (fn is YamlScalarNode { Value: { } text } && text.EndsWith("ms", StringComparison.Ordinal)
+                     && int.TryParse(text[..^2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+            {
+                if (ms < 1) r.Error(fn, $"{at}.delay.fixedDelay", "must be at least 1ms", "write the delay, e.g. 2s or 500ms");
+                else fixedDelay = TimeSpan.FromMilliseconds(ms);
+            }
+            else fixedDelay = r.Duration(fn, $"{at}.delay.fixedDelay");
+            if (percent is { } p && fixedDelay is { } fd) delay = new FaultDelay(p, fd);
+        }
+        return r.Errors.Count > before ? null : new FaultStep(abort, delay);
     }
 
     private static void CrossCheck(ReleaseConfig c, ConfigDocument doc, ConfigReader r)
@@ -308,6 +363,11 @@ public static partial class ReleaseConfigParser
             var node = i < doc.StepNodes.Count ? doc.StepNodes[i] : doc.Root;
             if (c.Steps[i] is SetImageStep && c.Deployments is null)
                 r.Error(node, $"steps[{i}].setImage", "needs a deployments section", "add deployments: {canary, stable, image}, or remove the setImage step");
+            if (c.Steps[i] is AnalyzeStep && c.Analysis is null)
+                r.Error(node, $"steps[{i}].analysis", "needs the analysis section", "add analysis: {prometheus: {url: ...}, metrics: [...]}, or remove the analysis step");
+            if (c.Steps[i] is FaultStep && c.Analysis is null)
+                r.Error(node, $"steps[{i}].fault", "needs the analysis section: a fire drill without analysis has no safety net to prove",
+                    "add analysis: {prometheus: {url: ...}, metrics: [...]}, or remove the fault step");
         }
     }
 

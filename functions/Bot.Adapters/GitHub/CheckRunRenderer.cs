@@ -19,6 +19,11 @@ public static class CheckRunRenderer
             new("Rollback", "Send all traffic back to stable", ActionId(RollbackId, r)),
             new("Pause", "Hold the rollout where it is", ActionId(PauseId, r)),
         ],
+        RolloutPhase.Paused when r.PausedBy == PauseCause.Analysis =>
+        [
+            new("Approve anyway", "Pass the step despite the analysis", ActionId(ApproveId, r)),
+            new("Rollback", "Send all traffic back to stable", ActionId(RollbackId, r)),
+        ],
         RolloutPhase.Paused => [new("Rollback", "Send all traffic back to stable", ActionId(RollbackId, r))],
         _ => [],
     };
@@ -111,6 +116,17 @@ public static class CheckRunRenderer
         if (r.Retry is { } retry && !r.IsTerminal)
             sb.Append("**Waiting for the cluster** attempt ").Append(retry.Attempt).Append(" failed: ").Append(Md(retry.Error))
                 .Append("; next attempt at ").Append(RolloutMachine.Stamp(retry.At)).Append("\n\n");
+        if (r.Analysis?.Last is { } verdict)
+        {
+            sb.Append("**Analysis** ").Append(verdict.Outcome).Append(" at ").Append(RolloutMachine.Stamp(verdict.At)).Append(": ").Append(Md(verdict.Reason)).Append("\n\n");
+            if (verdict.Metrics.Count > 0)
+            {
+                sb.Append("| Metric | Verdict | Canary | Stable | Threshold | Requests (canary/stable) | p |\n|---|---|---|---|---|---|---|\n");
+                foreach (var m in verdict.Metrics.Take(10))
+                    sb.Append(System.FormattableString.Invariant($"| {Md(m.Metric)} | {m.Verdict} | {m.Canary:0.####} | {m.Stable:0.####} | {Md(m.Threshold)} | {m.CanaryRequests}/{m.StableRequests} | {m.PValue:0.####} |\n"));
+                sb.Append('\n');
+            }
+        }
         if (latest is { Length: > 0 }) sb.Append("**Latest** ").Append(Md(latest)).Append("\n\n");
         if (chatLink is not null) sb.Append("[Slack message](").Append(chatLink).Append(")\n\n");
         if (page is not null) sb.Append("[Rollout page](").Append(page.AbsoluteUri).Append("): traffic over time, steps, approvals and verdicts\n\n");

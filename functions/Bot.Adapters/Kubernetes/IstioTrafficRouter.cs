@@ -85,6 +85,9 @@ public sealed class IstioTrafficRouter(
     public Task<TrafficWriteResult> SetMirrorAsync(TrafficTarget target, double? percent, TrafficFence? fence, CancellationToken ct) =>
         MutateAsync(target, (h, r) => VirtualServiceRoutes.SetMirror(h, r, percent), checkDrift: false, recordWeights: false, fence, ct);
 
+    public Task<TrafficWriteResult> SetFaultAsync(TrafficTarget target, FaultStep? fault, TrafficFence? fence, CancellationToken ct) =>
+        MutateAsync(target, (h, r) => VirtualServiceRoutes.SetFault(h, r, fault), checkDrift: false, recordWeights: false, fence, ct);
+
     public async Task<TrafficWriteResult> RollbackAsync(TrafficTarget target, TrafficFence? fence, CancellationToken ct)
     {
         var result = await MutateAsync(target, VirtualServiceRoutes.Rollback, checkDrift: false, recordWeights: true, fence, ct);

@@ -72,15 +72,53 @@ public static class VirtualServiceRoutes
         return Result(http, copy);
     }
 
-    /// <summary>Canary weight 0, the bot's header route and mirror removed: one edit, hence one write.</summary>
+    /// <summary>Puts Istio fault injection on the named route (the one whose destinations carry the canary): <c>fault.abort</c>
+    /// {httpStatus, percentage} and/or <c>fault.delay</c> {fixedDelay, percentage}, as Istio's HTTPFaultInjection; null removes it.
+    /// The route's <c>fault</c> belongs to the bot while a fault step runs.</summary>
+    public static RouteEdit SetFault(JsonArray http, RouteRef r, FaultStep? fault)
+    {
+        var copy = Clone(http);
+        ApplyFault(copy, r, fault);
+        return Result(http, copy);
+    }
+
+    /// <summary>Canary weight 0, the bot's header route, mirror and fault removed: one edit, hence one write.</summary>
     public static RouteEdit Rollback(JsonArray http, RouteRef r)
     {
         var copy = Clone(http);
         ApplyWeight(copy, r, 0);
         ApplyHeaderRoute(copy, r, null);
         ApplyMirror(copy, r, null);
+        ApplyFault(copy, r, null);
         return Result(http, copy);
     }
+
+    private static void ApplyFault(JsonArray http, RouteRef r, FaultStep? fault)
+    {
+        var route = FindRoute(http, r);
+        if (fault is null || (fault.Abort is null && fault.Delay is null))
+        {
+            route.Remove("fault");
+            return;
+        }
+        var built = new JsonObject();
+        if (fault.Abort is { } a)
+        {
+            if (a.Percent is < 0 or > 100 || a.HttpStatus is < 200 or > 599)
+                throw new RouteCheckFailedException($"fault abort {a.Percent}% {a.HttpStatus}: percent must be 0-100 and httpStatus 200-599");
+            built["abort"] = new JsonObject { ["httpStatus"] = a.HttpStatus, ["percentage"] = new JsonObject { ["value"] = a.Percent } };
+        }
+        if (fault.Delay is { } d)
+        {
+            if (d.Percent is < 0 or > 100 || d.FixedDelay < TimeSpan.FromMilliseconds(1))
+                throw new RouteCheckFailedException($"fault delay {d.Percent}%: percent must be 0-100 and fixedDelay at least 1ms");
+            built["delay"] = new JsonObject { ["fixedDelay"] = IstioDuration(d.FixedDelay), ["percentage"] = new JsonObject { ["value"] = d.Percent } };
+        }
+        if (!JsonNode.DeepEquals(route["fault"], built)) route["fault"] = built;
+    }
+
+    /// <summary>A protobuf duration as Istio reads it: seconds with up to 9 fractional digits and an <c>s</c> (<c>1.5s</c>).</summary>
+    internal static string IstioDuration(TimeSpan t) => t.TotalSeconds.ToString("0.#########", CultureInfo.InvariantCulture) + "s";
 
     /// <summary>The weights recorded in the <see cref="WeightsAnnotation"/> for the route, or null (never written, or unreadable).</summary>
     public static RouteWeights? RecordedWeights(JsonObject virtualService, string routeName)

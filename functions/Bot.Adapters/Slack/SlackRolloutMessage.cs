@@ -133,6 +133,8 @@ public static class SlackRolloutMessage
         var elements = new JsonArray();
         if (s.Phase == RolloutPhase.WaitingApproval)
             elements.Add(Button(SlackActionValue.Approve, "Approve", value, "primary"));
+        if (s.Phase == RolloutPhase.Paused && s.PausedBy == PauseCause.Analysis)
+            elements.Add(Button(SlackActionValue.Approve, "Approve anyway", value, "primary"));
         var rollback = Button(SlackActionValue.Rollback, "Rollback", value, "danger");
         rollback["confirm"] = new JsonObject
         {
@@ -144,7 +146,7 @@ public static class SlackRolloutMessage
         };
         elements.Add(rollback);
         elements.Add(s.Phase == RolloutPhase.Paused
-            ? Button(SlackActionValue.Resume, "Resume", value, null)
+            ? Button(SlackActionValue.Resume, s.PausedBy == PauseCause.Analysis ? "Extend" : "Resume", value, null)
             : Button(SlackActionValue.Pause, "Pause", value, null));
         return new JsonObject
         {

@@ -93,6 +93,8 @@ public sealed record RolloutPolicy
 [JsonDerivedType(typeof(HeaderRouteStep), "headerRoute")]
 [JsonDerivedType(typeof(MirrorStep), "mirror")]
 [JsonDerivedType(typeof(SetImageStep), "setImage")]
+[JsonDerivedType(typeof(AnalyzeStep), "analysis")]
+[JsonDerivedType(typeof(FaultStep), "fault")]
 public abstract record StepSpec
 {
     /// <summary>Short text for chat and check runs, e.g. "setWeight 10".</summary>
@@ -156,6 +158,32 @@ public sealed record SetImageStep : StepSpec
 {
     public override string Describe() => "setImage";
 }
+
+/// <summary>Run the canary analysis for <see cref="Duration"/> at the current weight; the step passes only when the last
+/// verdict in it is a pass (no verdict extends it by an interval, a failure rolls back as the analysis policy says).
+/// Needs the <c>analysis</c> section.</summary>
+public sealed record AnalyzeStep(TimeSpan Duration) : StepSpec
+{
+    public override string Describe() => $"analysis {Durations.Format(Duration)}";
+}
+
+/// <summary>Fire drill: Istio fault injection on the route that carries the canary, kept until promote or rollback (or a
+/// later fault step replaces it). At least one of <see cref="Abort"/> and <see cref="Delay"/> is set. The step itself is
+/// done when the cluster accepted the fault; the analysis then judges the canary as usual.</summary>
+public sealed record FaultStep(FaultAbort? Abort, FaultDelay? Delay) : StepSpec
+{
+    public override string Describe() => string.Join(", ", new[]
+    {
+        Abort is { } a ? $"fault abort {a.Percent}% {a.HttpStatus}" : null,
+        Delay is { } d ? $"fault delay {d.Percent}% {Durations.Format(d.FixedDelay)}" : null,
+    }.Where(x => x is not null));
+}
+
+/// <summary>Answer <see cref="Percent"/> (0-100) of requests with <see cref="HttpStatus"/> (200-599) without forwarding them.</summary>
+public sealed record FaultAbort(double Percent, int HttpStatus);
+
+/// <summary>Hold <see cref="Percent"/> (0-100) of requests for <see cref="FixedDelay"/> before forwarding them.</summary>
+public sealed record FaultDelay(double Percent, TimeSpan FixedDelay);
 
 /// <summary>Optional Deployments the bot manages for a service.</summary>
 public sealed record DeploymentSpec

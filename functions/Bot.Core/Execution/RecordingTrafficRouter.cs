@@ -45,6 +45,9 @@ public sealed class RecordingTrafficRouter(Action<RecordedCall>? onCall = null) 
     public Task<TrafficWriteResult> SetMirrorAsync(TrafficTarget target, double? percent, TrafficFence? fence, CancellationToken ct) =>
         Write("setMirror", target, null, fence, percent?.ToString(System.Globalization.CultureInfo.InvariantCulture), always: true);
 
+    public Task<TrafficWriteResult> SetFaultAsync(TrafficTarget target, FaultStep? fault, TrafficFence? fence, CancellationToken ct) =>
+        Write("setFault", target, null, fence, fault?.Describe(), always: true);
+
     public Task<TrafficWriteResult> RollbackAsync(TrafficTarget target, TrafficFence? fence, CancellationToken ct) =>
         Write("rollback", target, 0, fence, "0");
 

@@ -20,7 +20,8 @@ public sealed class RolloutExecutor(
     RolloutDecider decide,
     TimeProvider time,
     ExecutorOptions? options = null,
-    KeyedLock? locks = null) : IRolloutRunner
+    KeyedLock? locks = null,
+    IMetricsSource? metrics = null) : IRolloutRunner
 {
     private readonly ExecutorOptions _options = options ?? new ExecutorOptions();
     private readonly KeyedLock _locks = locks ?? new KeyedLock();
@@ -89,7 +90,8 @@ public sealed class RolloutExecutor(
     {
         var now = time.GetUtcNow();
         if (decision.State.Active is not { } active
-            || decision.Effects.OfType<ScheduleStep>().FirstOrDefault(e => e.RolloutId == active.Id && e.StepIndex == active.StepIndex && e.At <= now) is not { } due)
+            || decision.Effects.OfType<ScheduleStep>().FirstOrDefault(e => e.RolloutId == active.Id && e.StepIndex == active.StepIndex && e.At <= now
+                && e.AnalysisRound is null) is not { } due)
             return decision.State with { Pending = decision.Effects };
         var step = decide(decision.State, new StepDue(due.RolloutId, due.StepIndex) { By = Actor.Timer }, now);
         if (!step.Accepted) return decision.State with { Pending = decision.Effects };
@@ -225,7 +227,13 @@ public sealed class RolloutExecutor(
             }
             try
             {
-                if (inlineSteps && effect is ScheduleStep due && due.Service == state.Service && due.At <= time.GetUtcNow()
+                if (effect is MeasureCanary measure)
+                {
+                    feedback.Add(await MeasureAsync(state, measure, ct).ConfigureAwait(false));
+                    run.Applied.Add(effect);
+                    continue;
+                }
+                if (inlineSteps && effect is ScheduleStep { AnalysisRound: null } due && due.Service == state.Service && due.At <= time.GetUtcNow()
                     && state.Active?.Id == due.RolloutId)
                 {
                     feedback.Add(new StepDue(due.RolloutId, due.StepIndex) { By = Actor.Timer });
@@ -280,8 +288,9 @@ public sealed class RolloutExecutor(
                     ? await deployments.GetCanaryReadinessAsync(e.Target, ct).ConfigureAwait(false)
                     : await deployments.GetStableReadinessAsync(e.Target, ct).ConfigureAwait(false);
                 return new DeploymentObserved(e.RolloutId, e.StepIndex, e.Role, readiness.State, readiness.Message) { By = Actor.System };
+            case SetFault e: return Outcome(e, await router.SetFaultAsync(e.Target, e.Fault, e.Fence, ct).ConfigureAwait(false));
             case ScheduleStep e:
-                await scheduler.ScheduleAsync(new StepMessage(e.Service, e.RolloutId, e.StepIndex), e.At, ct).ConfigureAwait(false);
+                await scheduler.ScheduleAsync(new StepMessage(e.Service, e.RolloutId, e.StepIndex, e.AnalysisRound), e.At, ct).ConfigureAwait(false);
                 break;
             case Notify e: await notifier.PublishAsync(e, ct).ConfigureAwait(false); break;
             case AuditEntry e: await audit.AppendAsync(e, ct).ConfigureAwait(false); break;
@@ -290,7 +299,27 @@ public sealed class RolloutExecutor(
         return null;
     }
 
-    private static bool IsTraffic(Effect e) => e is VerifyRoute or SetTraffic or SetHeaderRoute or SetMirror or RollbackTraffic;
+    private static bool IsTraffic(Effect e) => e is VerifyRoute or SetTraffic or SetHeaderRoute or SetMirror or SetFault or RollbackTraffic;
+
+    /// <summary>Measures the active rollout's analysis at the injected clock's now. The source failing (unreachable, a bad answer,
+    /// a timeout) is fed back as the round's error, never thrown: the decision counts it against the error limit.</summary>
+    private async Task<AnalysisMeasured> MeasureAsync(ServiceState state, MeasureCanary effect, CancellationToken ct)
+    {
+        var at = time.GetUtcNow();
+        if (state.Active is not { Config.Analysis: { } analysis } r || r.Id != effect.RolloutId)
+            return new AnalysisMeasured(effect.RolloutId, effect.Round, at, null, "the rollout is no longer active") { By = Actor.System };
+        if (metrics is null)
+            return new AnalysisMeasured(r.Id, effect.Round, at, null, "no metrics source is registered (AddAnalysis)") { By = Actor.System };
+        try
+        {
+            var observed = await metrics.MeasureAsync(r.Config, analysis, at, ct).ConfigureAwait(false);
+            return new AnalysisMeasured(r.Id, effect.Round, at, observed) { By = Actor.System };
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            return new AnalysisMeasured(r.Id, effect.Round, at, null, e.Message) { By = Actor.System };
+        }
+    }
 
     /// <summary>The cluster took a traffic write: the decision on it marks the step done (or the rollback finished).</summary>
     private static TrafficApplied Accepted(Effect e) => new(e.RolloutId, e) { By = Actor.System };

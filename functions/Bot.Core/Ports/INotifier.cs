@@ -22,5 +22,6 @@ public interface IStepScheduler
     Task ScheduleAsync(StepMessage message, DateTimeOffset at, CancellationToken ct);
 }
 
-/// <summary>The queue message that drives a rollout: "run step N of rollout R of service S".</summary>
-public sealed record StepMessage(string Service, string RolloutId, int StepIndex);
+/// <summary>The queue message that drives a rollout: "run step N of rollout R of service S"; with <paramref name="AnalysisRound"/>,
+/// "measure round N of its canary analysis".</summary>
+public sealed record StepMessage(string Service, string RolloutId, int StepIndex, int? AnalysisRound = null);

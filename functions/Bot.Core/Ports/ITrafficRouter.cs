@@ -52,7 +52,11 @@ public interface ITrafficRouter
     /// <summary>Mirrors <paramref name="percent"/> of traffic to the canary; null or 0 removes the mirror.</summary>
     Task<TrafficWriteResult> SetMirrorAsync(TrafficTarget target, double? percent, TrafficFence? fence, CancellationToken ct);
 
-    /// <summary>Canary weight 0, header and mirror routes removed, canary scaled down when configured. Allowed from drift,
+    /// <summary>Puts Istio fault injection (abort and/or delay) on the route that carries the canary; null removes it. Only the
+    /// bot's own fault is replaced or removed.</summary>
+    Task<TrafficWriteResult> SetFaultAsync(TrafficTarget target, FaultStep? fault, TrafficFence? fence, CancellationToken ct);
+
+    /// <summary>Canary weight 0, header, mirror and fault removed, canary scaled down when configured. Allowed from drift,
     /// still fenced against older writes.</summary>
     Task<TrafficWriteResult> RollbackAsync(TrafficTarget target, TrafficFence? fence, CancellationToken ct);
 }

@@ -17,6 +17,8 @@ namespace Bot.Core.Rollouts;
 [JsonDerivedType(typeof(CheckDeployment), "checkDeployment")]
 [JsonDerivedType(typeof(ScaleCanary), "scaleCanary")]
 [JsonDerivedType(typeof(ScheduleStep), "scheduleStep")]
+[JsonDerivedType(typeof(MeasureCanary), "measureCanary")]
+[JsonDerivedType(typeof(SetFault), "setFault")]
 [JsonDerivedType(typeof(Notify), "notify")]
 [JsonDerivedType(typeof(AuditEntry), "audit")]
 public abstract record Effect
@@ -64,14 +66,33 @@ public sealed record CheckDeployment(TrafficTarget Target, DeploymentRole Role, 
 
 public sealed record ScaleCanary(TrafficTarget Target, int Replicas) : Effect;
 
-/// <summary>Enqueue a <see cref="StepDue"/> for the step, visible at <see cref="At"/>.</summary>
-public sealed record ScheduleStep(string Service, int StepIndex, DateTimeOffset At) : Effect;
+/// <summary>Enqueue a <see cref="StepDue"/> for the step, visible at <see cref="At"/>; with <see cref="AnalysisRound"/>, an
+/// <see cref="AnalysisDue"/> of that round instead.</summary>
+public sealed record ScheduleStep(string Service, int StepIndex, DateTimeOffset At) : Effect
+{
+    /// <summary>Set for the analysis loop's due message. The default value is null (a step message).</summary>
+    public int? AnalysisRound { get; init; }
+}
+
+/// <summary>Measure the active rollout's analysis metrics now (<see cref="IMetricsSource"/>); the executor feeds back
+/// <see cref="AnalysisMeasured"/> for <see cref="Round"/>, with the observations or the source's error.</summary>
+public sealed record MeasureCanary(string Service, int Round) : Effect;
+
+/// <summary>Put (or with null <see cref="Fault"/>, remove) Istio fault injection on the route that carries the canary.</summary>
+public sealed record SetFault(TrafficTarget Target, FaultStep? Fault) : Effect
+{
+    public TrafficFence? Fence { get; init; }
+}
 
 public enum NoticeKind
 {
     Started, StepDone, WaitingApproval, Approved, Paused, Resumed, Drift, Failed, RolledBack, Succeeded, Aborted, Superseded, Queued, Reminder, Waiting,
     /// <summary>The cluster did not accept a change (Kubernetes API failing, or a rollback not applied); the rollout waits and tries again.</summary>
     Retrying,
+    /// <summary>A canary analysis verdict worth telling (a failure under the limit, a step extended for want of a verdict, a step passed).</summary>
+    Analysis,
+    /// <summary>The analysis gave no verdict too long: paused, asking a person to extend, approve anyway or roll back.</summary>
+    AnalysisInconclusive,
 }
 
 /// <summary>Tell humans: the live message / check run is re-rendered from <see cref="Snapshot"/> and the text goes into the thread.</summary>

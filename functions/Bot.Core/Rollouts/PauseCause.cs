@@ -11,4 +11,7 @@ public enum PauseCause
     Drift,
     /// <summary>An effect failed where rolling back would be worse (stable not ready during promote); a human decides.</summary>
     Failure,
+    /// <summary>The canary analysis asked a person (no verdict too long) or its metrics source kept failing: resume measures again
+    /// (extend), approve passes the step anyway, rollback gives up. The rollout never promotes while paused for it.</summary>
+    Analysis,
 }

@@ -55,3 +55,10 @@ public sealed record DeploymentObserved(string RolloutId, int StepIndex, Deploym
 /// (<see cref="LiveSequence"/>). Fed back by the executor; when another instance owns the state the commit loses the ETag race
 /// and this changes nothing, otherwise the state's sequence was behind the cluster (lost state) and Decide catches up.</summary>
 public sealed record TrafficFenced(string RolloutId, Effect Effect, long LiveSequence) : RolloutInput;
+
+/// <summary>The analysis loop's due message for <see cref="Round"/> came (queue or sweep): measure now. Stale rounds change nothing.</summary>
+public sealed record AnalysisDue(string RolloutId, int Round) : RolloutInput;
+
+/// <summary>The executor measured the canary (after <see cref="MeasureCanary"/>) at <see cref="At"/>: the observations to judge, or
+/// the metrics source's <see cref="Error"/> (never a verdict).</summary>
+public sealed record AnalysisMeasured(string RolloutId, int Round, DateTimeOffset At, IReadOnlyList<Analysis.MetricObservation>? Observations, string? Error = null) : RolloutInput;

@@ -44,6 +44,10 @@ public static partial class RolloutMachine
                     fx.Add(m with { Fence = new TrafficFence(++seq, live) });
                     changed = true;
                     break;
+                case SetFault { Fence: null } f:
+                    fx.Add(f with { Fence = new TrafficFence(++seq, live) });
+                    changed = true;
+                    break;
                 default:
                     fx.Add(e);
                     break;
@@ -76,6 +80,7 @@ public static partial class RolloutMachine
         RollbackTraffic e => e.Fence,
         SetHeaderRoute e => e.Fence,
         SetMirror e => e.Fence,
+        SetFault e => e.Fence,
         _ => null,
     };
 }

@@ -69,6 +69,7 @@ public static partial class RolloutMachine
         {
             case null:
             case PromoteStep:
+                if (AnalysisHold(r) is { } notYet) return ExtendStep(state, running, notYet, now, fx);
                 return new Decision(RunPromote(state, running, by, null, now, fx, from), fx, Message: $"{r.Id} promoting");
 
             // Traffic steps: the step is done when the cluster accepted the write (TrafficApplied), not when it is asked for;
@@ -108,7 +109,31 @@ public static partial class RolloutMachine
                 }
                 if (r.NextDueAt is { } end && now < end)
                     return NoOp(state, $"{r.Id} is baking until {Stamp(end)}");
+                if (AnalysisHold(r) is { } unbaked) return ExtendStep(state, running, unbaked, now, fx);
                 return Completed(state, running, by, from, now, fx, $"baked {Durations.Format(bake)}");
+
+            case AnalyzeStep analyze:
+                if (r.StepStartedAt is null)
+                {
+                    var analysing = running with
+                    {
+                        StepStartedAt = now, NextDueAt = now + analyze.Duration,
+                        Analysis = r.Analysis is { } prior ? prior with { StepIndex = r.StepIndex, Passes = 0, Overridden = false } : null,
+                    };
+                    analysing = StartAnalysis(analysing, now, fx);
+                    fx.Add(Notice(analysing, NoticeKind.Waiting, $"{r.Id} analysing the canary at {r.CanaryWeight}% for {Durations.Format(analyze.Duration)}, until {Stamp(now + analyze.Duration)}; the step passes on a passing verdict"));
+                    fx.Add(Audit(analysing, "analysis-step", by, analyze.Describe(), from, RolloutPhase.Progressing, now));
+                    fx.Add(Schedule(analysing, r.StepIndex, now + analyze.Duration));
+                    return new Decision(state with { Active = analysing }, fx, Message: $"{r.Id} analysing until {Stamp(now + analyze.Duration)}");
+                }
+                if (r.NextDueAt is { } analysisEnd && now < analysisEnd)
+                    return NoOp(state, $"{r.Id} is analysing until {Stamp(analysisEnd)}");
+                if (AnalysisHold(r) is { } unpassed) return ExtendStep(state, running, unpassed, now, fx);
+                return Completed(state, running, by, from, now, fx, $"analysis passed ({r.Analysis?.Passes ?? 0} interval(s))");
+
+            case FaultStep fault:
+                fx.Add(new SetFault(Target(r), fault) { RolloutId = r.Id });
+                return new Decision(state with { Active = r with { UpdatedAt = now } }, fx, Message: $"{r.Id} {Position(r)}: injecting the fault");
 
             case ApprovalStep a:
             {
@@ -179,6 +204,8 @@ public static partial class RolloutMachine
                 return Completed(state, r, t.By, from, now, fx, $"requests with {step.Header}: {step.Value} go to the canary");
             case SetMirror m when !r.Promoting && r.CurrentStep is MirrorStep step && m.Percent == (step.Percent > 0 ? step.Percent : null):
                 return Completed(state, r, t.By, from, now, fx, step.Percent > 0 ? $"mirroring {step.Percent}% to the canary" : "mirror removed");
+            case SetFault f when !r.Promoting && r.CurrentStep is FaultStep step && f.Fault == step:
+                return Completed(state, r, t.By, from, now, fx, $"fault injected on the canary's route ({step.Describe()})");
             case SetTraffic st:
                 r = r with { CanaryWeight = st.CanaryWeight };
                 break;
@@ -212,7 +239,7 @@ public static partial class RolloutMachine
             fx.Add(Audit(next, "step", by ?? Actor.System, notice, from ?? r.Phase, RolloutPhase.Progressing, now));
         }
         fx.Add(Schedule(next, next.StepIndex, now));
-        return next;
+        return StartAnalysis(next, now, fx);
     }
 
     private static string Image(RolloutState r) =>
@@ -248,6 +275,8 @@ public static partial class RolloutMachine
             return Decision.Refuse(state, RefusalKind.Conflict,
                 $"stale approval: it was for {r.Id} step {(input.StepIndex ?? r.StepIndex) + 1}, revision {input.Revision ?? r.Revision}; "
                 + $"{r.Id} is now {PhaseWord(r.Phase)} at {Position(r)}, revision {r.Revision}");
+        if (r.Phase == RolloutPhase.Paused && r.PausedBy == PauseCause.Analysis)
+            return OnApproveAnyway(state, r, input, now);
         if (r.Phase != RolloutPhase.WaitingApproval || r.CurrentStep is not ApprovalStep step)
             return Decision.Refuse(state, RefusalKind.Conflict, $"{r.Id} is not waiting for approval; it is {PhaseWord(r.Phase)} at {Position(r)}");
         if (r.Config.Policy.DistinctApprover && input.By.SamePerson(r.StartedBy))
@@ -312,6 +341,7 @@ public static partial class RolloutMachine
         var ran = r.Config.Steps.Take(Math.Min(r.StepIndex + 1, r.Config.Steps.Count)).ToList();
         if (ran.Any(s => s is HeaderRouteStep)) fx.Add(new SetHeaderRoute(Target(r), null) { RolloutId = r.Id });
         if (ran.Any(s => s is MirrorStep)) fx.Add(new SetMirror(Target(r), null) { RolloutId = r.Id });
+        if (ran.Any(s => s is FaultStep)) fx.Add(new SetFault(Target(r), null) { RolloutId = r.Id });
     }
 
     private static ServiceState Succeed(ServiceState state, RolloutState r, Actor by, string? reason, DateTimeOffset now, List<Effect> fx, RolloutPhase from)

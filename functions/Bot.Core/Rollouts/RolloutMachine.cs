@@ -41,6 +41,8 @@ public static partial class RolloutMachine
             Promote p => OnPromoteCommand(state, p, now),
             RestoreTraffic t => OnRestore(state, t, now),
             RemindApprovers m => OnRemind(state, m, now),
+            AnalysisDue a => OnAnalysisDue(state, a, now),
+            AnalysisMeasured m => OnAnalysisMeasured(state, m, now),
             _ => Decision.Refuse(state, RefusalKind.Invalid, $"unknown input {input.GetType().Name}"),
         });
     }
@@ -263,6 +265,7 @@ public static partial class RolloutMachine
                 }
                 break;
         }
+        resumed = r.PausedBy == PauseCause.Analysis ? ResumeAnalysis(resumed, now, fx) : StartAnalysis(resumed, now, fx);
         return new Decision(state with { Active = resumed }, fx, Message: $"{r.Id} resumed at {Position(resumed)}");
     }
 

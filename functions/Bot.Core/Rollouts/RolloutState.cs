@@ -96,6 +96,10 @@ public sealed record RolloutState
     /// to the cluster accepting canary 0%. Null otherwise.</summary>
     public TimeSpan? RollbackLatency { get; init; }
 
+    /// <summary>The canary analysis (release config <c>analysis</c>): its loop, counters and last verdict. Null before the first
+    /// measurement is scheduled, or without analysis.</summary>
+    public Analysis.AnalysisState? Analysis { get; init; }
+
     public bool IsTerminal => Phase is RolloutPhase.Succeeded or RolloutPhase.RolledBack or RolloutPhase.Aborted or RolloutPhase.Failed;
     public StepSpec? CurrentStep => StepIndex >= 0 && StepIndex < Config.Steps.Count ? Config.Steps[StepIndex] : null;
 }

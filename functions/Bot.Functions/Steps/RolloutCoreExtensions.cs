@@ -44,7 +44,8 @@ public static class RolloutCoreExtensions
             sp.GetRequiredService<RolloutDecider>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<ExecutorOptions>>().Value,
-            sp.GetRequiredService<KeyedLock>()));
+            sp.GetRequiredService<KeyedLock>(),
+            sp.GetService<IMetricsSource>())); // canary analysis (AddAnalysis); without it a measurement is an error, never a verdict
         services.TryAddSingleton<IRolloutRunner>(sp => sp.GetRequiredService<RolloutExecutor>());
         // The one command path of every surface; freezes and restores when their parts are registered (AddCi, AddOrphanGuard).
         services.TryAddSingleton(sp => new CommandPipeline(

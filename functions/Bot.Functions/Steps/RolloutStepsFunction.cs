@@ -20,11 +20,15 @@ public sealed class RolloutStepsFunction(RolloutExecutor executor, ILogger<Rollo
     {
         var text = invocation.TextOf(Binding) ?? throw new FormatException($"{Name}: Data.{Binding} is missing");
         var message = Parse(text);
-        var result = await executor.ExecuteAsync(message.Service, new StepDue(message.RolloutId, message.StepIndex) { By = Actor.Timer }, ct);
+        RolloutInput input = message.AnalysisRound is { } round
+            ? new AnalysisDue(message.RolloutId, round) { By = Actor.Timer }
+            : new StepDue(message.RolloutId, message.StepIndex) { By = Actor.Timer };
+        var result = await executor.ExecuteAsync(message.Service, input, ct);
         foreach (var note in result.Notes) log.LogInformation("{Service}: {Note}", message.Service, note);
+        var what = message.AnalysisRound is { } n ? $"analysis round {n}" : $"step {message.StepIndex}";
         var outcome = result.Decision.Refused is { } r
-            ? $"step {message.StepIndex} of {message.RolloutId} ignored: {r.Message}"
-            : $"step {message.StepIndex} of {message.RolloutId} done: {result.Rollout?.Phase.ToString() ?? "no rollout"}";
+            ? $"{what} of {message.RolloutId} ignored: {r.Message}"
+            : $"{what} of {message.RolloutId} done: {result.Rollout?.Phase.ToString() ?? "no rollout"}";
         log.LogInformation("{Outcome}", outcome);
         return FunctionResult.Done([.. result.Notes, outcome]);
     }
@@ -34,7 +38,7 @@ public sealed class RolloutStepsFunction(RolloutExecutor executor, ILogger<Rollo
         StepMessage? m;
         try { m = JsonSerializer.Deserialize<StepMessage>(text, StateJson.Options); }
         catch (JsonException ex) { throw new FormatException($"{Name}: message is not a step message ({ex.Message}): {Truncate(text)}", ex); }
-        if (m is null || string.IsNullOrWhiteSpace(m.Service) || string.IsNullOrWhiteSpace(m.RolloutId) || m.StepIndex < 0)
+        if (m is null || string.IsNullOrWhiteSpace(m.Service) || string.IsNullOrWhiteSpace(m.RolloutId) || m.StepIndex < 0 || m.AnalysisRound < 1)
             throw new FormatException($"{Name}: message needs service, rolloutId and stepIndex >= 0: {Truncate(text)}");
         return m;
     }

@@ -69,6 +69,8 @@ public sealed class DueIndexingRolloutStore(IRolloutStore inner, IDueIndex index
         var old = before?.Active is { } b && b.Id == r.Id ? b : null;
         if (r.NextDueAt is { } due && (old is null || old.NextDueAt != due || old.StepIndex != r.StepIndex || old.Phase != r.Phase))
             yield return new DueItem(r.Service, r.Id, r.StepIndex, DueKind.Step, due);
+        if (r.Analysis is { NextAt: { } measureAt } run && (old?.Analysis?.NextAt != measureAt || old.Analysis.Round != run.Round))
+            yield return new DueItem(r.Service, r.Id, run.Round, DueKind.Analysis, measureAt);
         var startsWaiting = r.Phase == RolloutPhase.WaitingApproval
             && (old is null || old.Phase != RolloutPhase.WaitingApproval || old.StepIndex != r.StepIndex);
         if (startsWaiting && reminderInterval > TimeSpan.Zero)

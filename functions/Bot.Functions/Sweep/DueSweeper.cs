@@ -44,6 +44,7 @@ public sealed class DueSweeper(
                         var outcome = item.Kind switch
                         {
                             DueKind.Step => await StepAsync(item, state?.Active, now, o, token).ConfigureAwait(false),
+                            DueKind.Analysis => await AnalysisAsync(item, state?.Active, now, o, token).ConfigureAwait(false),
                             DueKind.Reminder => await ReminderAsync(item, now, o, token).ConfigureAwait(false),
                             _ => await ReconcileAsync(item, state, token).ConfigureAwait(false),
                         };
@@ -84,6 +85,21 @@ public sealed class DueSweeper(
         await index.SetAsync(item with { StepIndex = r.StepIndex, DueAt = now }, ct).ConfigureAwait(false);
         await scheduler.ScheduleAsync(new StepMessage(r.Service, r.Id, r.StepIndex), now, ct).ConfigureAwait(false);
         return (Outcome.Requeued, $"{r.Id}: step {r.StepIndex + 1} was due at {Stamp(next)}; message enqueued again");
+    }
+
+    /// <summary>An analysis round whose message was lost: enqueued again while the rollout still waits for that round.</summary>
+    private async Task<(Outcome Kind, string? Line)> AnalysisAsync(DueItem item, RolloutState? r, DateTimeOffset now, SweepOptions o, CancellationToken ct)
+    {
+        if (r is null || r.IsTerminal || r.Id != item.RolloutId || r.Analysis is not { NextAt: { } next } a || a.Round != item.StepIndex || next > item.DueAt)
+        {
+            await index.RemoveAsync(item, ct).ConfigureAwait(false);
+            return (Outcome.Dropped, null);
+        }
+        if (item.DueAt + o.OverdueGrace > now) return (Outcome.Waiting, null);
+        await index.RemoveAsync(item, ct).ConfigureAwait(false);
+        await index.SetAsync(item with { DueAt = now }, ct).ConfigureAwait(false);
+        await scheduler.ScheduleAsync(new StepMessage(r.Service, r.Id, r.StepIndex, a.Round), now, ct).ConfigureAwait(false);
+        return (Outcome.Requeued, $"{r.Id}: analysis round {a.Round} was due at {Stamp(next)}; message enqueued again");
     }
 
     private async Task<(Outcome Kind, string? Line)> ReconcileAsync(DueItem item, ServiceState? state, CancellationToken ct)

@@ -97,6 +97,70 @@ public sealed class AnalysisSectionTests
     }
 
     [Fact]
+    public void CustomQueryWithoutTheCanaryPlaceholder_IsRefusedWithLine()
+    {
+        var errors = Errors("""
+            analysis:
+              prometheus: {url: "http://prom:9090"}
+              metrics:
+                - {name: depth, query: 'max(queue_depth{app="checkout"})', max: 3}
+            """);
+        Assert.Equal(["checkout.yaml:8: analysis.metrics[0].query: has no {{canary}} placeholder, so it cannot tell the canary's value from stable's; "
+            + "select the canary with {{canary}}, e.g. max(queue_depth{app=\"{{canary}}\"})"], errors);
+    }
+
+    private const string Analysis = """
+        analysis:
+          prometheus: {url: "http://prom:9090"}
+          interval: 10s
+          metrics: [{name: successRate, min: 99, critical: true}]
+
+        """;
+
+    [Fact]
+    public void AnalysisAndFaultSteps_AreRead()
+    {
+        var r = Parse(Analysis + """
+            steps:
+              - setWeight: 20
+              - analysis: {duration: 10m}
+              - fault: {abort: {percent: 50, httpStatus: 503}, delay: {percent: 10, fixedDelay: 500ms}}
+              - analysis: 2m
+            """);
+        Assert.Empty(r.Errors);
+        Assert.Equal(new AnalyzeStep(TimeSpan.FromMinutes(10)), r.Config!.Steps[1]);
+        Assert.Equal(new FaultStep(new FaultAbort(50, 503), new FaultDelay(10, TimeSpan.FromMilliseconds(500))), r.Config.Steps[2]);
+        Assert.Equal(new AnalyzeStep(TimeSpan.FromMinutes(2)), r.Config.Steps[3]);
+    }
+
+    [Fact]
+    public void FaultStepMistakes_AndStepsWithoutAnalysis_AreReportedWithLine()
+    {
+        var errors = Errors(Analysis + """
+            steps:
+              - fault: {abort: {percent: 150, httpStatus: 99}}
+              - fault: {delay: {percent: 5}}
+              - fault: {}
+            """);
+        Assert.Equal(
+        [
+            "checkout.yaml:10: steps[0].fault.abort.percent: 150 is out of range 0-100; write the share of requests in percent, e.g. 50",
+            "checkout.yaml:10: steps[0].fault.abort.httpStatus: 99 is out of range 200-599; write an HTTP status such as 503",
+            "checkout.yaml:11: steps[1].fault.delay.fixedDelay: is required; write the delay, e.g. 2s or 500ms",
+            "checkout.yaml:12: steps[2].fault: needs abort or delay; write fault: {abort: {percent: 50, httpStatus: 503}} or fault: {delay: {percent: 20, fixedDelay: 2s}}",
+        ], errors);
+
+        var none = Errors("""
+            steps:
+              - analysis: 5m
+              - fault: {abort: {percent: 50, httpStatus: 503}}
+            """);
+        Assert.True(none.Length == 2, string.Join("\n", none));
+        Assert.Contains(none, e => e.StartsWith("checkout.yaml:6: steps[0].analysis: needs the analysis section", StringComparison.Ordinal));
+        Assert.Contains(none, e => e.StartsWith("checkout.yaml:7: steps[1].fault: needs the analysis section", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ByWorkload_WithoutDeployments_IsRefused_ByLabelIsNot()
     {
         const string noDeployments = """

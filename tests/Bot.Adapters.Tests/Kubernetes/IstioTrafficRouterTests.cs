@@ -276,6 +276,29 @@ public sealed class IstioTrafficRouterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SetFaultAsync_WritesIstioFaultInjection_ValidAgainstTheCrd_AndRollbackRemovesIt()
+    {
+        var fault = new FaultStep(new FaultAbort(50, 503), new FaultDelay(20, TimeSpan.FromMilliseconds(1500)));
+        await _k.Router.SetFaultAsync(Target, fault, null, default);
+        var primary = Route(Vs(), "primary");
+        Assert.Equal(503, (int)primary["fault"]!["abort"]!["httpStatus"]!);
+        Assert.Equal(50d, (double)primary["fault"]!["abort"]!["percentage"]!["value"]!);
+        Assert.Equal("1.5s", (string?)primary["fault"]!["delay"]!["fixedDelay"]);
+        Assert.Equal(20d, (double)primary["fault"]!["delay"]!["percentage"]!["value"]!);
+
+        await _k.Router.RollbackAsync(Target, null, default);
+        Assert.Null(Route(Vs(), "primary")["fault"]);
+    }
+
+    [Fact]
+    public async Task SetFaultAsync_Null_RemovesTheFault()
+    {
+        await _k.Router.SetFaultAsync(Target, new FaultStep(new FaultAbort(10, 500), null), null, default);
+        await _k.Router.SetFaultAsync(Target, null, null, default);
+        Assert.Null(Route(Vs(), "primary")["fault"]);
+    }
+
+    [Fact]
     public async Task SetMirrorAsync_SetsPercentage_AndRemovesIt()
     {
         await _k.Router.SetMirrorAsync(Target, 25, null, default);

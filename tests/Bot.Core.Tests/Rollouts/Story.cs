@@ -74,7 +74,7 @@ internal sealed class Story(ReleaseConfig config)
         }
     }
 
-    private static bool IsTraffic(Effect e) => e is VerifyRoute or SetTraffic or SetHeaderRoute or SetMirror or RollbackTraffic;
+    private static bool IsTraffic(Effect e) => e is VerifyRoute or SetTraffic or SetHeaderRoute or SetMirror or SetFault or RollbackTraffic;
 
     public Decision Start(string version = "1.4.2", Actor? by = null, ReleaseConfig? config = null) =>
         Send(new StartRollout(version, config ?? Config) { By = by ?? Deployer });
@@ -109,6 +109,9 @@ internal sealed class Story(ReleaseConfig config)
         SetStableImage i => $"stableImage {i.Image}",
         CheckDeployment c => $"check {c.Role.ToString().ToLowerInvariant()} step {c.StepIndex}",
         ScaleCanary s => $"scaleCanary {s.Replicas}",
+        ScheduleStep { AnalysisRound: { } round } s => $"scheduleAnalysis {round} +{(s.At - Now).TotalSeconds.ToString(CultureInfo.InvariantCulture)}s",
+        MeasureCanary m => $"measure {m.Round}",
+        SetFault f => f.Fault is null ? "fault off" : $"fault {f.Fault.Describe()}",
         ScheduleStep s => $"schedule {s.StepIndex} +{(s.At - Now).TotalSeconds.ToString(CultureInfo.InvariantCulture)}s",
         Notify n => $"notify {n.Kind}",
         AuditEntry a => $"audit {a.Action} {a.From}->{a.To}",

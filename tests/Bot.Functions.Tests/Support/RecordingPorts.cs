@@ -46,5 +46,6 @@ internal sealed class FailingRouter(ITrafficRouter inner) : ITrafficRouter
     }
     public Task<TrafficWriteResult> SetHeaderRouteAsync(TrafficTarget target, Bot.Core.Config.HeaderRouteStep? match, TrafficFence? fence, CancellationToken ct) => inner.SetHeaderRouteAsync(target, match, fence, ct);
     public Task<TrafficWriteResult> SetMirrorAsync(TrafficTarget target, double? percent, TrafficFence? fence, CancellationToken ct) => inner.SetMirrorAsync(target, percent, fence, ct);
+    public Task<TrafficWriteResult> SetFaultAsync(TrafficTarget target, Bot.Core.Config.FaultStep? fault, TrafficFence? fence, CancellationToken ct) => inner.SetFaultAsync(target, fault, fence, ct);
     public Task<TrafficWriteResult> RollbackAsync(TrafficTarget target, TrafficFence? fence, CancellationToken ct) => inner.RollbackAsync(target, fence, ct);
 }

@@ -140,6 +140,13 @@ public sealed class AnalysisSection : IConfigSection
                         $"{hint}use {string.Join(", ", AnalysisQueries.Placeholders.Select(p => "{{" + p + "}}"))}".TrimStart());
                 }
 
+        if (query is not null && !query.Contains("{{canary}}", StringComparison.Ordinal) && !AnalysisQueries.UnknownPlaceholders(query).Any())
+            r.Error(qn!, $"{path}.query", "has no {{canary}} placeholder, so it cannot tell the canary's value from stable's",
+                "select the canary with {{canary}}, e.g. max(queue_depth{app=\"{{canary}}\"})");
+        if (stableQuery is not null && !stableQuery.Contains("{{stable}}", StringComparison.Ordinal) && !AnalysisQueries.UnknownPlaceholders(stableQuery).Any())
+            r.Error(sq!, $"{path}.stableQuery", "has no {{stable}} placeholder, so it cannot measure stable",
+                "select stable with {{stable}}, e.g. max(queue_depth{app=\"{{stable}}\"})");
+
         var kind = name switch { AnalysisMetric.SuccessRate => MetricKind.ErrorRate, AnalysisMetric.LatencyP99 => MetricKind.Latency, _ => MetricKind.Value };
         double? Num(string key, double min, double max, string fix) =>
             m.TryGetValue(key, out var v) ? r.Number(v, $"{path}.{key}", min, max, fix) : null;
