@@ -41,7 +41,7 @@ public sealed partial class GitHubEventHandler(
         {
             PushEvent push => await OnPushAsync(push, ct),
             WorkflowRunEvent run => await OnWorkflowRunAsync(run, ct),
-            CheckRunEvent check => await OnCheckRunAsync(check, ct),
+            CheckRunEvent check => await OnCheckRunAsync(check, work, ct),
             IssueCommentEvent comment => await OnCommentAsync(comment, work, ct),
             DeploymentProtectionRuleEvent rule => await OnProtectionRuleAsync(rule, work, ct),
             IgnoredEvent ignored => WebhookOutcome.Ignored(ignored.Reason),
@@ -174,7 +174,7 @@ public sealed partial class GitHubEventHandler(
     /// <summary>A check-run button: bound to the rollout (<c>external_id</c>), revision and step it was shown for, so a
     /// duplicate delivery of an Approve never approves the next step. The clicker needs the repository permission PR
     /// comments need, and then, like every surface, the service's deployers/approvers decide.</summary>
-    private async Task<WebhookOutcome> OnCheckRunAsync(CheckRunEvent e, CancellationToken ct)
+    private async Task<WebhookOutcome> OnCheckRunAsync(CheckRunEvent e, GitHubWork work, CancellationToken ct)
     {
         if (e.Action != "requested_action") return WebhookOutcome.Ignored($"check_run {e.Action} needs no action");
         if (e.ExternalId is not { Length: > 0 } rolloutId)
@@ -189,7 +189,7 @@ public sealed partial class GitHubEventHandler(
             CheckRunRenderer.RollbackId => new RollbackCommand(binding.Service, $"Rollback button on the check run by {by.Name}"),
             _ => new PauseCommand(binding.Service),
         };
-        var request = new CommandRequest(command, by) { Binding = binding };
+        var request = new CommandRequest(command, by) { Binding = binding, ReceivedAt = work.AcceptedAt };
         if (!await MayCommandAsync(e.Repository, by, ct))
         {
             var refused = await pipeline.RefuseAsync(request, RefusalKind.Forbidden,
@@ -307,7 +307,7 @@ public sealed partial class GitHubEventHandler(
             binding = CommandBinding.AsOf(service, now, at);
         var outcome = await pipeline.RunAsync(new CommandRequest(act, by)
         {
-            Binding = binding, Seen = work.Seen.FirstOrDefault(s => s.Value.Service == service),
+            Binding = binding, Seen = work.Seen.FirstOrDefault(s => s.Value.Service == service), ReceivedAt = work.AcceptedAt,
             Reason = act is RollbackCommand ? $"/release rollback on PR #{e.IssueNumber}" : null,
         }, TeamsOf(e.Repository), ct);
         if (outcome.Refused is { } r) return (false, $"refused: {r.Message}. Nothing was changed.");

@@ -15,7 +15,8 @@ namespace Bot.Functions.GitHub;
 public sealed record GitHubWork(GitHubWebhookEvent Delivery)
 {
     /// <summary>When the endpoint accepted the delivery; a command on a service the endpoint could not bind acts only on
-    /// a rollout that had started by then (<see cref="CommandBinding.AsOf"/>). Null in messages queued before binding.</summary>
+    /// a rollout that had started by then (<see cref="CommandBinding.AsOf"/>), and a rollback's latency counts from it.
+    /// Null in messages queued before binding.</summary>
     public DateTimeOffset? AcceptedAt { get; init; }
 
     /// <summary>Per service named (or implied) by the comment's <c>/release</c> lines: its active rollout at intake.</summary>

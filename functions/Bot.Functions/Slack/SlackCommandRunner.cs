@@ -17,8 +17,9 @@ public sealed class SlackCommandRunner(
     IReleaseConfigs configs, IRolloutStore store, CommandPipeline pipeline,
     [FromKeyedServices(SlackServiceCollectionExtensions.MembershipKey)] IMembershipResolver membership) : ISlackCommandRunner
 {
-    public async Task<string> RunAsync(string text, Actor by, string channelId, CommandBinding? binding, Versioned<ServiceState>? seen, CancellationToken ct)
+    public async Task<string> RunAsync(SlackCommandWork work, CancellationToken ct)
     {
+        var (text, by) = (work.Command.Text, new Actor(work.Command.UserId, work.Command.UserName, "slack"));
         var known = (await configs.ListAsync(ct)).Select(c => c.Service).ToList();
         var parsed = CommandParser.Parse(text, new CommandParseOptions { KnownServices = known });
         if (parsed.Command is not { } command) return parsed.Usage is null ? parsed.Error! : $"{parsed.Error}\nusage:\n```{parsed.Usage}```";
@@ -30,7 +31,7 @@ public sealed class SlackCommandRunner(
             HistoryCommand h => await HistoryAsync(h.Service, h.Count, ct),
             _ => Render(await pipeline.RunAsync(new CommandRequest(command, by)
             {
-                Binding = binding, Seen = seen, Reason = command is RollbackCommand or RestoreCommand ? $"/release {command.Verb} by {by.Name}" : null,
+                Binding = work.Binding, Seen = work.Seen, ReceivedAt = work.ReceivedAt, Reason = command is RollbackCommand or RestoreCommand ? $"/release {command.Verb} by {by.Name}" : null,
             }, membership, ct)),
         };
     }

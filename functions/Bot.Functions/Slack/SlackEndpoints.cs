@@ -51,7 +51,7 @@ public static class SlackEndpoints
         if (parsed.Value is not { } action) return TypedResults.BadRequest(parsed.Error);
 
         // A replayed or retried delivery carries the same trigger and action timestamp: act once.
-        return await inbox.AcceptAsync("slack-action", $"{action.TriggerId}|{action.ActionTs}", Task.FromResult<SlackWork?>(new SlackActionWork(action)), ct) == SlackAcceptance.Failed
+        return await inbox.AcceptAsync("slack-action", $"{action.TriggerId}|{action.ActionTs}", Task.FromResult<SlackWork?>(new SlackActionWork(action) { ReceivedAt = inbox.Now }), ct) == SlackAcceptance.Failed
             ? Ephemeral(NotAccepted)
             : TypedResults.Ok();
     }
@@ -68,6 +68,9 @@ public static class SlackEndpoints
 public sealed class SlackInbox(IOptions<SlackOptions> options, TimeProvider time, IDeliveryDedup dedup, SlackWorkQueue queue,
     IRolloutStore store, ILogger<SlackInbox> log)
 {
+    /// <summary>Now, on the app's clock.</summary>
+    public DateTimeOffset Now => time.GetUtcNow();
+
     /// <summary>Slack bodies are small; anything bigger is not Slack.</summary>
     private const int MaxBody = 64 * 1024;
 
@@ -77,7 +80,7 @@ public sealed class SlackInbox(IOptions<SlackOptions> options, TimeProvider time
     /// with the error) read nothing. Null when the state cannot be read (storage down): nothing is accepted.</summary>
     public async Task<SlackWork?> BindCommandAsync(SlackSlashCommand command, CancellationToken ct)
     {
-        var work = new SlackCommandWork(command);
+        var work = new SlackCommandWork(command) { ReceivedAt = time.GetUtcNow() };
         if (CommandParser.Parse(command.Text).Command is not { } parsed || CommandBinding.ServiceToBind(parsed) is not { } service) return work;
         try
         {

@@ -16,6 +16,10 @@ public abstract record SlackWork
 {
     private static readonly JsonSerializerOptions Json = WorkMessageJson.Options();
 
+    /// <summary>When the endpoint received the request; a rollback's latency (received → cluster accepted) counts from it.
+    /// Null in messages queued before it was recorded.</summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Reads a queue message; throws <see cref="FormatException"/> saying what is wrong.</summary>

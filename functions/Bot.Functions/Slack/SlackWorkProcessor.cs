@@ -21,7 +21,7 @@ public sealed class SlackWorkProcessor(
     public Task ProcessAsync(SlackWork work, CancellationToken ct) => work switch
     {
         SlackCommandWork c => CommandAsync(c, ct),
-        SlackActionWork a => ActionAsync(a.Action, ct),
+        SlackActionWork a => ActionAsync(a.Action, a.ReceivedAt, ct),
         // A retry of a reply only: a failure throws, so the queue retries it (and finally poisons it) as a reply.
         SlackReplyWork r => ReplyAsync(r.ResponseUrl, r.ChannelId, r.UserId, r.Text, ct),
         _ => Task.CompletedTask,
@@ -30,14 +30,13 @@ public sealed class SlackWorkProcessor(
     private async Task CommandAsync(SlackCommandWork work, CancellationToken ct)
     {
         var c = work.Command;
-        var by = new Actor(c.UserId, c.UserName, "slack");
-        var reply = await commands.RunAsync(c.Text, by, c.ChannelId, work.Binding, work.Seen, ct);
+        var reply = await commands.RunAsync(work, ct);
         await ReplyOnceAsync(new SlackReplyWork(c.ResponseUrl, c.ChannelId, c.UserId, reply), ct);
     }
 
-    private async Task ActionAsync(SlackBlockAction a, CancellationToken ct)
+    private async Task ActionAsync(SlackBlockAction a, DateTimeOffset? receivedAt, CancellationToken ct)
     {
-        var reply = await DecideReplyAsync(a, ct);
+        var reply = await DecideReplyAsync(a, ct, receivedAt);
         if (reply is not null) await ReplyOnceAsync(new SlackReplyWork(a.ResponseUrl, a.ChannelId, a.UserId, reply), ct);
     }
 
@@ -58,7 +57,7 @@ public sealed class SlackWorkProcessor(
     }
 
     /// <summary>The ephemeral sentence for the clicker.</summary>
-    internal async Task<string?> DecideReplyAsync(SlackBlockAction a, CancellationToken ct)
+    internal async Task<string?> DecideReplyAsync(SlackBlockAction a, CancellationToken ct, DateTimeOffset? receivedAt = null)
     {
         if (!SlackActionValue.KnownActions.Contains(a.ActionId))
             return $"Unknown action '{a.ActionId}'. Release messages offer approve, rollback, pause and resume; nothing changed.";
@@ -75,7 +74,7 @@ public sealed class SlackWorkProcessor(
             SlackActionValue.Pause => new PauseCommand(service),
             _ => new ResumeCommand(service),
         };
-        var outcome = await pipeline.RunAsync(new CommandRequest(command, new Actor(a.UserId, a.UserName, "slack")) { Binding = binding }, membership, ct);
+        var outcome = await pipeline.RunAsync(new CommandRequest(command, new Actor(a.UserId, a.UserName, "slack")) { Binding = binding, ReceivedAt = receivedAt }, membership, ct);
         if (outcome.Done) log.LogInformation("{Action} of {RolloutId} by Slack user {UserId} ({UserName})", a.ActionId, bound.RolloutId, a.UserId, a.UserName);
         return SlackCommandRunner.Render(outcome);
     }

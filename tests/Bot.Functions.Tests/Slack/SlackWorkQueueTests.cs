@@ -1,5 +1,6 @@
 using System.Net;
 using Bot.Adapters.Storage;
+using Bot.Core.Rollouts;
 using Bot.Functions.Slack;
 using Bot.Functions.Standalone;
 using Bot.Functions.Tests.Support;
@@ -39,6 +40,26 @@ public sealed class SlackWorkQueueTests(AzuriteFixture azurite)
         Assert.Contains("*checkout*", reply.Body["text"]!.GetValue<string>());
         await WorkQueueProbe.WaitUntilAsync(async () => (await queues.PeekAsync(queue, 32, CancellationToken.None)).Count == 0);
         next.Slack.AssertNoViolations();
+    }
+
+    [Fact]
+    public async Task Command_DoneByAnotherProcessLater_CountsFromWhenSlacksRequestWasReceived()
+    {
+        var queue = AzuriteFixture.NewName("slack");
+        // The process that will do the work, with the rollout, its clock two minutes past the one that acknowledges.
+        await using var next = await SlackTestApp.StartAsync(azurite, queue: queue);
+        next.Seed(SlackRolloutSamples.Waiting());
+        await using var acking = await SlackTestApp.StartAsync(azurite, queue: queue, listen: false);
+        acking.Seed(SlackRolloutSamples.Waiting());
+        var received = acking.Time.GetUtcNow();
+        next.Time.SetUtcNow(received.AddMinutes(2));
+
+        var ack = await acking.Client.SendAsync(acking.Signed("/api/slack/commands", acking.CommandBody("rollback checkout", "U0BOB0001", triggerId: "7.7.7")));
+        Assert.Contains("working on it", await ack.Content.ReadAsStringAsync());
+
+        await next.RepliesAsync(1);
+        var rollback = Assert.IsType<Rollback>(Assert.Single(next.Rollouts.Accepted));
+        Assert.Equal(received, rollback.ReceivedAt); // not when the other process ran it
     }
 
     [Fact]
