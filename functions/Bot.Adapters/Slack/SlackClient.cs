@@ -44,6 +44,14 @@ public sealed class SlackClient(HttpClient http)
         return r["message_ts"]?.GetValue<string>();
     }
 
+    /// <summary><c>GET chat.getPermalink</c>: the message's permalink (<c>https://{workspace}.slack.com/archives/…</c>).</summary>
+    public async Task<Uri> GetPermalinkAsync(SlackMessageRef message, CancellationToken ct)
+    {
+        var r = await GetAsync($"{SlackRoutes.GetPermalink}?channel={Uri.EscapeDataString(message.Channel)}&message_ts={Uri.EscapeDataString(message.Ts)}",
+            SlackRoutes.GetPermalink, ct);
+        return new Uri(r["permalink"]!.GetValue<string>());
+    }
+
     /// <summary><c>GET usergroups.users.list</c>: user IDs in the group (<c>S…</c>).</summary>
     public async Task<IReadOnlyList<string>> GetUserGroupMembersAsync(string userGroupId, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using Bot.Adapters.Slack;
 using Bot.Adapters.GitHub;
 using Bot.Core.Ports;
 using Bot.Functions.Hosting;
@@ -33,7 +34,8 @@ public static class GitHubServiceCollectionExtensions
         // Table-backed when storage is registered, so ids survive restarts and scale-out.
         services.TryAddSingleton<IGitHubOutputStore>(sp => sp.GetService<Bot.Adapters.Storage.ITableService>() is { } tables
             ? new TableGitHubOutputStore(tables) : new InMemoryGitHubOutputStore());
-        services.TryAddSingleton<IRolloutChatLink, ChannelChatLink>();
+        // The live Slack message's thread when Slack is configured (whichever is registered first), else the channel.
+        services.TryAddSingleton<IRolloutChatLink>(sp => (IRolloutChatLink?)sp.GetService<SlackThreadChatLink>() ?? new ChannelChatLink());
         services.TryAddSingleton<IDeploymentGateStore>(sp => sp.GetService<Bot.Adapters.Storage.ITableService>() is { } tables
             ? new TableDeploymentGateStore(tables) : new InMemoryDeploymentGateStore());
         services.AddHttpClient<GitHubConnection>();

@@ -41,6 +41,7 @@ public static class SlackServiceCollectionExtensions
         services.TryAddSingleton<IDeliveryDedup, InMemoryDeliveryDedup>();
         services.AddSingleton<SlackUserGroupDirectory>();
         services.AddSingleton<SlackNotifier>();
+        services.AddSingleton<SlackThreadChatLink>();
         services.TryAddWorkQueue<SlackWorkQueue, SlackWorkFunction>(SlackWorkFunction.Name, SlackWorkFunction.DefaultQueue, (queues, queue) => new SlackWorkQueue(queues, queue));
         services.AddSingleton<SlackInbox>();
         services.AddKeyedSingleton<IMembershipResolver>(MembershipKey, (sp, _) => sp.GetRequiredService<SlackUserGroupDirectory>());

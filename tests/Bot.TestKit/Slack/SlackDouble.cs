@@ -190,6 +190,7 @@ public sealed class SlackDouble : HttpMessageHandler
                 "chat.postMessage" => PostMessage(args),
                 "chat.update" => Update(args),
                 "chat.postEphemeral" => PostEphemeral(args),
+                "chat.getPermalink" => Permalink(args),
                 "usergroups.users.list" => GroupMembers(args),
                 "users.info" => UserInfo(args),
                 "auth.test" => Json(HttpStatusCode.OK, new JsonObject { ["ok"] = true, ["user_id"] = "UBOT00001", ["team_id"] = "T0000TEAM" }),
@@ -312,6 +313,23 @@ public sealed class SlackDouble : HttpMessageHandler
             ["message"] = new JsonObject { ["text"] = messages[i].Text ?? "" },
         });
     }
+
+    /// <summary>The permalink of a message the double holds, as Slack words it: the workspace's host, the channel, and
+    /// <c>p</c> with the ts without its dot.</summary>
+    private HttpResponseMessage Permalink(JsonObject args)
+    {
+        var channel = args["channel"]!.GetValue<string>();
+        if (!_channels.TryGetValue(channel, out var messages)) return Error("channel_not_found");
+        var ts = args["message_ts"]!.GetValue<string>();
+        if (!messages.Exists(m => m.Ts == ts)) return Error("message_not_found");
+        return Json(HttpStatusCode.OK, new JsonObject
+        {
+            ["ok"] = true, ["channel"] = channel, ["permalink"] = PermalinkOf(channel, ts),
+        });
+    }
+
+    /// <summary>What <c>chat.getPermalink</c> answers for a message of this double's workspace.</summary>
+    public static string PermalinkOf(string channel, string ts) => $"https://shop.slack.com/archives/{channel}/p{ts.Replace(".", "", StringComparison.Ordinal)}";
 
     private HttpResponseMessage PostEphemeral(JsonObject args)
     {
