@@ -176,7 +176,8 @@ public static class RolloutPage
     public static string EventKind(string action) => action switch
     {
         "approve" => "approve",
-        "pause" or "drift" or "approval-timeout" or "wait-cluster" or "bake" or "wait-approval" or "queue" => "pause",
+        // "wait": a freeze, deploy window or cron slot held the step (the engine records each hold with its reason).
+        "pause" or "drift" or "approval-timeout" or "wait" or "wait-cluster" or "bake" or "wait-approval" or "queue" => "pause",
         "rollback" or "rolled-back" or "abort" or "aborted" or "rollback-retry" or "fail" or "restore" => "rollback",
         _ when action.Contains("analysis", StringComparison.Ordinal) || action.Contains("verdict", StringComparison.Ordinal) => "analysis",
         _ when action.EndsWith("-refused", StringComparison.Ordinal) => "refused",

@@ -34,6 +34,18 @@ public class RolloutPageTests
     }
 
     [Fact]
+    public void Render_AFreezeThatHeldAStep_IsAHoldOnTheAxisWithItsReason_AfterItLifted()
+    {
+        var r = SlackRolloutSamples.Waiting() with { Phase = RolloutPhase.Progressing, StepIndex = 2, UpdatedAt = T0.AddMinutes(30) };
+        const string why = "frozen until 2026-11-02 09:20 UTC by U0ALICE01: incident 42";
+        var html = RolloutPage.Render(new RolloutPageModel(r, [Event("step", 1, 10), Event("wait", 5, 10, why), Event("step", 20, 50)], T0.AddMinutes(31)));
+
+        Assert.Equal("pause", RolloutPage.EventKind("wait"));
+        Assert.Equal(1, Count(html, "class=\"event event-pause\""));
+        Assert.Contains(why, html);
+    }
+
+    [Fact]
     public void Weights_RecordsWithoutWeights_FallBackToTheRolloutsWeight()
     {
         var r = SlackRolloutSamples.Waiting() with { CanaryWeight = 10, UpdatedAt = T0.AddMinutes(2) };
