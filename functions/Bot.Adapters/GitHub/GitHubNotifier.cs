@@ -34,7 +34,8 @@ public sealed class GitHubNotifier(
 
         if (github.Credentials.IsApp) saved = await PublishCheckRunAsync(repo, sha, r, notice.Text, link, saved, ct);
         saved = await PublishDeploymentAsync(repo, sha, r, notice.Text, saved, ct);
-        if (gates is not null && github.Credentials.IsApp) await gates.ObserveAsync(r, notice.Text, ct);
+        // Only a rollout whose config answers protection rules can have gates: the others read no gates table.
+        if (gates is not null && github.Credentials.IsApp && r.Config.Protection is not null) await gates.ObserveAsync(r, notice.Text, ct);
     }
 
     private async Task<GitHubRolloutOutputs> PublishCheckRunAsync(RepoRef repo, string sha, RolloutState r, string text, string? link, GitHubRolloutOutputs saved, CancellationToken ct)

@@ -36,7 +36,7 @@ public sealed class SlackWorkProcessor(
 
     private async Task ActionAsync(SlackBlockAction a, DateTimeOffset? receivedAt, CancellationToken ct)
     {
-        var reply = await DecideReplyAsync(a, ct, receivedAt);
+        var reply = await DecideReplyAsync(a, receivedAt, ct);
         if (reply is not null) await ReplyOnceAsync(new SlackReplyWork(a.ResponseUrl, a.ChannelId, a.UserId, reply), ct);
     }
 
@@ -57,7 +57,7 @@ public sealed class SlackWorkProcessor(
     }
 
     /// <summary>The ephemeral sentence for the clicker.</summary>
-    internal async Task<string?> DecideReplyAsync(SlackBlockAction a, CancellationToken ct, DateTimeOffset? receivedAt = null)
+    private async Task<string?> DecideReplyAsync(SlackBlockAction a, DateTimeOffset? receivedAt, CancellationToken ct)
     {
         if (!SlackActionValue.KnownActions.Contains(a.ActionId))
             return $"Unknown action '{a.ActionId}'. Release messages offer approve, rollback, pause and resume; nothing changed.";

@@ -66,6 +66,35 @@ public sealed class GitHubNotifierTests : IDisposable
         actions?.AsArray().Select(a => (string?)a!["identifier"]).ToList() ?? [];
 
     [Fact]
+    public async Task PublishAsync_ServiceWithoutProtection_ReadsNoDeploymentGates_AServiceWithItDoes()
+    {
+        var gates = new CountingGateStore();
+        var notifier = new GitHubNotifier(_app.Client, _outputs, new ChannelChatLink(), Microsoft.Extensions.Options.Options.Create(_app.Options),
+            _time, NullLogger<GitHubNotifier>.Instance,
+            new DeploymentGates(_app.Client, gates, _outputs, new ChannelChatLink(), _time, NullLogger<DeploymentGates>.Instance));
+        var plain = Rollout(RolloutPhase.Progressing);
+
+        await notifier.PublishAsync(new Notify(NoticeKind.StepDone, "setWeight 10 done", plain) { RolloutId = plain.Id }, default);
+        Assert.Equal(0, gates.Reads);
+
+        var gated = plain with { Config = plain.Config with { Protection = new ProtectionSpec { Environments = ["production"] } } };
+        await notifier.PublishAsync(new Notify(NoticeKind.StepDone, "setWeight 10 done", gated) { RolloutId = gated.Id }, default);
+        Assert.Equal(1, gates.Reads);
+    }
+
+    private sealed class CountingGateStore : IDeploymentGateStore
+    {
+        public int Reads { get; private set; }
+        public Task<Bot.Core.Ports.Versioned<IReadOnlyList<Bot.Core.Protection.DeploymentGate>>?> GetAsync(string service, string sha, CancellationToken ct)
+        {
+            Reads++;
+            return Task.FromResult<Bot.Core.Ports.Versioned<IReadOnlyList<Bot.Core.Protection.DeploymentGate>>?>(null);
+        }
+        public Task<string> SaveAsync(string service, string sha, IReadOnlyList<Bot.Core.Protection.DeploymentGate> gates, string? etag, CancellationToken ct) =>
+            throw new InvalidOperationException("no gate is saved by a notice without gates");
+    }
+
+    [Fact]
     public async Task PublishAsync_Progressing_CreatesInProgressCheckRunWithoutActionsAndDeployment()
     {
         await PublishAsync(RolloutPhase.Progressing, kind: NoticeKind.Started);
