@@ -21,18 +21,21 @@ public sealed class ApiKeyFilter(IOptions<CommandApiOptions> options) : IEndpoin
     private readonly (Actor Actor, byte[] Digest)[] _keys =
         [.. options.Value.Keys.Select(k => (k.Actor(), SHA256.HashData(Encoding.UTF8.GetBytes(k.Key))))];
 
-    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        Reject(context.HttpContext) is { } no ? ValueTask.FromResult<object?>(no) : next(context);
+
+    /// <summary>Null when the request carries a known key (its actor is then in <see cref="ActorOf"/>); else the 401 to answer.</summary>
+    public IResult? Reject(HttpContext http)
     {
-        var http = context.HttpContext;
         if (Match(http.Request.Headers.Authorization.ToString()) is not { } actor)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
-            return ValueTask.FromResult<object?>(TypedResults.Problem(
+            return TypedResults.Problem(
                 title: "Unauthorized", statusCode: StatusCodes.Status401Unauthorized,
-                detail: "send Authorization: Bearer <key> with a key from CommandApi:Keys"));
+                detail: "send Authorization: Bearer <key> with a key from CommandApi:Keys");
         }
         http.Items[ActorItem] = actor;
-        return next(context);
+        return null;
     }
 
     /// <summary>The actor of an <c>Authorization: Bearer &lt;key&gt;</c> header, or null (also used by the rollout pages,

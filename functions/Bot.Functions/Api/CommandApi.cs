@@ -29,7 +29,7 @@ public static class CommandApi
         return app;
     }
 
-    private static async Task<IResult> StartAsync(HttpContext http, CommandPipeline pipeline,
+    internal static async Task<IResult> StartAsync(HttpContext http, CommandPipeline pipeline,
         [FromKeyedServices(ApiKeyFilter.MembershipKey)] IMembershipResolver membership, CancellationToken ct)
     {
         var (request, errors) = await CommandRequests.ReadStartAsync(http.Request, ct);
@@ -53,35 +53,40 @@ public static class CommandApi
 
     /// <summary>The rollout id names the service (<c>{service}-{n}</c>); the stepIndex/revision sent bind an approval to
     /// what the caller saw.</summary>
-    private static async Task<IResult> ActAsync(string id, string action, HttpContext http, CommandPipeline pipeline,
+    internal static async Task<IResult> ActAsync(string id, string action, HttpContext http, CommandPipeline pipeline,
         [FromKeyedServices(ApiKeyFilter.MembershipKey)] IMembershipResolver membership, CancellationToken ct)
     {
         var (request, errors) = await CommandRequests.ReadActionAsync(http.Request, ct);
         if (request is null) return TypedResults.ValidationProblem(errors, title: $"The {action} request is not valid");
         var binding = CommandBinding.ForRollout(id, request.Revision, request.StepIndex);
         var service = binding.Service;
-        ReleaseCommand command = action switch
+        ReleaseCommand? command = action switch
         {
             "approve" => new ApproveCommand(service),
             "rollback" => new RollbackCommand(service, request.Reason),
             "pause" => new PauseCommand(service),
             "resume" => new ResumeCommand(service),
             "promote" => new PromoteCommand(service),
-            _ => new AbortCommand(service),
+            "abort" => new AbortCommand(service),
+            _ => null,
         };
+        if (command is null) return NotFound($"no action '{action}': use approve, rollback, pause, resume, promote or abort");
         var outcome = await pipeline.RunAsync(new CommandRequest(command, ApiKeyFilter.ActorOf(http)) { Binding = binding, Reason = request.Reason }, membership, ct);
         if (outcome.Refused is { } refused) return Refusal(refused);
         return TypedResults.Ok(new CommandResponse(outcome.Message, View(outcome.Rollout)));
     }
 
-    private static async Task<IResult> GetAsync(string id, IRolloutStore store, CancellationToken ct) =>
+    internal static async Task<IResult> GetAsync(string id, IRolloutStore store, CancellationToken ct) =>
         await FindAsync(store, id, ct) is { } r ? TypedResults.Ok(RolloutView.From(r)) : NotFound($"no rollout '{id}'");
 
-    private static async Task<IResult> ListAsync(string service, int? max, IRolloutStore store, IReleaseConfigs configs, CancellationToken ct)
+    internal static async Task<IResult> ListAsync(string service, string? max, IRolloutStore store, IReleaseConfigs configs, CancellationToken ct)
     {
         if (!CommandRequests.IsServiceName(service)) return NotFound($"no service '{service}'");
-        if (max is < 1 or > 200) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["max"] = ["between 1 and 200"] });
-        if (await RecentAsync(store, configs, service, max ?? 20, ct) is not { } list) return NotFound($"no service '{service}'");
+        int? count = null;
+        if (!string.IsNullOrEmpty(max))
+            count = int.TryParse(max, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var m) ? m : -1;
+        if (count is < 1 or > 200) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["max"] = ["between 1 and 200"] });
+        if (await RecentAsync(store, configs, service, count ?? 20, ct) is not { } list) return NotFound($"no service '{service}'");
         return TypedResults.Ok(list.Select(RolloutView.From).ToList());
     }
 
@@ -95,7 +100,7 @@ public static class CommandApi
         return [.. list.Select(r => Same(current?.Active, r.Id) ?? Same(current?.LastFinished, r.Id) ?? r)];
     }
 
-    private static async Task<IResult> AuditAsync(string service, string? rolloutId, IAuditLog audit, IRolloutStore store, IReleaseConfigs configs, CancellationToken ct)
+    internal static async Task<IResult> AuditAsync(string service, string? rolloutId, IAuditLog audit, IRolloutStore store, IReleaseConfigs configs, CancellationToken ct)
     {
         if (!CommandRequests.IsServiceName(service)) return NotFound($"no service '{service}'");
         var entries = await audit.ListAsync(service, rolloutId, ct);

@@ -7,6 +7,9 @@ public sealed class CommandApiOptions : IValidatableObject
 {
     public const string Section = "CommandApi";
 
+    /// <summary>What the command API's functions answer (404) while it is disabled.</summary>
+    public const string Off = "the command API is off (CommandApi__Enabled=false)";
+
     /// <summary>Serve the command API. When true at least one key is required. The default value is true.</summary>
     public bool Enabled { get; set; } = true;
 

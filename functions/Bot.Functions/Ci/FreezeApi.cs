@@ -29,11 +29,11 @@ public static class FreezeApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(FreezeService freezes, CancellationToken ct) =>
+    internal static async Task<IResult> ListAsync(FreezeService freezes, CancellationToken ct) =>
         TypedResults.Ok((await freezes.ActiveAsync(ct)).Select(FreezeView.From).ToList());
 
     /// <summary>Authorized like Slack's <c>freeze</c>: the service's approvers (every service's, for <c>all</c>).</summary>
-    private static async Task<IResult> FreezeAsync(HttpContext http, CommandPipeline pipeline, IReleaseConfigs configs,
+    internal static async Task<IResult> FreezeAsync(HttpContext http, CommandPipeline pipeline, IReleaseConfigs configs,
         [FromKeyedServices(ApiKeyFilter.MembershipKey)] IMembershipResolver membership, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -76,7 +76,7 @@ public static class FreezeApi
         return TypedResults.Ok(FreezeView.From(outcome.Freeze!));
     }
 
-    private static async Task<IResult> UnfreezeAsync(string scope, HttpContext http, CommandPipeline pipeline,
+    internal static async Task<IResult> UnfreezeAsync(string scope, HttpContext http, CommandPipeline pipeline,
         [FromKeyedServices(ApiKeyFilter.MembershipKey)] IMembershipResolver membership, CancellationToken ct)
     {
         var outcome = await pipeline.RunAsync(new CommandRequest(new UnfreezeCommand(Scope(scope)), ApiKeyFilter.ActorOf(http)), membership, ct);

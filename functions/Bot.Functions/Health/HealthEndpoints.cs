@@ -14,7 +14,7 @@ public static class HealthEndpoints
         return app;
     }
 
-    private static async Task<IResult> GetAsync(HealthCheckService checks, HostEnvironment env, CancellationToken ct)
+    internal static async Task<IResult> GetAsync(HealthCheckService checks, HostEnvironment env, CancellationToken ct)
     {
         var report = await checks.CheckHealthAsync(ct);
         var body = new HealthResponse(

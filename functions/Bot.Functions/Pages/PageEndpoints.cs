@@ -21,7 +21,7 @@ public static class PageEndpoints
         return app;
     }
 
-    private static async Task<IResult> RolloutAsync(string id, HttpContext http, PageLinks links, ApiKeyFilter keys, IRolloutStore store,
+    internal static async Task<IResult> RolloutAsync(string id, HttpContext http, PageLinks links, ApiKeyFilter keys, IRolloutStore store,
         IAuditLog audit, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -34,7 +34,7 @@ public static class PageEndpoints
         return Html(http, html);
     }
 
-    private static async Task<IResult> ServiceAsync(string service, HttpContext http, PageLinks links, ApiKeyFilter keys, IRolloutStore store,
+    internal static async Task<IResult> ServiceAsync(string service, HttpContext http, PageLinks links, ApiKeyFilter keys, IRolloutStore store,
         IReleaseConfigs configs, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();

@@ -9,6 +9,9 @@ namespace Bot.Functions.Slack;
 
 public static class SlackHostExtensions
 {
+    /// <summary>What the Slack functions answer (404) while Slack is off.</summary>
+    public const string Off = "Slack is off: set Slack__BotToken and Slack__SigningSecret";
+
     /// <summary>True when both <c>Slack:BotToken</c> and <c>Slack:SigningSecret</c> are set: Slack is on.</summary>
     public static bool IsSlackConfigured(this IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration[$"{SlackOptions.Section}:BotToken"])

@@ -19,6 +19,12 @@ public sealed class RolloutStepsFunction(RolloutExecutor executor, ILogger<Rollo
     public async Task<FunctionResult> InvokeAsync(FunctionInvocation invocation, CancellationToken ct)
     {
         var text = invocation.TextOf(Binding) ?? throw new FormatException($"{Name}: Data.{Binding} is missing");
+        return FunctionResult.Done(await RunAsync(text, ct));
+    }
+
+    /// <summary>Does one step message; returns the outcome (logged). Throws when the step failed.</summary>
+    public async Task<string> RunAsync(string text, CancellationToken ct)
+    {
         var message = Parse(text);
         RolloutInput input = message.AnalysisRound is { } round
             ? new AnalysisDue(message.RolloutId, round) { By = Actor.Timer }
@@ -30,7 +36,7 @@ public sealed class RolloutStepsFunction(RolloutExecutor executor, ILogger<Rollo
             ? $"{what} of {message.RolloutId} ignored: {r.Message}"
             : $"{what} of {message.RolloutId} done: {result.Rollout?.Phase.ToString() ?? "no rollout"}";
         log.LogInformation("{Outcome}", outcome);
-        return FunctionResult.Done([.. result.Notes, outcome]);
+        return outcome;
     }
 
     public static StepMessage Parse(string text)

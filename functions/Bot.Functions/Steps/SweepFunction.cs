@@ -23,7 +23,11 @@ public sealed class SweepFunction(
 
     public string FunctionName => Name;
 
-    public async Task<FunctionResult> InvokeAsync(FunctionInvocation invocation, CancellationToken ct)
+    public async Task<FunctionResult> InvokeAsync(FunctionInvocation invocation, CancellationToken ct) =>
+        FunctionResult.Done([.. await RunAsync(ct)]);
+
+    /// <summary>One sweep; returns what it did (logged). Throws at the end when any service failed.</summary>
+    public async Task<IReadOnlyList<string>> RunAsync(CancellationToken ct)
     {
         var logs = new List<string>();
         var failures = new List<string>();
@@ -81,6 +85,6 @@ public sealed class SweepFunction(
         }
         foreach (var l in logs) log.LogInformation("{Sweep}", l);
         if (failures.Count > 0) throw new InvalidOperationException("sweep failed for " + string.Join("; ", failures));
-        return FunctionResult.Done([.. logs]);
+        return logs;
     }
 }

@@ -1,0 +1,15 @@
+using Microsoft.Azure.Functions.Worker;
+using Bot.Functions.GitHub;
+
+namespace Bot.Functions.Triggers;
+
+/// <summary>Queue trigger on <c>github-work</c>: GitHub deliveries accepted by <c>POST /api/github</c>, done by <see cref="GitHubWorkFunction"/>.</summary>
+public sealed class GitHubWorkTrigger(GitHubWorkFunction work)
+{
+    public const string Name = "GitHubWork";
+    public const string Queue = "github-work";
+
+    [Function(Name)]
+    public Task RunAsync([QueueTrigger(Queue, Connection = "AzureWebJobsStorage")] string message, CancellationToken ct) =>
+        work.RunAsync(message, null, ct);
+}
