@@ -64,7 +64,7 @@ fi
 
 dotnet build functions/Bot.Functions -c Release --nologo -v quiet
 export Bot__Port="$PORT"
-unset FUNCTIONS_CUSTOMHANDLER_PORT
+unset Functions__Worker__HostEndpoint
 dotnet functions/Bot.Functions/bin/Release/net10.0/Bot.Functions.dll &
 BOT_PID=$!
 

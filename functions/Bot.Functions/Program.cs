@@ -12,10 +12,10 @@ using Bot.Functions.Steps;
 using Bot.Functions.Storage;
 using Bot.Functions.Traffic;
 
-// The release bot: one ASP.NET Core app, run by the Azure Functions host (custom handler) or standalone.
+// The release bot's standalone host: the functions of functions.metadata on 127.0.0.1 under /api, queues and timers in-process.
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddBotHost();          // mode (Functions | standalone), 127.0.0.1:port, host.json + function folders, standalone triggers
+builder.AddBotHost();          // 127.0.0.1:port, host.json + functions.metadata, standalone triggers
 builder.AddStorage();          // AzureWebJobsStorage: queues, tables, rollout state, audit, delivery dedup, step scheduler
 builder.AddRolloutCore();      // Decide + executor, release configs (ReleaseConfig:Directory), RolloutSteps and Sweep functions
 builder.AddNotifications();    // the executor's notifier: outbox on the notifications queue; the Notifications function delivers to Slack/GitHub
@@ -31,13 +31,7 @@ builder.AddAnalysis();         // Analysis:QueryTimeout — canary analysis on P
 
 var app = builder.Build();
 
-app.MapBotHost();              // readiness GET / and POST /{FunctionName} (queue and timer invocations)
-app.MapHealth();               // GET /api/health
-app.MapCommandApiIfEnabled();  // /api/rollouts, /api/services
-app.MapPages();                // GET /api/pages/rollouts/{id}, /api/pages/services/{service} (signed link or command API key)
-app.MapSlackIfConfigured();    // /api/slack/commands, /api/slack/interactions (logs "Slack is off" when not configured)
-app.MapGitHub();               // POST /api/github (GitHubWebhook)
-app.MapCi();                   // POST /api/ci, /api/freezes
+app.MapBotHost();              // problem answers, then every HTTP function of functions.metadata under /api
 
 app.Run();
 

@@ -282,17 +282,11 @@ public sealed class ApproveToTrafficBenchmark : IBenchmark
         {
             var root = new AppRoot(Directory.CreateTempSubdirectory("releasebot-bench-").FullName);
             File.Copy(Path.Combine(RepoPaths.Root, "host.json"), Path.Combine(root.Root, "host.json"));
-            foreach (var dir in Directory.EnumerateDirectories(Path.Combine(RepoPaths.Root, "functions")))
-            {
-                var fj = Path.Combine(dir, "function.json");
-                if (!File.Exists(fj)) continue;
-                var text = File.ReadAllText(fj);
-                // Every queue trigger on a queue of this run's own.
-                foreach (var name in new[] { "rollout-steps", "slack-work", "github-work", "notifications" })
-                    text = text.Replace($"\"{name}\"", $"\"{AzuriteFixture.NewName(name.Split('-')[0])}\"", StringComparison.Ordinal);
-                var target = Directory.CreateDirectory(Path.Combine(root.Root, Path.GetFileName(dir))).FullName;
-                File.WriteAllText(Path.Combine(target, "function.json"), text);
-            }
+            // The build's functions.metadata, every queue trigger on a queue of this run's own.
+            var text = File.ReadAllText(Path.Combine(RepoPaths.Root, "functions", "Bot.Functions", "bin", "Release", "net10.0", "functions.metadata"));
+            foreach (var name in new[] { "rollout-steps", "slack-work", "github-work", "notifications" })
+                text = text.Replace($"\"{name}\"", $"\"{AzuriteFixture.NewName(name.Split('-')[0])}\"", StringComparison.Ordinal);
+            File.WriteAllText(Path.Combine(root.Root, "functions.metadata"), text);
             Directory.CreateDirectory(root.ConfigDir);
             File.WriteAllText(Path.Combine(root.ConfigDir, "checkout.yaml"), """
                 service: checkout

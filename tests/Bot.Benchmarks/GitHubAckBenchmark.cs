@@ -74,6 +74,7 @@ public sealed class GitHubAckBenchmark : IBenchmark
         var queues = azurite.CreateQueueService();
         var workQueue = AzuriteFixture.NewName("github");
         s.AddSingleton<IQueueService>(queues);
+        s.AddSingleton(new Bot.Functions.Hosting.FunctionCatalog(Path.Combine(RepoPaths.Root, "functions", "Bot.Functions", "bin", "Release", "net10.0")));
         s.AddSingleton(new GitHubWorkQueue(queues, workQueue));
         s.AddSingleton<IReleaseConfigs>(new OneConfig(new ReleaseConfig
         {
@@ -89,7 +90,7 @@ public sealed class GitHubAckBenchmark : IBenchmark
             sp.DirectNotifier(), scheduler, audit, RolloutMachine.Decide, time));
         await using var app = builder.Build();
         app.MapPost("/api/empty", () => Results.Ok());
-        app.MapGitHub();
+        Bot.Functions.Standalone.HttpFunctionEndpoints.MapFunctions(app, "GitHubWebhook");
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         using var http = new HttpClient { BaseAddress = new Uri(address) };

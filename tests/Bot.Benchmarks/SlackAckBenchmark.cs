@@ -1,3 +1,4 @@
+using Bot.TestKit;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
@@ -43,12 +44,13 @@ public sealed class SlackAckBenchmark : IBenchmark
         builder.Services.AddSlack();
         builder.Services.Configure<SlackOptions>(o => { o.SigningSecret = Secret; o.BotToken = "xoxb-bench"; });
         builder.Services.AddSingleton<IQueueService>(queues);
+        builder.Services.AddSingleton(new Bot.Functions.Hosting.FunctionCatalog(Path.Combine(RepoPaths.Root, "functions", "Bot.Functions", "bin", "Release", "net10.0")));
         builder.Services.AddSingleton(new SlackWorkQueue(queues, queue));
         var store = new TableRolloutStore(azurite.CreateTableService(), new StorageOptions { RolloutsTable = AzuriteFixture.NewName("rollouts") });
         await store.SaveAsync(Bot.Core.Rollouts.ServiceState.Empty("checkout"), null, ct);
         builder.Services.AddSingleton<Bot.Core.Ports.IRolloutStore>(store);
         await using var app = builder.Build();
-        app.MapSlack();
+        Bot.Functions.Standalone.HttpFunctionEndpoints.MapFunctions(app, "SlackCommands", "SlackInteractions");
         app.MapPost("/api/empty", () => Microsoft.AspNetCore.Http.Results.Ok());
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -27,16 +27,22 @@ public sealed class StartupBenchmark : IBenchmark
         var root = Directory.CreateTempSubdirectory("releasebot-startup-").FullName;
         try
         {
-            File.Copy(Path.Combine(RepoPaths.Root, "host.json"), Path.Combine(root, "host.json"));
-            foreach (var dir in Directory.EnumerateDirectories(Path.Combine(RepoPaths.Root, "functions")))
-                if (File.Exists(Path.Combine(dir, "function.json")))
-                    File.Copy(Path.Combine(dir, "function.json"), Path.Combine(Directory.CreateDirectory(Path.Combine(root, Path.GetFileName(dir))).FullName, "function.json"));
-            Directory.CreateDirectory(Path.Combine(root, "config"));
-
-            // STARTUP_BOT_DLL: another build of the bot to measure the same way (e.g. one before a change).
+            // STARTUP_BOT_DLL: another build of the bot to measure the same way (e.g. one before a change, or a ReadyToRun publish).
             var bot = Environment.GetEnvironmentVariable("STARTUP_BOT_DLL") is { Length: > 0 } other ? other
                 : Path.Combine(RepoPaths.Root, "functions", "Bot.Functions", "bin", "Release", "net10.0", "Bot.Functions.dll");
             report.WriteLine($"bot: {bot}");
+
+            // The app root as that build expects it: host.json and its functions.metadata; a build from before the isolated
+            // worker reads function.json folders instead, found beside its project (functions/<Name>/function.json).
+            File.Copy(Path.Combine(RepoPaths.Root, "host.json"), Path.Combine(root, "host.json"));
+            var botDir = Path.GetDirectoryName(Path.GetFullPath(bot))!;
+            if (File.Exists(Path.Combine(botDir, "functions.metadata"))) File.Copy(Path.Combine(botDir, "functions.metadata"), Path.Combine(root, "functions.metadata"));
+            var functionsDir = Path.GetFullPath(Path.Combine(botDir, "..", "..", "..", ".."));
+            if (Directory.Exists(functionsDir))
+                foreach (var dir in Directory.EnumerateDirectories(functionsDir))
+                    if (File.Exists(Path.Combine(dir, "function.json")))
+                        File.Copy(Path.Combine(dir, "function.json"), Path.Combine(Directory.CreateDirectory(Path.Combine(root, Path.GetFileName(dir))).FullName, "function.json"));
+            Directory.CreateDirectory(Path.Combine(root, "config"));
             var bare = Path.Combine(RepoPaths.Root, "tests", "Bot.Benchmarks.Bare", "bin", "Release", "net10.0", "Bot.Benchmarks.Bare.dll");
             foreach (var dll in new[] { bot, bare })
                 if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: build the solution in Release first");
@@ -85,7 +91,7 @@ public sealed class StartupBenchmark : IBenchmark
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = cwd, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(dll);
         psi.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
-        psi.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
+        psi.Environment.Remove("Functions__Worker__HostEndpoint");
         foreach (var (k, v) in environment(port)) psi.Environment[k] = v;
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
         var t0 = Stopwatch.GetTimestamp();

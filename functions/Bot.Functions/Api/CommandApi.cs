@@ -14,21 +14,6 @@ namespace Bot.Functions.Api;
 /// </summary>
 public static class CommandApi
 {
-    public static IEndpointRouteBuilder MapCommandApi(this IEndpointRouteBuilder app)
-    {
-        var rollouts = app.MapGroup("/api/rollouts").AddEndpointFilter<ApiKeyFilter>().WithMetadata(new FunctionNameMetadata("Rollouts"));
-        rollouts.MapPost("/", StartAsync);
-        rollouts.MapGet("/{id}", GetAsync);
-        rollouts.MapGet("/{id}/analysis", Analysis.AnalysisExtensions.GetAsync);
-        rollouts.MapPost("/{id}/{action:regex(^(approve|rollback|pause|resume|promote|abort)$)}", ActAsync);
-
-        var services = app.MapGroup("/api/services").AddEndpointFilter<ApiKeyFilter>().WithMetadata(new FunctionNameMetadata("Services"));
-        services.MapGet("/{service}/rollouts", ListAsync);
-        services.MapGet("/{service}/audit", AuditAsync);
-        services.MapPost("/{service}/restore", Orphans.OrphanExtensions.RestoreAsync);
-        return app;
-    }
-
     internal static async Task<IResult> StartAsync(HttpContext http, CommandPipeline pipeline,
         [FromKeyedServices(ApiKeyFilter.MembershipKey)] IMembershipResolver membership, CancellationToken ct)
     {

@@ -14,11 +14,4 @@ public static class CommandApiExtensions
             (sp, _) => sp.GetService<SlackUserGroupDirectory>() ?? (IMembershipResolver)NoGroupsMembershipResolver.Instance);
         return builder;
     }
-
-    /// <summary>Maps the command API unless <c>CommandApi:Enabled=false</c>.</summary>
-    public static WebApplication MapCommandApiIfEnabled(this WebApplication app)
-    {
-        if (app.Configuration.GetValue($"{CommandApiOptions.Section}:Enabled", true)) app.MapCommandApi();
-        return app;
-    }
 }

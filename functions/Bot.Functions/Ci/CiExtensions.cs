@@ -58,12 +58,4 @@ public static class CiExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SweepOptions>>()));
         return builder;
     }
-
-    /// <summary><c>POST /api/ci</c> and the freeze API (<c>/api/freezes</c>).</summary>
-    public static WebApplication MapCi(this WebApplication app)
-    {
-        app.MapCiWebhook();
-        app.MapFreezeApi();
-        return app;
-    }
 }

@@ -25,12 +25,6 @@ public static class CiWebhook
     /// <summary>Largest body accepted, in bytes. CI payloads are a few hundred bytes.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
-    public static IEndpointRouteBuilder MapCiWebhook(this IEndpointRouteBuilder app)
-    {
-        app.MapPost("/api/ci", HandleAsync).WithMetadata(new FunctionNameMetadata(FunctionName));
-        return app;
-    }
-
     /// <summary>The delivery id the engine remembers for build <paramref name="buildId"/>.</summary>
     public static string DeliveryId(string buildId) => "ci:" + buildId;
 

@@ -20,15 +20,6 @@ public static class FreezeApi
 {
     public const string FunctionName = "Freezes";
 
-    public static IEndpointRouteBuilder MapFreezeApi(this IEndpointRouteBuilder app)
-    {
-        var group = app.MapGroup("/api/freezes").AddEndpointFilter<ApiKeyFilter>().WithMetadata(new FunctionNameMetadata(FunctionName));
-        group.MapGet("/", ListAsync);
-        group.MapPost("/", FreezeAsync);
-        group.MapDelete("/{scope}", UnfreezeAsync);
-        return app;
-    }
-
     internal static async Task<IResult> ListAsync(FreezeService freezes, CancellationToken ct) =>
         TypedResults.Ok((await freezes.ActiveAsync(ct)).Select(FreezeView.From).ToList());
 

@@ -62,7 +62,7 @@ public static class GitHubServiceCollectionExtensions
         services.AddTransient<DeploymentGates>();
         services.AddTransient<GitHubEventHandler>();
         services.TryAddWorkQueue<GitHubWorkQueue, GitHubWorkFunction>(GitHubWorkFunction.Name, GitHubWorkFunction.DefaultQueue, (queues, queue) => new GitHubWorkQueue(queues, queue));
-        services.AddFunctionHandler<GitHubWorkFunction>();
+        services.TryAddSingleton<GitHubWorkFunction>();
         if (options.HasApp || options.HasToken)
         {
             services.TryAddSingleton<GitHubNotifier>();

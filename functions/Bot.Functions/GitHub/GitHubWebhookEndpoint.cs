@@ -15,12 +15,6 @@ public static class GitHubWebhookEndpoint
     /// <summary>GitHub does not send payloads over 25 MB.</summary>
     private const int MaxBody = 25 * 1024 * 1024;
 
-    public static IEndpointRouteBuilder MapGitHub(this IEndpointRouteBuilder app)
-    {
-        app.MapPost("/api/github", HandleAsync).WithMetadata(new FunctionNameMetadata(FunctionName));
-        return app;
-    }
-
     public static async Task<IResult> HandleAsync(HttpContext http, IOptions<GitHubOptions> options, IDeliveryDedup dedup,
         GitHubWorkQueue queue, IReleaseConfigs configs, IRolloutStore store, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {

@@ -8,12 +8,6 @@ namespace Bot.Functions.Health;
 /// Dependencies register ordinary ASP.NET Core health checks: <c>services.AddHealthChecks().AddCheck&lt;T&gt;("slack")</c>.</summary>
 public static class HealthEndpoints
 {
-    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/api/health", GetAsync).WithMetadata(new FunctionNameMetadata("Health"));
-        return app;
-    }
-
     internal static async Task<IResult> GetAsync(HealthCheckService checks, HostEnvironment env, CancellationToken ct)
     {
         var report = await checks.CheckHealthAsync(ct);

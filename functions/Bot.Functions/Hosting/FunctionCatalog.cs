@@ -5,33 +5,41 @@ using System.Text.Json.Nodes;
 namespace Bot.Functions.Hosting;
 
 /// <summary>
-/// The function app as the Functions host sees it: host.json at the app root and one folder per function holding
-/// its function.json. Standalone mode reads queue names, schedules and queue settings from here, so both hosts run
-/// from the same files. Function folders are looked for beside host.json and under <c>functions/</c> (the repo layout).
+/// The function app as the Functions host sees it: the build's <c>functions.metadata</c> (the worker SDK writes it from the
+/// <c>[Function]</c> methods: names, triggers, routes, queues, schedules, entry points) and host.json beside it. The
+/// standalone host serves and pumps exactly these, so both hosts run from the same list; nothing else names a route, queue
+/// or schedule.
 /// </summary>
 public sealed class FunctionCatalog
 {
+    public const string MetadataFile = "functions.metadata";
+
     public FunctionCatalog(string appRoot)
     {
         AppRoot = Path.GetFullPath(appRoot);
         HostJsonPath = Path.Combine(AppRoot, "host.json");
+        MetadataPath = Path.Combine(AppRoot, MetadataFile);
         if (!File.Exists(HostJsonPath))
-            throw new InvalidOperationException($"{HostJsonPath} is missing: set Bot:AppRoot to the folder holding host.json and the function folders");
+            throw new InvalidOperationException($"{HostJsonPath} is missing: set Bot:AppRoot to the folder holding host.json and {MetadataFile} (the build output)");
+        if (!File.Exists(MetadataPath))
+            throw new InvalidOperationException($"{MetadataPath} is missing: build functions/Bot.Functions (the worker SDK writes it), or set Bot:AppRoot to the build output");
         HostJson = ParseObject(HostJsonPath);
         Queues = ReadQueueOptions(HostJson, HostJsonPath);
-        var folders = new[] { AppRoot, Path.Combine(AppRoot, "functions") }.Where(Directory.Exists)
-            .SelectMany(Directory.EnumerateDirectories)
-            .Where(d => File.Exists(Path.Combine(d, "function.json")));
-        Functions = folders.Select(d => ReadFunction(Path.GetFileName(d), Path.Combine(d, "function.json")))
-            .OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+        RoutePrefix = ((string?)HostJson["extensions"]?["http"]?["routePrefix"] ?? "api").Trim('/');
+        Functions = ReadMetadata(MetadataPath).OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
         var dupes = Functions.GroupBy(f => f.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        if (dupes.Count > 0) throw new InvalidOperationException($"function folders found twice under {AppRoot}: {string.Join(", ", dupes)}");
+        if (dupes.Count > 0) throw new InvalidOperationException($"{MetadataPath}: functions listed twice: {string.Join(", ", dupes)}");
     }
 
     public string AppRoot { get; }
     public string HostJsonPath { get; }
+    public string MetadataPath { get; }
     public JsonObject HostJson { get; }
     public QueueHostOptions Queues { get; }
+
+    /// <summary>host.json <c>extensions.http.routePrefix</c> (default <c>api</c>).</summary>
+    public string RoutePrefix { get; }
+
     public IReadOnlyList<FunctionDefinition> Functions { get; }
 
     public FunctionDefinition? Find(string name) => Functions.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
@@ -39,20 +47,19 @@ public sealed class FunctionCatalog
     /// <summary>The queue a queue-triggered function listens on; throws naming the file when it is not one.</summary>
     public string QueueOf(string functionName) =>
         Find(functionName) is { IsQueue: true, QueueName: { } q } ? q
-        : throw new InvalidOperationException($"no queue-triggered function '{functionName}' under {AppRoot}");
+        : throw new InvalidOperationException($"no queue-triggered function '{functionName}' in {MetadataPath}");
 
-    /// <summary>Finds the app root: <paramref name="configured"/>, else the first folder holding host.json above the
-    /// given start folders (the build output sits below the repository root).</summary>
-    public static string LocateAppRoot(string? configured, params string?[] startFolders)
-    {
-        if (!string.IsNullOrWhiteSpace(configured)) return configured;
-        foreach (var start in startFolders.Where(s => !string.IsNullOrEmpty(s)))
-        {
-            for (var dir = new DirectoryInfo(start!); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "host.json"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("host.json not found above the app folder: set Bot:AppRoot to the folder holding host.json");
-    }
+    /// <summary>A binding value with its <c>%AppSetting%</c> references resolved from configuration, as the Functions host
+    /// resolves them (<c>%Sweep:Schedule%</c> reads <c>Sweep:Schedule</c>, i.e. <c>Sweep__Schedule</c>).</summary>
+    public static string Resolve(string value, IConfiguration configuration, string what) =>
+        System.Text.RegularExpressions.Regex.Replace(value, "%([^%]+)%", m =>
+            configuration[m.Groups[1].Value] is { Length: > 0 } v ? v
+            : throw new InvalidOperationException($"{what}: app setting '{m.Groups[1].Value}' ('{m.Groups[1].Value.Replace(":", "__", StringComparison.Ordinal)}') is not set"));
+
+    /// <summary>The app root: <paramref name="configured"/> (<c>Bot:AppRoot</c>), else the app's own folder, where the build
+    /// (and <c>dotnet publish</c>) puts functions.metadata and the copy of host.json.</summary>
+    public static string LocateAppRoot(string? configured) =>
+        string.IsNullOrWhiteSpace(configured) ? AppContext.BaseDirectory : configured;
 
     private static JsonObject ParseObject(string path)
     {
@@ -67,22 +74,37 @@ public sealed class FunctionCatalog
         }
     }
 
-    private static FunctionDefinition ReadFunction(string name, string path)
+    private static IEnumerable<FunctionDefinition> ReadMetadata(string path)
     {
-        var json = ParseObject(path);
-        var bindings = json["bindings"] as JsonArray ?? throw new InvalidOperationException($"{path}: 'bindings' array is missing");
-        var triggers = bindings.OfType<JsonObject>()
-            .Where(b => ((string?)b["type"])?.EndsWith("Trigger", StringComparison.OrdinalIgnoreCase) == true).ToList();
-        if (triggers.Count != 1) throw new InvalidOperationException($"{path}: expected exactly one trigger binding, found {triggers.Count}");
-        var t = triggers[0];
-        var type = (string)t["type"]!;
-        var binding = (string?)t["name"] ?? throw new InvalidOperationException($"{path}: the trigger binding has no 'name'");
-        var methods = (t["methods"] as JsonArray)?.Select(m => ((string)m!).ToLowerInvariant()).ToList() ?? [];
-        var def = new FunctionDefinition(name, type, binding, (string?)t["queueName"], (string?)t["schedule"],
-            (bool?)t["runOnStartup"] ?? false, (string?)t["route"] ?? (type == "httpTrigger" ? name : null), methods, path, json);
-        if (def.IsQueue && string.IsNullOrWhiteSpace(def.QueueName)) throw new InvalidOperationException($"{path}: queueTrigger needs 'queueName'");
-        if (def.IsTimer && string.IsNullOrWhiteSpace(def.Schedule)) throw new InvalidOperationException($"{path}: timerTrigger needs 'schedule'");
-        return def;
+        JsonArray list;
+        try
+        {
+            list = JsonNode.Parse(File.ReadAllText(path)) as JsonArray ?? throw new InvalidOperationException($"{path}: expected a JSON array of functions");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidOperationException($"{path}:{ex.LineNumber + 1}: invalid JSON: {ex.Message}", ex);
+        }
+        foreach (var item in list)
+        {
+            if (item is not JsonObject f) throw new InvalidOperationException($"{path}: every entry must be an object");
+            var name = (string?)f["name"] ?? throw new InvalidOperationException($"{path}: a function has no 'name'");
+            var where = $"{path} ({name})";
+            var bindings = f["bindings"] as JsonArray ?? throw new InvalidOperationException($"{where}: 'bindings' array is missing");
+            var triggers = bindings.OfType<JsonObject>()
+                .Where(b => ((string?)b["type"])?.EndsWith("Trigger", StringComparison.OrdinalIgnoreCase) == true).ToList();
+            if (triggers.Count != 1) throw new InvalidOperationException($"{where}: expected exactly one trigger binding, found {triggers.Count}");
+            var t = triggers[0];
+            var type = (string)t["type"]!;
+            var binding = (string?)t["name"] ?? throw new InvalidOperationException($"{where}: the trigger binding has no 'name'");
+            var methods = (t["methods"] as JsonArray)?.Select(m => ((string)m!).ToLowerInvariant()).ToList() ?? [];
+            var entry = (string?)f["entryPoint"] ?? throw new InvalidOperationException($"{where}: 'entryPoint' is missing");
+            var def = new FunctionDefinition(name, type, binding, (string?)t["queueName"], (string?)t["schedule"],
+                (bool?)t["runOnStartup"] ?? false, (string?)t["route"] ?? (type == "httpTrigger" ? name : null), methods, entry, path);
+            if (def.IsQueue && string.IsNullOrWhiteSpace(def.QueueName)) throw new InvalidOperationException($"{where}: queueTrigger needs 'queueName'");
+            if (def.IsTimer && string.IsNullOrWhiteSpace(def.Schedule)) throw new InvalidOperationException($"{where}: timerTrigger needs 'schedule'");
+            yield return def;
+        }
     }
 
     private static QueueHostOptions ReadQueueOptions(JsonObject host, string path)

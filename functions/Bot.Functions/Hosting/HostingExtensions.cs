@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Serialization;
-using Bot.Functions.Invocations;
 using Bot.Functions.Standalone;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -8,11 +7,15 @@ namespace Bot.Functions.Hosting;
 
 public static class HostingExtensions
 {
-    /// <summary>Decides the mode (Functions when <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> is set, else standalone), listens
-    /// on 127.0.0.1 at the right port, loads host.json and the function folders, and in standalone mode runs the
-    /// queue listener and timers in-process.</summary>
+    /// <summary>The standalone host: listens on 127.0.0.1 at <c>Bot:Port</c>, loads host.json and functions.metadata, and
+    /// runs the queue listeners and timers in-process (unless <c>Bot:RunTriggers=false</c>).</summary>
     public static WebApplicationBuilder AddBotHost(this WebApplicationBuilder builder)
     {
+        // The standalone host's defaults: every other source wins (the Functions host needs these as app settings).
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = [KeyValuePair.Create<string, string?>(Triggers.SweepTrigger.ScheduleSetting, Triggers.SweepTrigger.DefaultSchedule)],
+        });
         AddAppSettings(builder);
         AddLocalSettings(builder);
         var env = HostEnvironment.Detect(builder.Configuration);
@@ -20,11 +23,8 @@ public static class HostingExtensions
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, env.Port));
         builder.Services.AddOptions<BotHostOptions>().BindConfiguration(BotHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
-        var appRoot = FunctionCatalog.LocateAppRoot(
-            builder.Configuration[$"{BotHostOptions.Section}:AppRoot"] ?? builder.Configuration["FUNCTIONS_APP_ROOT_PATH"],
-            builder.Environment.ContentRootPath, AppContext.BaseDirectory);
+        var appRoot = FunctionCatalog.LocateAppRoot(builder.Configuration[$"{BotHostOptions.Section}:AppRoot"]);
         builder.Services.AddSingleton(new FunctionCatalog(appRoot));
-        builder.Services.AddSingleton<FunctionHandlers>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         builder.Services.AddProblemAnswers(); // every failure answer is a problem document (ProblemAnswers)
@@ -56,7 +56,6 @@ public static class HostingExtensions
     /// current folder or above; environment variables still win.</summary>
     private static void AddLocalSettings(WebApplicationBuilder builder)
     {
-        if (builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"] is not null) return;
         var path = builder.Configuration["Bot:LocalSettings"] ?? Path.Combine(Directory.GetCurrentDirectory(), "local.settings.json");
         if (!File.Exists(path)) return;
         var values = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?["Values"] as System.Text.Json.Nodes.JsonObject
@@ -65,23 +64,13 @@ public static class HostingExtensions
         builder.Configuration.AddEnvironmentVariables();
     }
 
-    /// <summary>Registers a queue- or timer-triggered function's handler; its <see cref="IFunctionHandler.FunctionName"/>
-    /// must match a <c>functions/&lt;Name&gt;/function.json</c> folder.</summary>
-    public static IServiceCollection AddFunctionHandler<T>(this IServiceCollection services) where T : class, IFunctionHandler
-    {
-        services.AddSingleton<T>();
-        services.AddSingleton<IFunctionHandler>(sp => sp.GetRequiredService<T>());
-        return services;
-    }
-
     /// <summary>The problem answers first (every failure of every endpoint is a problem document, see
-    /// <see cref="ProblemAnswers"/>), then Functions mode's invocation routes (readiness <c>GET /</c>,
-    /// <c>POST /{FunctionName}</c>). Mapped in standalone mode too: it is loopback-only, and it lets tests drive a
-    /// handler exactly as the host does.</summary>
+    /// <see cref="ProblemAnswers"/>), then every HTTP function of functions.metadata under its route
+    /// (<see cref="HttpFunctionEndpoints"/>).</summary>
     public static WebApplication MapBotHost(this WebApplication app)
     {
         app.UseProblemAnswers();
-        app.MapFunctionInvocations();
+        app.MapFunctions();
         return app;
     }
 }

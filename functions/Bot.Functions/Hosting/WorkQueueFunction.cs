@@ -1,22 +1,12 @@
-using Bot.Functions.Invocations;
 
 namespace Bot.Functions.Hosting;
 
 /// <summary>Base of the queue-triggered functions that consume a <see cref="WorkQueue"/>: reads the message from binding
 /// <see cref="Binding"/> and does it in a fresh DI scope. A failure throws so the host (or the standalone listener)
 /// retries and finally moves the message to <c>&lt;queue&gt;-poison</c> with its reason.</summary>
-public abstract class WorkQueueFunction(IServiceScopeFactory scopes) : IFunctionHandler
+public abstract class WorkQueueFunction(IServiceScopeFactory scopes)
 {
-    /// <summary>The queue trigger's binding name in the function.json.</summary>
-    public const string Binding = "msg";
-
     public abstract string FunctionName { get; }
-
-    public async Task<FunctionResult> InvokeAsync(FunctionInvocation invocation, CancellationToken ct)
-    {
-        var text = invocation.TextOf(Binding) ?? throw new FormatException($"{FunctionName}: Data.{Binding} is missing");
-        return FunctionResult.Done(await RunAsync(text, null, ct));
-    }
 
     /// <summary>Does one message in a fresh DI scope, as the trigger does (also used by <see cref="WorkQueue"/>'s prompt run,
     /// which passes the <paramref name="accepted"/> work object the message was made from).</summary>

@@ -28,7 +28,7 @@ public static class NotificationExtensions
         services.TryAddSingleton<NotificationOutbox>();
         services.TryAddSingleton<INotifier>(sp => sp.GetRequiredService<NotificationOutbox>());
         services.TryAddSingleton<NotificationDelivery>();
-        services.AddFunctionHandler<NotificationsFunction>();
+        services.TryAddSingleton<NotificationsFunction>();
         return builder;
     }
 

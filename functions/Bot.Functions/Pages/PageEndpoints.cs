@@ -13,14 +13,6 @@ namespace Bot.Functions.Pages;
 /// </summary>
 public static class PageEndpoints
 {
-    public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder app)
-    {
-        var pages = app.MapGroup("/api/pages").WithMetadata(new FunctionNameMetadata("Pages"));
-        pages.MapGet("/rollouts/{id}", RolloutAsync);
-        pages.MapGet("/services/{service}", ServiceAsync);
-        return app;
-    }
-
     internal static async Task<IResult> RolloutAsync(string id, HttpContext http, PageLinks links, ApiKeyFilter keys, IRolloutStore store,
         IAuditLog audit, TimeProvider time, CancellationToken ct)
     {

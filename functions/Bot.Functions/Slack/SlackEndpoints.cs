@@ -17,16 +17,6 @@ namespace Bot.Functions.Slack;
 /// </summary>
 public static class SlackEndpoints
 {
-    public static IEndpointRouteBuilder MapSlack(this IEndpointRouteBuilder app)
-    {
-        app.MapPost("/api/slack/commands", HandleCommandAsync).WithMetadata(FunctionName("SlackCommands"));
-        app.MapPost("/api/slack/interactions", HandleInteractionAsync).WithMetadata(FunctionName("SlackInteractions"));
-        return app;
-    }
-
-    /// <summary>Endpoint metadata the host uses to pair routes with function.json folders.</summary>
-    private static FunctionNameMetadata FunctionName(string name) => new(name);
-
     internal static async Task<IResult> HandleCommandAsync(HttpContext http, SlackInbox inbox, CancellationToken ct)
     {
         var (body, fail) = await inbox.ReadVerifiedAsync(http.Request, ct);

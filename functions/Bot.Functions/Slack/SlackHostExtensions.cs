@@ -27,23 +27,11 @@ public static class SlackHostExtensions
     public static WebApplicationBuilder AddSlackIfConfigured(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddFunctionHandler<SlackWorkFunction>();
+        services.TryAddSingleton<SlackWorkFunction>();
         if (!builder.Configuration.IsSlackConfigured()) return builder;
         services.TryAddSingleton<ISlackMessageStore>(sp => new TableSlackMessageStore(sp.GetRequiredService<ITableService>()));
         services.AddSlack();
         services.AddNotificationTarget("slack", sp => sp.GetRequiredService<SlackNotifier>());
         return builder;
-    }
-
-    /// <summary>Maps <c>/api/slack/*</c> when Slack is configured; otherwise logs once that Slack is off.</summary>
-    public static WebApplication MapSlackIfConfigured(this WebApplication app)
-    {
-        if (app.Configuration.IsSlackConfigured())
-        {
-            app.MapSlack();
-            return app;
-        }
-        app.Logger.LogInformation("Slack is off: set Slack__BotToken and Slack__SigningSecret to enable /api/slack/commands, /api/slack/interactions and rollout messages");
-        return app;
     }
 }

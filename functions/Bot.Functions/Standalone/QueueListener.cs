@@ -1,13 +1,12 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Bot.Adapters.Storage;
 using Bot.Functions.Hosting;
-using Bot.Functions.Invocations;
 
 namespace Bot.Functions.Standalone;
 
 /// <summary>
-/// Standalone mode's stand-in for the Functions queue trigger, for one queue-triggered function. It follows the
+/// Standalone mode's stand-in for the Functions queue trigger, for one queue-triggered function: <paramref name="handle"/>
+/// runs the function on a message's text (throws when it failed). It follows the
 /// host's rules from host.json: up to <c>batchSize</c> messages per poll handled in parallel; a failed message is
 /// made visible again after <c>visibilityTimeout</c>; after <c>maxDequeueCount</c> attempts it moves to
 /// <c>&lt;queue&gt;-poison</c>, and the reason is logged and kept in the <c>poisonmessages</c> table; empty polls
@@ -17,7 +16,7 @@ namespace Bot.Functions.Standalone;
 public sealed class QueueListener(
     FunctionDefinition function,
     QueueHostOptions options,
-    IFunctionHandler handler,
+    Func<string, CancellationToken, Task> handle,
     IQueueService queues,
     ITableService tables,
     TimeProvider time,
@@ -105,7 +104,7 @@ public sealed class QueueListener(
         Exception? failure = null;
         try
         {
-            await handler.InvokeAsync(ToInvocation(message), ct);
+            await handle(message.Text, ct);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
@@ -180,19 +179,6 @@ public sealed class QueueListener(
             log.LogWarning("{Function}: could not extend the lease of message {Id}: {Error}", function.Name, message.MessageId, ex.Message);
         }
     }
-
-    private FunctionInvocation ToInvocation(QueueMessage m) => new(function.Name,
-        new JsonObject { [function.TriggerBinding] = m.Text },
-        new JsonObject
-        {
-            ["DequeueCount"] = m.DequeueCount,
-            ["ExpirationTime"] = m.ExpirationTime.ToString("O", CultureInfo.InvariantCulture),
-            ["Id"] = m.MessageId,
-            ["InsertionTime"] = m.InsertionTime.ToString("O", CultureInfo.InvariantCulture),
-            ["NextVisibleTime"] = m.NextVisibleTime.ToString("O", CultureInfo.InvariantCulture),
-            ["PopReceipt"] = m.PopReceipt,
-            ["sys"] = new JsonObject { ["MethodName"] = function.Name, ["UtcNow"] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), ["RandGuid"] = Guid.NewGuid().ToString() },
-        });
 
     private static TimeSpan Jitter(TimeSpan delay) => TimeSpan.FromTicks((long)(delay.Ticks * (0.8 + Random.Shared.NextDouble() * 0.4)));
 

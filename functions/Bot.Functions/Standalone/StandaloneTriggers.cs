@@ -1,13 +1,13 @@
 using Bot.Adapters.Storage;
 using Bot.Functions.Hosting;
-using Bot.Functions.Invocations;
 
 namespace Bot.Functions.Standalone;
 
 /// <summary>Starts a <see cref="QueueListener"/> per queue-triggered function and a <see cref="TimerRunner"/> per
-/// timer-triggered function found in the catalog. Fails start-up when a function has no handler.</summary>
+/// timer-triggered function of functions.metadata, each invoking the function's own method in a fresh DI scope
+/// (<see cref="FunctionInvoker"/>). Timer schedules given as <c>%AppSetting%</c> are read from configuration.</summary>
 public sealed class StandaloneTriggers(
-    FunctionCatalog catalog, FunctionHandlers handlers, IQueueService queues, ITableService tables,
+    FunctionCatalog catalog, IServiceScopeFactory scopes, IConfiguration configuration, IQueueService queues, ITableService tables,
     TimeProvider time, ILoggerFactory loggers) : IHostedService
 {
     private readonly List<BackgroundService> _running = [];
@@ -16,13 +16,21 @@ public sealed class StandaloneTriggers(
     {
         foreach (var f in catalog.Functions.Where(f => !f.IsHttp))
         {
-            var handler = handlers.Find(f.Name)
-                ?? throw new InvalidOperationException($"{f.Path}: no handler is registered for function '{f.Name}' (AddFunctionHandler<T>())");
+            var invoker = new FunctionInvoker(f, typeof(StandaloneTriggers).Assembly);
             BackgroundService service = f.IsQueue
-                ? new QueueListener(f, catalog.Queues, handler, queues, tables, time, loggers.CreateLogger<QueueListener>())
+                ? new QueueListener(f, catalog.Queues, async (text, ct) =>
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await invoker.InvokeQueueAsync(scope.ServiceProvider, text, ct);
+                }, queues, tables, time, loggers.CreateLogger<QueueListener>())
                 : f.IsTimer
-                    ? new TimerRunner(f, handler, time, loggers.CreateLogger<TimerRunner>())
-                    : throw new InvalidOperationException($"{f.Path}: trigger type '{f.TriggerType}' is not supported in standalone mode");
+                    ? new TimerRunner(f, TimerRunner.ParseSchedule(f.Name, FunctionCatalog.Resolve(f.Schedule!, configuration, $"{f.Name} schedule")),
+                        async (timer, ct) =>
+                        {
+                            await using var scope = scopes.CreateAsyncScope();
+                            await invoker.InvokeTimerAsync(scope.ServiceProvider, timer, ct);
+                        }, time, loggers.CreateLogger<TimerRunner>())
+                    : throw new InvalidOperationException($"{f.Path}: {f.Name}'s trigger type '{f.TriggerType}' is not supported in standalone mode");
             _running.Add(service);
             await service.StartAsync(cancellationToken);
         }

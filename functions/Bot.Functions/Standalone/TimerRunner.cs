@@ -1,26 +1,25 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Bot.Functions.Hosting;
-using Bot.Functions.Invocations;
+using TimerInfo = Microsoft.Azure.Functions.Worker.TimerInfo;
+using ScheduleStatus = Microsoft.Azure.Functions.Worker.ScheduleStatus;
 using NCrontab;
 
 namespace Bot.Functions.Standalone;
 
-/// <summary>Standalone mode's timer trigger: fires the function on its six-field NCRONTAB schedule (UTC), with the
-/// host's <c>TimerInfo</c> shape in <c>Data</c>. A failed run is logged and not retried, as with the host.</summary>
-public sealed class TimerRunner(FunctionDefinition function, IFunctionHandler handler, TimeProvider time, ILogger<TimerRunner> log) : BackgroundService
+/// <summary>Standalone mode's timer trigger: fires the function on its six-field NCRONTAB schedule (UTC) with a
+/// <see cref="TimerInfo"/> as the Functions host fills it. A failed run is logged and not retried, as with the host.</summary>
+public sealed class TimerRunner(FunctionDefinition function, CrontabSchedule schedule, Func<TimerInfo, CancellationToken, Task> fire,
+    TimeProvider time, ILogger<TimerRunner> log) : BackgroundService
 {
-    private readonly CrontabSchedule _schedule = ParseSchedule(function);
-
-    public static CrontabSchedule ParseSchedule(FunctionDefinition function)
+    /// <summary>Parses a resolved schedule; throws naming the function when it is not six-field NCRONTAB.</summary>
+    public static CrontabSchedule ParseSchedule(string functionName, string schedule)
     {
         try
         {
-            return CrontabSchedule.Parse(function.Schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
+            return CrontabSchedule.Parse(schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
         }
         catch (CrontabException ex)
         {
-            throw new InvalidOperationException($"{function.Path}: schedule '{function.Schedule}' is not a six-field NCRONTAB expression ({{second}} {{minute}} {{hour}} {{day}} {{month}} {{day-of-week}}): {ex.Message}", ex);
+            throw new InvalidOperationException($"{functionName}: schedule '{schedule}' is not a six-field NCRONTAB expression ({{second}} {{minute}} {{hour}} {{day}} {{month}} {{day-of-week}}): {ex.Message}", ex);
         }
     }
 
@@ -31,7 +30,7 @@ public sealed class TimerRunner(FunctionDefinition function, IFunctionHandler ha
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
-            var next = new DateTimeOffset(_schedule.GetNextOccurrence(now.UtcDateTime), TimeSpan.Zero);
+            var next = new DateTimeOffset(schedule.GetNextOccurrence(now.UtcDateTime), TimeSpan.Zero);
             try { await Task.Delay(next - now, time, stoppingToken); }
             catch (OperationCanceledException) { return; }
             var isPastDue = time.GetUtcNow() - next > TimeSpan.FromSeconds(30);
@@ -43,22 +42,19 @@ public sealed class TimerRunner(FunctionDefinition function, IFunctionHandler ha
     private async Task FireAsync(DateTimeOffset? last, bool isPastDue, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var next = new DateTimeOffset(_schedule.GetNextOccurrence(now.UtcDateTime), TimeSpan.Zero);
-        var info = new JsonObject
+        var info = new TimerInfo
         {
-            ["Schedule"] = new JsonObject { ["AdjustForDST"] = true },
-            ["ScheduleStatus"] = new JsonObject
+            IsPastDue = isPastDue,
+            ScheduleStatus = new ScheduleStatus
             {
-                ["Last"] = (last ?? DateTimeOffset.MinValue).ToString("O", CultureInfo.InvariantCulture),
-                ["Next"] = next.ToString("O", CultureInfo.InvariantCulture),
-                ["LastUpdated"] = now.ToString("O", CultureInfo.InvariantCulture),
+                Last = (last ?? DateTimeOffset.MinValue).UtcDateTime,
+                Next = schedule.GetNextOccurrence(now.UtcDateTime),
+                LastUpdated = now.UtcDateTime,
             },
-            ["IsPastDue"] = isPastDue,
         };
         try
         {
-            await handler.InvokeAsync(new FunctionInvocation(function.Name, new JsonObject { [function.TriggerBinding] = info },
-                new JsonObject { ["sys"] = new JsonObject { ["MethodName"] = function.Name, ["UtcNow"] = now.ToString("O", CultureInfo.InvariantCulture) } }), ct);
+            await fire(info, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         catch (Exception ex)

@@ -53,8 +53,8 @@ public static class RolloutCoreExtensions
             sp.GetRequiredService<IAuditLog>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetService<Bot.Adapters.Scheduling.FreezeService>(), sp.GetService<Orphans.OrphanRestore>()));
 
-        services.AddFunctionHandler<RolloutStepsFunction>();
-        services.AddFunctionHandler<SweepFunction>();
+        services.TryAddSingleton<RolloutStepsFunction>();
+        services.TryAddSingleton<SweepFunction>();
         return builder;
     }
 }

@@ -2,25 +2,15 @@ using System.Text.Json;
 using Bot.Core.Execution;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
-using Bot.Functions.Invocations;
 
 namespace Bot.Functions.Steps;
 
-/// <summary>Queue trigger on the step queue (<c>RolloutSteps/function.json</c>): each message is a
+/// <summary>What the <c>RolloutSteps</c> queue function (<see cref="Triggers.RolloutStepsTrigger"/>) does: each message is a
 /// <see cref="StepMessage"/> that becomes a <see cref="StepDue"/> for the executor. A stale step is a no-op; a
 /// failure throws so the host (or the standalone listener) retries and finally poisons the message.</summary>
-public sealed class RolloutStepsFunction(RolloutExecutor executor, ILogger<RolloutStepsFunction> log) : IFunctionHandler
+public sealed class RolloutStepsFunction(RolloutExecutor executor, ILogger<RolloutStepsFunction> log)
 {
     public const string Name = "RolloutSteps";
-    public const string Binding = "msg";
-
-    public string FunctionName => Name;
-
-    public async Task<FunctionResult> InvokeAsync(FunctionInvocation invocation, CancellationToken ct)
-    {
-        var text = invocation.TextOf(Binding) ?? throw new FormatException($"{Name}: Data.{Binding} is missing");
-        return FunctionResult.Done(await RunAsync(text, ct));
-    }
 
     /// <summary>Does one step message; returns the outcome (logged). Throws when the step failed.</summary>
     public async Task<string> RunAsync(string text, CancellationToken ct)

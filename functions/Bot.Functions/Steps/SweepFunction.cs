@@ -1,30 +1,24 @@
 using Bot.Core.Execution;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
-using Bot.Functions.Invocations;
 using Bot.Functions.Releases;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.Steps;
 
-/// <summary>Timer trigger (<c>Sweep/function.json</c>): for every configured service, applies effects an interrupted
+/// <summary>What the <c>Sweep</c> timer (<see cref="Triggers.SweepTrigger"/>) does: for every configured service, applies effects an interrupted
 /// run left pending, and runs a step whose message is overdue by more than <see cref="SweepOptions.OverdueGrace"/>.
 /// Every <see cref="SweepOptions.OrphanScanInterval"/> it also looks for orphaned canary traffic (<see cref="Orphans.OrphanGuard"/>).
 /// One service failing does not stop the others; the run fails at the end if any did.</summary>
 public sealed class SweepFunction(
     IReleaseConfigs configs, IRolloutStore store, RolloutExecutor executor, TimeProvider time,
     IOptions<SweepOptions> options, ILogger<SweepFunction> log, Sweep.DueSweeper? dueSweeper = null, IDeliveryDedup? deliveries = null,
-    Orphans.OrphanGuard? orphans = null) : IFunctionHandler
+    Orphans.OrphanGuard? orphans = null)
 {
     /// <summary>Expired delivery-dedup rows are purged by the runs in the first minute of each hour, this many at most per run.</summary>
     public const int PurgeBatch = 500;
 
     public const string Name = "Sweep";
-
-    public string FunctionName => Name;
-
-    public async Task<FunctionResult> InvokeAsync(FunctionInvocation invocation, CancellationToken ct) =>
-        FunctionResult.Done([.. await RunAsync(ct)]);
 
     /// <summary>One sweep; returns what it did (logged). Throws at the end when any service failed.</summary>
     public async Task<IReadOnlyList<string>> RunAsync(CancellationToken ct)

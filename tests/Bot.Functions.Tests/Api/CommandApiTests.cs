@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -115,7 +116,7 @@ public sealed class CommandApiTests(AzuriteFixture azurite)
         var service = "race-" + Guid.NewGuid().ToString("N")[..8];
         // A second approval keeps the rollout active after an approve, which now runs setWeight 50 inline.
         root.AddService(service, "setWeight: 10", "approval: {}", "setWeight: 50", "approval: {}", "promote: {}");
-        // No in-process listener: step messages are delivered through POST /RolloutSteps, as the Functions host does.
+        // No in-process listener: step messages are delivered to the RolloutSteps function's method, as the queue trigger does.
         await using var app = new BotApplication(azurite, root, runTriggers: false);
         var deployer = app.Client(TestAppRoot.DeployerKey);
         var approver = app.Client(TestAppRoot.ApproverKey);
@@ -152,25 +153,16 @@ public sealed class CommandApiTests(AzuriteFixture azurite)
         }
     }
 
-    /// <summary>Delivers every visible step message through the Functions-mode invocation endpoint.</summary>
+    /// <summary>Delivers every visible step message through the RolloutSteps function's method, as a queue trigger does.</summary>
     private static async Task DeliverStepsAsync(BotApplication app, IQueueService queues, string queue)
     {
-        var http = app.CreateClient();
         while ((await queues.ReceiveAsync(queue, 32, TimeSpan.FromSeconds(30), CancellationToken.None)) is { Count: > 0 } batch)
         {
             foreach (var m in batch)
             {
-                var envelope = new JsonObject
-                {
-                    // The host sends queue text JSON-serialised: a JSON document arrives as a quoted string.
-                    ["Data"] = new JsonObject { ["msg"] = System.Text.Json.JsonSerializer.Serialize(m.Text) },
-                    ["Metadata"] = new JsonObject { ["DequeueCount"] = m.DequeueCount, ["Id"] = m.MessageId },
-                };
-                var response = await http.PostAsync("/RolloutSteps", new StringContent(envelope.ToJsonString(), Encoding.UTF8, "application/json"));
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                var body = await response.JsonAsync();
-                Assert.NotNull(body["Outputs"]);
-                Assert.NotNull(body["Logs"]);
+                // The function method both hosts invoke for a rollout-steps message, in a scope of its own.
+                await using (var scope = app.Services.CreateAsyncScope())
+                    await ActivatorUtilities.CreateInstance<Bot.Functions.Triggers.RolloutStepsTrigger>(scope.ServiceProvider).RunAsync(m.Text, default);
                 await queues.DeleteMessageAsync(queue, m.MessageId, m.PopReceipt, CancellationToken.None);
             }
         }

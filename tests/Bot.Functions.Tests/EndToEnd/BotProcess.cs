@@ -41,7 +41,7 @@ internal sealed class BotProcess : IDisposable
             psi.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         psi.Environment["Bot__Port"] = chosen.ToString(System.Globalization.CultureInfo.InvariantCulture);
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        psi.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
+        psi.Environment.Remove("Functions__Worker__HostEndpoint");
         var bot = new BotProcess(Process.Start(psi)!, chosen);
         using var http = bot.Client(null);
         for (var i = 0; i < 300; i++)

@@ -11,7 +11,6 @@ using Bot.Core.Rollouts;
 using Bot.Functions.GitHub;
 using Bot.Functions.Notifications;
 using Bot.Functions.Hosting;
-using Bot.Functions.Invocations;
 using Bot.Functions.Releases;
 using Bot.Functions.Standalone;
 using Bot.Adapters.Storage;
@@ -102,18 +101,19 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         s.AddSingleton<IDeploymentController, NullDeploymentController>();
         s.AddSingleton<IReleaseConfigs>(new ListConfigs(this));
         s.AddSingleton(_queues);
+        s.AddSingleton(Catalog);
         s.AddSingleton(new GitHubWorkQueue(_queues, WorkQueue));
         builder.AddGitHub();
         if (listen)
             s.AddHostedService(sp => new QueueListener(Function(WorkQueue), Listening,
-                new RecordingHandler(sp.GetRequiredService<GitHubWorkFunction>(), _outcomes), _queues, tables, TimeProvider.System,
+                new RecordingHandler(sp.GetRequiredService<GitHubWorkFunction>(), _outcomes).RunAsync, _queues, tables, TimeProvider.System,
                 sp.GetRequiredService<ILogger<QueueListener>>()));
         s.AddHttpClient<GitHubConnection>().ConfigurePrimaryHttpMessageHandler(() => GitHub);
         s.AddSingleton(sp => new RolloutExecutor(Store, Router, new NullDeploymentController(),
             sp.DirectNotifier(), scheduler, Audit, RolloutMachine.Decide, Time));
         s.AddSingleton(sp => new CommandPipeline(Store, sp.GetRequiredService<RolloutExecutor>(), sp.GetRequiredService<IReleaseConfigs>(), Audit, Time));
         App = builder.Build();
-        App.MapGitHub();
+        App.MapFunctions(Bot.Functions.Triggers.GitHubWebhookTrigger.Name);
         Client = null!;
     }
 
@@ -123,9 +123,11 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         MaxPollingInterval = TimeSpan.FromMilliseconds(200), VisibilityTimeout = TimeSpan.Zero, MaxDequeueCount = 2,
     };
 
-    /// <summary>The <c>GitHubWork</c> function as read from the repository's function.json, on <paramref name="queue"/>.</summary>
-    public static FunctionDefinition Function(string queue) =>
-        new FunctionCatalog(RepoPaths.Root).Find(GitHubWorkFunction.Name)! with { QueueName = queue };
+    /// <summary>The build's functions.metadata.</summary>
+    public static readonly FunctionCatalog Catalog = new(Support.BuildOutput.Folder);
+
+    /// <summary>The <c>GitHubWork</c> function as read from the build's functions.metadata, on <paramref name="queue"/>.</summary>
+    public static FunctionDefinition Function(string queue) => Catalog.Find(GitHubWorkFunction.Name)! with { QueueName = queue };
 
     public static async Task<GitHubWebhookApp> CreateAsync(AzuriteFixture azurite, string? workQueue = null, bool listen = true,
         Action<GitHubWebhookApp>? setup = null)
@@ -265,18 +267,15 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
     }
 
     /// <summary>Records, per delivery, what the first attempt led to, and passes the result or failure on to the listener.</summary>
-    private sealed class RecordingHandler(GitHubWorkFunction inner, ConcurrentDictionary<string, string> outcomes) : IFunctionHandler
+    private sealed class RecordingHandler(GitHubWorkFunction inner, ConcurrentDictionary<string, string> outcomes)
     {
-        public string FunctionName => inner.FunctionName;
-
-        public async Task<FunctionResult> InvokeAsync(FunctionInvocation invocation, CancellationToken ct)
+        public async Task RunAsync(string message, CancellationToken ct)
         {
-            var delivery = GitHubWork.Parse(invocation.TextOf(GitHubWorkFunction.Binding)!).Delivery.DeliveryId;
+            var delivery = GitHubWork.Parse(message).Delivery.DeliveryId;
             try
             {
-                var result = await inner.InvokeAsync(invocation, ct);
-                outcomes.TryAdd(delivery, string.Join("\n", result.Logs));
-                return result;
+                // What GitHubWorkTrigger does, with the outcome kept.
+                outcomes.TryAdd(delivery, await inner.RunAsync(message, null, ct));
             }
             catch (Exception e)
             {

@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
+using System.Net;
+using System.Text.RegularExpressions;
 using Bot.Functions.Hosting;
-using Bot.Functions.Invocations;
 using Bot.Functions.Tests.Support;
 using Bot.TestKit;
 using Bot.TestKit.Azurite;
@@ -9,90 +9,97 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Functions.Tests.Hosting;
 
+/// <summary>The standalone host serves exactly the functions of the build's functions.metadata: each HTTP function at
+/// <c>/api/{route}</c> with its methods, nothing else under /api; and host.json is what the isolated worker's host expects.</summary>
 [Collection(AzuriteFixture.Collection)]
 public sealed class FunctionLayoutTests(AzuriteFixture azurite)
 {
-    private static readonly FunctionCatalog Repo = new(RepoPaths.Root);
+    private static readonly FunctionCatalog Build = new(BuildOutput.Folder);
 
     [Fact]
-    public async Task Functions_EveryFunctionJsonHasAHandlerAndEveryHandlerAFunctionJson()
+    public async Task Endpoints_AreExactlyTheHttpFunctionsOfFunctionsMetadata()
     {
         using var root = new TestAppRoot();
         await using var app = new BotApplication(azurite, root, runTriggers: false);
-        using var scope = app.Services.CreateScope();
-        var handlers = scope.ServiceProvider.GetRequiredService<FunctionHandlers>();
-        var endpoints = scope.ServiceProvider.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
-        var httpFunctions = endpoints.Select(e => e.Metadata.GetMetadata<FunctionNameMetadata>()?.FunctionName).OfType<string>().ToHashSet();
+        _ = app.Server;
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.TrimStart('/').StartsWith("api", StringComparison.Ordinal)).ToList();
 
-        foreach (var f in Repo.Functions)
+        var http = Build.Functions.Where(f => f.IsHttp).ToList();
+        Assert.NotEmpty(http);
+        Assert.Equal(http.Count, endpoints.Count);
+        foreach (var f in http)
         {
-            if (f.IsHttp)
-            {
-                Assert.True(httpFunctions.Contains(f.Name), $"{f.Path}: no endpoint carries FunctionNameMetadata(\"{f.Name}\")");
-                var prefix = "api/" + f.Route!.Split("{", 2)[0].TrimEnd('/');
-                foreach (var e in endpoints.Where(e => e.Metadata.GetMetadata<FunctionNameMetadata>()?.FunctionName == f.Name))
-                {
-                    var pattern = e.RoutePattern.RawText!.TrimStart('/');
-                    Assert.True(pattern.StartsWith(prefix, StringComparison.Ordinal), $"{f.Name}: endpoint /{pattern} is outside the function's route /{prefix}");
-                    foreach (var method in e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [])
-                        Assert.True(f.Methods.Count == 0 || f.Methods.Contains(method.ToLowerInvariant()), $"{f.Path}: method {method} of /{pattern} is not in 'methods'");
-                }
-            }
-            else
-            {
-                Assert.True(handlers.Find(f.Name) is not null, $"{f.Path}: no IFunctionHandler named '{f.Name}'");
-            }
+            var e = Assert.Single(endpoints, e => e.Metadata.GetMetadata<FunctionNameMetadata>()?.FunctionName == f.Name);
+            Assert.Equal("/api/" + f.Route, e.RoutePattern.RawText);
+            Assert.Equal(f.Methods.Select(m => m.ToUpperInvariant()), e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods);
         }
-        foreach (var name in handlers.Names)
-            Assert.True(Repo.Find(name) is { IsHttp: false }, $"handler '{name}' has no functions/{name}/function.json with a queue or timer trigger");
-        foreach (var name in httpFunctions)
-            Assert.True(Repo.Find(name) is { IsHttp: true }, $"endpoints tagged '{name}' have no functions/{name}/function.json with an httpTrigger");
-        var untagged = endpoints.Where(e => e.RoutePattern.RawText!.TrimStart('/').StartsWith("api", StringComparison.Ordinal) && e.Metadata.GetMetadata<FunctionNameMetadata>() is null);
-        Assert.Empty(untagged.Select(e => e.RoutePattern.RawText));
     }
 
     [Fact]
-    public void HostJson_IsValidForTheCustomHandler()
+    public async Task EveryMetadataRoute_ReachesItsFunction_AndOtherPathsAre404()
     {
-        var host = Repo.HostJson;
+        using var root = new TestAppRoot();
+        await using var app = new BotApplication(azurite, root, runTriggers: false);
+        var client = app.Client(null);
+        foreach (var f in Build.Functions.Where(f => f.IsHttp))
+        {
+            // Route parameters filled in; no credentials: each function answers itself (200 health, 401/403 for the rest).
+            var path = "/api/" + Regex.Replace(f.Route!, @"\{(\w+)(:[^}]*)?\}", m => m.Groups[1].Value == "action" ? "approve" : "x");
+            using var request = new HttpRequestMessage(new HttpMethod(f.Methods[0].ToUpperInvariant()), path) { Content = new StringContent("{}") };
+            using var response = await client.SendAsync(request);
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden,
+                $"{f.Name}: {request.Method} {path} answered {(int)response.StatusCode}");
+        }
+        foreach (var (method, path) in new[] { ("GET", "/api/nothing"), ("POST", "/api/rollouts/x/explode"), ("GET", "/api/Rollouts"), ("POST", "/RolloutSteps") })
+        {
+            using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+            Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed, $"{method} {path} answered {(int)response.StatusCode}");
+            if (path == "/api/nothing") Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+        using var wrongMethod = await client.DeleteAsync("/api/health");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+    }
+
+    [Fact]
+    public void HostJson_IsForTheIsolatedWorker()
+    {
+        var repo = new FunctionCatalog(BuildOutput.Folder);
+        var host = repo.HostJson;
         Assert.Equal("2.0", (string?)host["version"]);
-        var handler = host["customHandler"]!;
-        Assert.True((bool?)handler["enableForwardingHttpRequest"], "HTTP must be forwarded raw so signatures are checked on exact bytes");
-        var exe = (string)handler["description"]!["defaultExecutablePath"]!;
-        var assemblyName = typeof(Program).Assembly.GetName().Name!;
-        Assert.Equal($"bin/{assemblyName}", exe);
-        Assert.Equal("api", (string?)host["extensions"]!["http"]!["routePrefix"]);
-        Assert.Equal("base64", Repo.Queues.MessageEncoding);
-        Assert.InRange(Repo.Queues.BatchSize, 1, 32);
-        Assert.True(Repo.Queues.MaxDequeueCount >= 1);
+        Assert.Null(host["customHandler"]);
+        Assert.Equal("api", repo.RoutePrefix);
+        Assert.Equal("base64", repo.Queues.MessageEncoding);
+        Assert.InRange(repo.Queues.BatchSize, 1, 32);
+        Assert.True(repo.Queues.MaxDequeueCount >= 1);
+        // The build's copy is the repository's host.json.
+        Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")), File.ReadAllText(repo.HostJsonPath));
     }
 
     [Fact]
-    public void FunctionJson_QueueAndTimerTriggersAreWellFormed()
+    public void WorkQueues_AreTheQueuesTheirFunctionsTriggerOn()
     {
-        var steps = Repo.Find("RolloutSteps")!;
-        Assert.True(steps.IsQueue);
-        Assert.Equal("rollout-steps", steps.QueueName);
-        Assert.Equal(Bot.Functions.Steps.RolloutStepsFunction.Binding, steps.TriggerBinding);
         foreach (var (name, queue) in new[]
                  {
+                     (Bot.Functions.Steps.RolloutStepsFunction.Name, Triggers.RolloutStepsTrigger.Queue),
                      (Bot.Functions.Slack.SlackWorkFunction.Name, Bot.Functions.Slack.SlackWorkFunction.DefaultQueue),
                      (Bot.Functions.GitHub.GitHubWorkFunction.Name, Bot.Functions.GitHub.GitHubWorkFunction.DefaultQueue),
                      (Bot.Functions.Notifications.NotificationsFunction.Name, Bot.Functions.Notifications.NotificationsFunction.DefaultQueue),
                  })
+            Assert.Equal(queue, Build.QueueOf(name));
+        Assert.Throws<InvalidOperationException>(() => Build.QueueOf("Health"));
+    }
+
+    [Fact]
+    public void Catalog_WithoutFunctionsMetadata_FailsNamingTheFile()
+    {
+        var dir = Directory.CreateTempSubdirectory("releasebot-noroot-").FullName;
+        try
         {
-            var work = Repo.Find(name)!;
-            Assert.True(work.IsQueue, $"{work.Path}: not a queue trigger");
-            Assert.Equal(queue, work.QueueName);
-            Assert.Equal(WorkQueueFunction.Binding, work.TriggerBinding);
+            File.Copy(Path.Combine(RepoPaths.Root, "host.json"), Path.Combine(dir, "host.json"));
+            var ex = Assert.Throws<InvalidOperationException>(() => new FunctionCatalog(dir));
+            Assert.Contains("functions.metadata", ex.Message, StringComparison.Ordinal);
         }
-        foreach (var timer in Repo.Functions.Where(f => f.IsTimer))
-            Bot.Functions.Standalone.TimerRunner.ParseSchedule(timer); // throws naming the file when not six-field NCRONTAB
-        foreach (var f in Repo.Functions.Where(f => f.IsHttp))
-        {
-            var bindings = (JsonArray)f.Json["bindings"]!;
-            Assert.True(bindings.Count == 2 && bindings.Any(b => (string?)b!["type"] == "http"),
-                $"{f.Path}: forwarding needs exactly an httpTrigger in and an http out binding");
-        }
+        finally { Directory.Delete(dir, true); }
     }
 }

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Bot.Adapters.Kubernetes;
 using Bot.Adapters.Slack;
 using Bot.Core.Ports;
-using Bot.Functions.Invocations;
 using Bot.Functions.Steps;
 using Bot.Functions.Tests.Support;
 using Bot.TestKit.Azurite;
@@ -54,8 +53,8 @@ public sealed class OrphanGuardTests(AzuriteFixture azurite, ITestOutputHelper o
         s.Configure<SweepOptions>(o => o.OrphanScanInterval = TimeSpan.Zero); // scan on every sweep: "once" is the registry's doing
     });
 
-    private static async Task<FunctionResult> SweepAsync(BotApplication app) =>
-        await app.Services.GetRequiredService<SweepFunction>().InvokeAsync(new FunctionInvocation(SweepFunction.Name, [], []), default);
+    private static async Task<IReadOnlyList<string>> SweepAsync(BotApplication app) =>
+        await app.Services.GetRequiredService<SweepFunction>().RunAsync(default);
 
     private JsonObject Vs(string name = "checkout") => _k.Api.Get("virtualservices", "shop", name)!;
 
@@ -89,7 +88,7 @@ public sealed class OrphanGuardTests(AzuriteFixture azurite, ITestOutputHelper o
 
         var watch = Stopwatch.StartNew();
         var first = await SweepAsync(app);
-        output.WriteLine($"first sweep with the orphan scan: {watch.ElapsedMilliseconds} ms; {string.Join(" | ", first.Logs)}");
+        output.WriteLine($"first sweep with the orphan scan: {watch.ElapsedMilliseconds} ms; {string.Join(" | ", first)}");
         await SweepAsync(app);
         await SweepAsync(app);
 

@@ -92,14 +92,16 @@ public sealed class SlackTestApp : IAsyncDisposable
         builder.Services.AddSingleton<IQueueService>(azurite.CreateQueueService());
         builder.Services.AddSingleton<ITableService>(azurite.CreateTableService());
         builder.Services.AddSingleton(sp => new SlackWorkQueue(sp.GetRequiredService<IQueueService>(), queue));
-        builder.Services.AddFunctionHandler<SlackWorkFunction>();
+        builder.Services.AddSingleton<SlackWorkFunction>();
+        builder.Services.AddSingleton(Catalog);
         if (listen)
-            builder.Services.AddHostedService(sp => new QueueListener(Function(queue), Listening, sp.GetRequiredService<SlackWorkFunction>(),
+            builder.Services.AddHostedService(sp => new QueueListener(Function(queue), Listening,
+                (text, ct) => ActivatorUtilities.CreateInstance<Bot.Functions.Triggers.SlackWorkTrigger>(sp).RunAsync(text, ct),
                 sp.GetRequiredService<IQueueService>(), sp.GetRequiredService<ITableService>(), TimeProvider.System,
                 sp.GetRequiredService<ILogger<QueueListener>>()));
         configure?.Invoke(builder.Services);
         var app = builder.Build();
-        app.MapSlack();
+        app.MapFunctions(Bot.Functions.Triggers.SlackCommandsTrigger.Name, Bot.Functions.Triggers.SlackInteractionsTrigger.Name);
         self = new SlackTestApp(app) { Queue = queue };
         holder.App = self;
         await app.StartAsync();
@@ -115,9 +117,11 @@ public sealed class SlackTestApp : IAsyncDisposable
         MaxPollingInterval = TimeSpan.FromMilliseconds(200), VisibilityTimeout = TimeSpan.Zero, MaxDequeueCount = 2,
     };
 
-    /// <summary>The <c>SlackWork</c> function as read from the repository's function.json, on <paramref name="queue"/>.</summary>
-    public static FunctionDefinition Function(string queue) =>
-        new FunctionCatalog(RepoPaths.Root).Find(SlackWorkFunction.Name)! with { QueueName = queue };
+    /// <summary>The build's functions.metadata.</summary>
+    public static readonly FunctionCatalog Catalog = new(Support.BuildOutput.Folder);
+
+    /// <summary>The <c>SlackWork</c> function as read from the build's functions.metadata, on <paramref name="queue"/>.</summary>
+    public static FunctionDefinition Function(string queue) => Catalog.Find(SlackWorkFunction.Name)! with { QueueName = queue };
 
     private SlackRequests Requests => new(Secret, Channel, Time);
 

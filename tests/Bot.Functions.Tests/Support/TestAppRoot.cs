@@ -4,8 +4,8 @@ using Bot.TestKit.Azurite;
 
 namespace Bot.Functions.Tests.Support;
 
-/// <summary>A throw-away app root: the repository's host.json and function folders, with this test's own step queue
-/// and Slack work queue names and quicker queue settings, plus a central config folder with one service per plan.</summary>
+/// <summary>A throw-away app root: the repository's host.json and the build's functions.metadata, with this test's own
+/// queue names and quicker queue settings, plus a central config folder with one service per plan.</summary>
 internal sealed class TestAppRoot : IDisposable
 {
     public TestAppRoot(int maxDequeueCount = 3)
@@ -23,17 +23,11 @@ internal sealed class TestAppRoot : IDisposable
         queues["visibilityTimeout"] = "00:00:00";
         queues["maxDequeueCount"] = maxDequeueCount;
         File.WriteAllText(Path.Combine(Root, "host.json"), host.ToJsonString());
-        foreach (var dir in Directory.EnumerateDirectories(Path.Combine(RepoPaths.Root, "functions")))
-        {
-            var fj = Path.Combine(dir, "function.json");
-            if (!File.Exists(fj)) continue;
-            var target = Directory.CreateDirectory(Path.Combine(Root, Path.GetFileName(dir))).FullName;
-            File.WriteAllText(Path.Combine(target, "function.json"), File.ReadAllText(fj)
-                .Replace("\"rollout-steps\"", $"\"{Queue}\"", StringComparison.Ordinal)
-                .Replace("\"slack-work\"", $"\"{SlackQueue}\"", StringComparison.Ordinal)
-                .Replace("\"github-work\"", $"\"{GitHubQueue}\"", StringComparison.Ordinal)
-                .Replace("\"notifications\"", $"\"{NotificationsQueue}\"", StringComparison.Ordinal));
-        }
+        File.WriteAllText(Path.Combine(Root, "functions.metadata"), File.ReadAllText(BuildOutput.FunctionsMetadata)
+            .Replace("\"rollout-steps\"", $"\"{Queue}\"", StringComparison.Ordinal)
+            .Replace("\"slack-work\"", $"\"{SlackQueue}\"", StringComparison.Ordinal)
+            .Replace("\"github-work\"", $"\"{GitHubQueue}\"", StringComparison.Ordinal)
+            .Replace("\"notifications\"", $"\"{NotificationsQueue}\"", StringComparison.Ordinal));
         ConfigDir = Directory.CreateDirectory(Path.Combine(Root, "config")).FullName;
         RecordFile = Path.Combine(Root, "traffic.jsonl");
     }
@@ -77,7 +71,7 @@ internal sealed class TestAppRoot : IDisposable
         ["CommandApi:Keys:0:Key"] = DeployerKey,
         ["CommandApi:Keys:1:Name"] = "approver",
         ["CommandApi:Keys:1:Key"] = ApproverKey,
-        // Slack on, so every function folder has its endpoint; nothing reaches Slack unless a config names a chat channel.
+        // Slack on, so every Slack function answers; nothing reaches Slack unless a config names a chat channel.
         ["Slack:BotToken"] = SlackBotToken,
         ["Slack:SigningSecret"] = SlackSigningSecret,
         ["Ci:SigningSecret"] = CiSigningSecret,

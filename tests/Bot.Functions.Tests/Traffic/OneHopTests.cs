@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -76,7 +77,7 @@ public sealed class OneHopTests(AzuriteFixture azurite, ITestOutputHelper output
     }
 
 
-    /// <summary>Delivers every visible step message through the Functions-mode invocation endpoint; returns how many.</summary>
+    /// <summary>Delivers every visible step message through the RolloutSteps function's method, as a queue trigger does; returns how many.</summary>
     /// <summary>The app on the Istio router against <paramref name="k"/>, for <paramref name="service"/> re-weighting
     /// VirtualService <paramref name="virtualService"/> of the sample; no queue listener, no timers: only the HTTP answers
     /// move the rollout.</summary>
@@ -96,19 +97,14 @@ public sealed class OneHopTests(AzuriteFixture azurite, ITestOutputHelper output
 
     private static async Task<int> DeliverStepsAsync(BotApplication app, IQueueService queues, string queue)
     {
-        var http = app.CreateClient();
         var count = 0;
         while ((await queues.ReceiveAsync(queue, 32, TimeSpan.FromSeconds(30), default)) is { Count: > 0 } batch)
         {
             foreach (var m in batch)
             {
-                var envelope = new JsonObject
-                {
-                    ["Data"] = new JsonObject { ["msg"] = System.Text.Json.JsonSerializer.Serialize(m.Text) },
-                    ["Metadata"] = new JsonObject { ["DequeueCount"] = m.DequeueCount, ["Id"] = m.MessageId },
-                };
-                var response = await http.PostAsync("/RolloutSteps", new StringContent(envelope.ToJsonString(), Encoding.UTF8, "application/json"));
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                // The function method both hosts invoke for a rollout-steps message, in a scope of its own.
+                await using (var scope = app.Services.CreateAsyncScope())
+                    await ActivatorUtilities.CreateInstance<Bot.Functions.Triggers.RolloutStepsTrigger>(scope.ServiceProvider).RunAsync(m.Text, default);
                 await queues.DeleteMessageAsync(queue, m.MessageId, m.PopReceipt, default);
                 count++;
             }
