@@ -1,7 +1,8 @@
-// The release bot on Azure Functions (Linux, custom handler). Flat on purpose: one storage account (state, audit,
+// The release bot on Azure Functions (Linux, .NET 10 isolated worker). Flat on purpose: one storage account (state, audit,
 // step queue, and the Functions host's own use), one plan, one function app, one Application Insights.
 // App setting names match the bot's options sections (Section__Key), so a missing or wrong one fails start-up
-// with a message naming it. Deploy the package built by infra/azure/package.sh (host.json, function folders, bin/).
+// with a message naming it. Deploy the package built by infra/azure/package.sh (the ReadyToRun `dotnet publish` output:
+// Bot.Functions.dll, functions.metadata, worker.config.json, extensions.json and host.json at the root).
 
 @description('Name prefix for every resource, e.g. releasebot-prod.')
 @minLength(3)
@@ -80,7 +81,7 @@ var pageSettings = length(pageKeys.items) == 0 ? {} : {
 
 var baseSettings = {
   FUNCTIONS_EXTENSION_VERSION: '~4'
-  FUNCTIONS_WORKER_RUNTIME: 'custom'
+  FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated'
   AzureWebJobsStorage: storageConnection
   APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
   ReleaseConfig__Directory: releaseConfigDirectory
@@ -88,6 +89,8 @@ var baseSettings = {
   CommandApi__Enabled: string(length(commandApiKeys.items) > 0)
   Executor__MaxConflictRetries: '20'
   Executor__MaxFeedbackRounds: '8'
+  // The Sweep timer's schedule (%Sweep:Schedule% in its trigger): the host cannot index the function without it.
+  Sweep__Schedule: '*/30 * * * * *'
   Sweep__OverdueGrace: '00:02:00'
   Sweep__OrphanScanInterval: '00:05:00'
   Notifications__MaxDeferral: '00:15:00'
@@ -101,7 +104,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     siteConfig: {
-      linuxFxVersion: ''
+      linuxFxVersion: 'DOTNET-ISOLATED|10.0'
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
       appSettings: [for s in items(union(baseSettings, keySettings, pageSettings, pageKeySettings, extraSettings)): { name: s.key, value: s.value }]

@@ -13,7 +13,7 @@ public static class AnalysisExtensions
     /// <summary>How long one Prometheus query may take. The default value is 10 seconds (<c>Analysis:QueryTimeout</c>).</summary>
     public static readonly TimeSpan DefaultQueryTimeout = TimeSpan.FromSeconds(10);
 
-    public static WebApplicationBuilder AddAnalysis(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddAnalysis(this IHostApplicationBuilder builder)
     {
         var timeout = builder.Configuration.GetValue("Analysis:QueryTimeout", DefaultQueryTimeout);
         if (timeout <= TimeSpan.Zero || timeout > TimeSpan.FromMinutes(5))

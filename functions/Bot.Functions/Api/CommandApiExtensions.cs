@@ -6,7 +6,7 @@ namespace Bot.Functions.Api;
 public static class CommandApiExtensions
 {
     /// <summary>Binds and validates <c>CommandApi</c> (keys) at start-up.</summary>
-    public static WebApplicationBuilder AddCommandApi(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddCommandApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<CommandApiOptions>().BindConfiguration(CommandApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ApiKeyFilter>();

@@ -18,7 +18,7 @@ public static class CiExtensions
     /// follows every commit, and the due sweep the <c>Sweep</c> timer runs. Call after <c>AddStorage()</c> and
     /// <c>AddRolloutCore()</c>: it wraps the rollout store and replaces the decider with the gated one.
     /// </summary>
-    public static WebApplicationBuilder AddCi(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddCi(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<CiOptions>().BindConfiguration("Ci")

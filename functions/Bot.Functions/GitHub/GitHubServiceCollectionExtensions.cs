@@ -11,7 +11,7 @@ namespace Bot.Functions.GitHub;
 public static class GitHubServiceCollectionExtensions
 {
     /// <summary><see cref="AddGitHub(IServiceCollection, IConfiguration)"/> for <c>Program.cs</c>.</summary>
-    public static WebApplicationBuilder AddGitHub(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddGitHub(this IHostApplicationBuilder builder)
     {
         builder.Services.AddGitHub(builder.Configuration);
         return builder;

@@ -25,7 +25,11 @@ public sealed record HostEnvironment(HostMode Mode, int Port, string Version)
         return new HostEnvironment(HostMode.Standalone, standalonePort, version);
     }
 
-    /// <summary>True when the Functions host runs this process as its isolated worker.</summary>
+    /// <summary>True when the Functions host runs this process as its isolated worker.
+    /// The worker reads its host's endpoint from <c>functions-uri</c> (<c>--functions-uri</c> on the command line), older hosts
+    /// pass <c>--host</c>/<c>--port</c>/<c>--workerId</c>, and the native host (FunctionsNetHost) loads it in-process.</summary>
     public static bool IsFunctionsHost(IConfiguration config) =>
-        !string.IsNullOrWhiteSpace(config[HostEndpointKey]) || !string.IsNullOrWhiteSpace(config["functions-uri"]);
+        !string.IsNullOrWhiteSpace(config[HostEndpointKey]) || !string.IsNullOrWhiteSpace(config["functions-uri"])
+        || !string.IsNullOrWhiteSpace(config["functions-worker-id"]) || !string.IsNullOrWhiteSpace(config["workerId"])
+        || AppContext.GetData("AZURE_FUNCTIONS_NATIVE_HOST") is not null;
 }

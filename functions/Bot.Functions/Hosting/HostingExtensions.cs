@@ -1,15 +1,73 @@
 using System.Net;
 using System.Text.Json.Serialization;
+using Bot.Functions.Analysis;
+using Bot.Functions.Api;
+using Bot.Functions.Ci;
+using Bot.Functions.GitHub;
+using Bot.Functions.Health;
+using Bot.Functions.Notifications;
+using Bot.Functions.Orphans;
+using Bot.Functions.Pages;
+using Bot.Functions.Slack;
 using Bot.Functions.Standalone;
+using Bot.Functions.Steps;
+using Bot.Functions.Storage;
+using Bot.Functions.Traffic;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Bot.Functions.Hosting;
 
 public static class HostingExtensions
 {
-    /// <summary>The standalone host: listens on 127.0.0.1 at <c>Bot:Port</c>, loads host.json and functions.metadata, and
-    /// runs the queue listeners and timers in-process (unless <c>Bot:RunTriggers=false</c>).</summary>
-    public static WebApplicationBuilder AddBotHost(this WebApplicationBuilder builder)
+    /// <summary>
+    /// Everything the bot is, for both hosts: the host's facts (<see cref="HostEnvironment"/>, <see cref="FunctionCatalog"/>
+    /// from host.json and functions.metadata), the clock, JSON and problem answers, and every feature. The one composition
+    /// method: Program.cs calls it for the isolated worker and for the standalone host, tests through Program. The features'
+    /// own order (storage before what wraps the rollout store) is kept here and nowhere else.
+    /// </summary>
+    public static IHostApplicationBuilder AddReleaseBot(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(HostEnvironment.Detect(builder.Configuration));
+        services.AddOptions<BotHostOptions>().BindConfiguration(BotHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(new FunctionCatalog(FunctionCatalog.LocateAppRoot(builder.Configuration[$"{BotHostOptions.Section}:AppRoot"])));
+        services.TryAddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        services.AddProblemAnswers(); // every failure answer is a problem document (ProblemAnswers)
+
+        builder.AddStorage();          // AzureWebJobsStorage: queues, tables, rollout state, audit, delivery dedup, step scheduler
+        builder.AddRolloutCore();      // Decide + executor, release configs (ReleaseConfig:Directory), RolloutSteps and Sweep work
+        builder.AddNotifications();    // the executor's notifier: outbox on the notifications queue, delivered to Slack/GitHub by the Notifications function
+        builder.AddTrafficRouting();   // Traffic:Mode: istio (KubernetesClient) or recording (dry run)
+        builder.AddCommandApi();       // CommandApi:Keys: bearer keys for /api/rollouts, /api/services, /api/freezes
+        builder.AddPages();            // Pages:*: signed links to the rollout and service pages
+        builder.AddHealth();           // /api/health checks; adapters add theirs
+        builder.AddSlackIfConfigured(); // Slack:BotToken + Slack:SigningSecret: the Slack functions, live rollout messages
+        builder.AddGitHub();           // GitHub:*: App or token client, notification target (check run + deployment), webhook intake
+        builder.AddCi();               // Ci:*: CI webhook, freezes, deploy windows and cron slots in decisions, due index + sweep (wraps the rollout store)
+        builder.AddOrphanGuard();      // Sweep:OrphanScanInterval: orphaned canary traffic, found by the sweep, in health and chat
+        builder.AddAnalysis();         // Analysis:QueryTimeout: canary analysis on Prometheus
+        return builder;
+    }
+
+    /// <summary>The isolated worker as the Functions host runs it: <c>FunctionsApplication.CreateBuilder</c>, the ASP.NET Core
+    /// integration (HTTP functions get the real <see cref="HttpRequest"/>), problem answers for exceptions an HTTP function
+    /// did not handle, and <see cref="AddReleaseBot"/>. The host owns HTTP, queues (host.json <c>extensions.queues</c>) and timers.</summary>
+    public static FunctionsApplicationBuilder CreateWorkerBuilder(string[] args)
+    {
+        var builder = FunctionsApplication.CreateBuilder(args);
+        builder.ConfigureFunctionsWebApplication();
+        builder.UseMiddleware<ProblemAnswersMiddleware>();
+        builder.AddReleaseBot();
+        return builder;
+    }
+
+    /// <summary>The standalone host: the standalone defaults, appsettings.json beside the app and local.settings.json, 127.0.0.1 at
+    /// <c>Bot:Port</c>, and the queue listeners and timers of functions.metadata in-process (unless <c>Bot:RunTriggers=false</c>).
+    /// Then <see cref="AddReleaseBot"/>; after Build, <see cref="MapBotHost"/>.</summary>
+    public static WebApplicationBuilder AddStandaloneHost(this WebApplicationBuilder builder)
     {
         // The standalone host's defaults: every other source wins (the Functions host needs these as app settings).
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
@@ -19,25 +77,17 @@ public static class HostingExtensions
         AddAppSettings(builder);
         AddLocalSettings(builder);
         var env = HostEnvironment.Detect(builder.Configuration);
-        builder.Services.AddSingleton(env);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, env.Port));
-        builder.Services.AddOptions<BotHostOptions>().BindConfiguration(BotHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-
-        var appRoot = FunctionCatalog.LocateAppRoot(builder.Configuration[$"{BotHostOptions.Section}:AppRoot"]);
-        builder.Services.AddSingleton(new FunctionCatalog(appRoot));
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
-        builder.Services.AddProblemAnswers(); // every failure answer is a problem document (ProblemAnswers)
-
-        if (env.Mode == HostMode.Standalone && builder.Configuration.GetValue($"{BotHostOptions.Section}:RunTriggers", true))
+        if (builder.Configuration.GetValue($"{BotHostOptions.Section}:RunTriggers", true))
             builder.Services.AddHostedService<StandaloneTriggers>();
+        builder.AddReleaseBot();
         return builder;
     }
 
     /// <summary>The app's own <c>appsettings.json</c> (log levels) ships next to its assembly, while the content root is the
     /// folder the app was started from (<c>scripts/run.sh</c> starts it from the repository root), where none is found. Those
     /// next to the assembly are then read first, so every other source still wins.</summary>
-    internal static void AddAppSettings(WebApplicationBuilder builder)
+    internal static void AddAppSettings(IHostApplicationBuilder builder)
     {
         if (File.Exists(Path.Combine(builder.Environment.ContentRootPath, "appsettings.json"))) return;
         var files = new[] { "appsettings.json", $"appsettings.{builder.Environment.EnvironmentName}.json" };
@@ -54,7 +104,7 @@ public static class HostingExtensions
 
     /// <summary>Standalone runs read <c>local.settings.json</c>'s <c>Values</c> (as <c>func start</c> does), found in the
     /// current folder or above; environment variables still win.</summary>
-    private static void AddLocalSettings(WebApplicationBuilder builder)
+    private static void AddLocalSettings(IHostApplicationBuilder builder)
     {
         var path = builder.Configuration["Bot:LocalSettings"] ?? Path.Combine(Directory.GetCurrentDirectory(), "local.settings.json");
         if (!File.Exists(path)) return;

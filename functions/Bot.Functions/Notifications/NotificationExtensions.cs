@@ -14,7 +14,7 @@ public static class NotificationExtensions
     /// (<c>Notifications:Table</c>) and the <see cref="NotificationsFunction"/> that delivers to the registered
     /// <see cref="NotificationTarget"/>s. Needs <c>AddStorage()</c> (queues and tables); order-independent otherwise.
     /// </summary>
-    public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddNotifications(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section)

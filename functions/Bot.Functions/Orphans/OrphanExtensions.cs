@@ -15,7 +15,7 @@ public static class OrphanExtensions
     /// <summary>The orphan guard (run by the <c>Sweep</c> timer every <c>Sweep:OrphanScanInterval</c>), its registry
     /// (table <c>orphans</c>), the restore command and the <c>orphans</c> health entry. Routes are read through the
     /// registered <see cref="ITrafficInspector"/>, else the traffic router when it is one (both routers are).</summary>
-    public static WebApplicationBuilder AddOrphanGuard(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddOrphanGuard(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<SweepOptions>()

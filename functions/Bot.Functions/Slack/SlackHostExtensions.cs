@@ -24,7 +24,7 @@ public static class SlackHostExtensions
     /// <c>AddStorage()</c> so the durable delivery dedup is the one used. The <see cref="SlackWorkFunction"/> queue handler
     /// is registered either way: with Slack off, work still on the queue fails into <c>slack-work-poison</c> with the reason.
     /// </summary>
-    public static WebApplicationBuilder AddSlackIfConfigured(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddSlackIfConfigured(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.TryAddSingleton<SlackWorkFunction>();

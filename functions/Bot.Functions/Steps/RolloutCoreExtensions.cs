@@ -16,7 +16,7 @@ public static class RolloutCoreExtensions
     /// Ports not registered by an adapter fall back to: no Deployment management (<see cref="NullDeploymentController"/>),
     /// The executor's <see cref="INotifier"/> is the notifications outbox (<c>AddNotifications()</c>): notices only go on
     /// the <c>notifications</c> queue; Slack and GitHub register delivery targets with <c>AddNotificationTarget</c>.</summary>
-    public static WebApplicationBuilder AddRolloutCore(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddRolloutCore(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<ExecutorOptions>().BindConfiguration("Executor")

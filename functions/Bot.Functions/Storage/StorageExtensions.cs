@@ -16,7 +16,7 @@ public static class StorageExtensions
     /// <summary>The SDK's queue and table clients over <c>AzureWebJobsStorage</c> (start-up fails naming the setting when
     /// it is missing or malformed), the table-backed rollout store, audit log and delivery dedup on the tables
     /// <c>Storage__*</c> names, and the step scheduler on the queue of the <c>RolloutSteps</c> function.</summary>
-    public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
         var connectionString = builder.Configuration[ConnectionSetting];
         if (string.IsNullOrWhiteSpace(connectionString))

@@ -9,7 +9,7 @@ public static class TrafficExtensions
     /// <summary>Binds <c>Traffic</c>. With <c>Traffic:Mode=recording</c> registers the recording router; with
     /// <c>istio</c> (the default) adds the Kubernetes adapter (Istio router, Deployment controller; section <c>Kubernetes</c>).
     /// Start-up fails with a clear message when no router ends up registered, rather than silently moving no traffic.</summary>
-    public static WebApplicationBuilder AddTrafficRouting(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddTrafficRouting(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<TrafficOptions>().BindConfiguration(TrafficOptions.Section)
             .Validate(o => o.Mode is "istio" or "recording", "Traffic:Mode must be 'istio' (the default; needs Kubernetes configured) or 'recording' (dry run: moves no traffic)")
