@@ -62,6 +62,23 @@ public sealed class FunctionLayoutTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task FeatureSwitchedOff_ItsFunctionsStayListed_AndAnswer404SayingWhy()
+    {
+        using var root = new TestAppRoot();
+        await using var app = new BotApplication(azurite, root, runTriggers: false, settings: new Dictionary<string, string>
+        {
+            ["Slack:BotToken"] = "", ["Slack:SigningSecret"] = "", ["CommandApi:Enabled"] = "false",
+        });
+        var client = app.Client(TestAppRoot.DeployerKey);
+        foreach (var (path, why) in new[] { ("/api/slack/commands", "Slack is off"), ("/api/rollouts", "command API is off") })
+        {
+            using var response = await client.PostAsync(path, new StringContent("{}"));
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Contains(why, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void HostJson_IsForTheIsolatedWorker()
     {
         var repo = new FunctionCatalog(BuildOutput.Folder);
