@@ -25,7 +25,7 @@ namespace Bot.Benchmarks;
 
 /// <summary>
 /// From an approve request to the VirtualService PATCH that moves traffic, through the whole app (Program, the repository's
-/// host.json and function folders, standalone queue triggers) on a real Azurite, with the Kubernetes API double (HTTPS, the
+/// host.json and the build's functions.metadata, standalone queue triggers) on a real Azurite, with the Kubernetes API double (HTTPS, the
 /// bot's RBAC) and the Slack and GitHub contract doubles. Three surfaces: the command API, a Slack slash command and a PR
 /// comment. Beside them, in the same run, the floor: one state read and one conditional write on Azurite plus one GET+PATCH
 /// of the VirtualService. Targets (issue 9): API p50 ≤ 50 ms and ≤ 1.5× the floor; Slack and PR comment ≤ 1.5× the API.
@@ -269,7 +269,7 @@ public sealed class ApproveToTrafficBenchmark : IBenchmark
 
     private static double P(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
 
-    /// <summary>A throw-away app root: the repository's host.json (unchanged) and function folders on this run's own queues,
+    /// <summary>A throw-away app root: the repository's host.json (unchanged) and the build's functions.metadata on this run's own queues,
     /// and one release config for the sample service of infra/kubernetes/sample.</summary>
     private sealed class AppRoot : IDisposable
     {

@@ -9,7 +9,7 @@ namespace Bot.Benchmarks;
 
 /// <summary>
 /// Cold start of the bot's standalone host (a fresh <c>dotnet Bot.Functions.dll</c> process: the repository's host.json and
-/// function folders, triggers on, Azurite for storage) to its first <c>GET /api/health</c> 200, and its working set then,
+/// the build's functions.metadata, triggers on, Azurite for storage) to its first <c>GET /api/health</c> 200, and its working set then,
 /// next to a bare ASP.NET Core app with one endpoint measured in the same run, in turns. Issue 11's target: no worse than the
 /// build before the SDK move, measured the same way.
 /// </summary>

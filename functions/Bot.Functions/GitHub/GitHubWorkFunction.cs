@@ -2,14 +2,14 @@ using Bot.Functions.Hosting;
 
 namespace Bot.Functions.GitHub;
 
-/// <summary>Queue trigger on <c>github-work</c> (<c>GitHubWork/function.json</c>): each message is a <see cref="GitHubWork"/>
+/// <summary>Queue trigger on <c>github-work</c> (the <c>GitHubWork</c> function in functions.metadata): each message is a <see cref="GitHubWork"/>
 /// accepted by <c>POST /api/github</c>, handled by <see cref="GitHubEventHandler"/>. Failures end in <c>github-work-poison</c>.</summary>
 public sealed class GitHubWorkFunction(IServiceScopeFactory scopes, ILogger<GitHubWorkFunction> log) : WorkQueueFunction(scopes)
 {
     public const string Name = "GitHubWork";
 
-    /// <summary>The queue name when no function catalog is registered (the name in <c>GitHubWork/function.json</c>).</summary>
-    public const string DefaultQueue = "github-work";
+    /// <summary>The queue name when no function catalog is registered (the queue of the <c>GitHubWork</c> function).</summary>
+    public const string DefaultQueue = Triggers.GitHubWorkTrigger.Queue;
 
     public override string FunctionName => Name;
 

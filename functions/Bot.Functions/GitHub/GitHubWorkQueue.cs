@@ -5,7 +5,7 @@ namespace Bot.Functions.GitHub;
 
 /// <summary>
 /// Durable hand-off between <c>POST /api/github</c> (GitHub waits 10 s) and <see cref="GitHubWorkFunction"/>: one
-/// message per accepted delivery on <c>github-work</c> (from <c>GitHubWork/function.json</c>); failures retry and end in
+/// message per accepted delivery on <c>github-work</c> (from the <c>GitHubWork</c> function in functions.metadata); failures retry and end in
 /// <c>github-work-poison</c> (see <see cref="WorkQueue"/>).
 /// </summary>
 public sealed class GitHubWorkQueue(IQueueService queues, string queue) : WorkQueue(queues, queue)

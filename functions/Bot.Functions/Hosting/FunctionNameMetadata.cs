@@ -1,5 +1,5 @@
 namespace Bot.Functions.Hosting;
 
-/// <summary>Endpoint metadata naming the HTTP-triggered function (folder with function.json) an endpoint belongs to.
-/// Every /api endpoint carries one; a test checks each has a function.json and each HTTP function.json an endpoint.</summary>
+/// <summary>Endpoint metadata naming the HTTP function (in functions.metadata) a standalone endpoint serves. Every /api
+/// endpoint carries one; a test checks the endpoints are exactly the HTTP functions of functions.metadata.</summary>
 public sealed record FunctionNameMetadata(string FunctionName);

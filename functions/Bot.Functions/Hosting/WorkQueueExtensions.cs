@@ -6,7 +6,7 @@ namespace Bot.Functions.Hosting;
 public static class WorkQueueExtensions
 {
     /// <summary>Registers the <typeparamref name="TQueue"/> singleton (unless one is registered) on the queue that
-    /// <c>functions/&lt;<paramref name="function"/>&gt;/function.json</c> triggers on, or <paramref name="defaultQueue"/>
+    /// function <paramref name="function"/> of functions.metadata triggers on, or <paramref name="defaultQueue"/>
     /// when no function catalog is registered; its messages wait for the queue trigger (no prompt run: for work whose
     /// latency does not matter and whose order the trigger's batches keep, such as notifications).</summary>
     public static IServiceCollection TryAddWorkQueue<TQueue>(this IServiceCollection services, string function, string defaultQueue,
@@ -17,7 +17,7 @@ public static class WorkQueueExtensions
     }
 
     /// <summary>Registers the <typeparamref name="TQueue"/> singleton (unless one is registered) on the queue that
-    /// <c>functions/&lt;<paramref name="function"/>&gt;/function.json</c> triggers on, or <paramref name="defaultQueue"/>
+    /// function <paramref name="function"/> of functions.metadata triggers on, or <paramref name="defaultQueue"/>
     /// when no function catalog is registered. Needs an <see cref="IQueueService"/>. <typeparamref name="TFunction"/>, the
     /// queue's own function when it is registered in this process, becomes the <see cref="WorkQueue.Runner"/>: what is put
     /// on the queue is done here at once (<see cref="WorkQueue"/>, prompt run), unless <c>Bot:RunTriggers</c> is false.</summary>

@@ -10,7 +10,7 @@ public static class NotificationExtensions
 {
     /// <summary>
     /// The notifications outbox: <see cref="INotifier"/> is the <see cref="NotificationOutbox"/> (what the executor and
-    /// the sweep get), the <c>notifications</c> queue of <c>Notifications/function.json</c>, the coalescing table
+    /// the sweep get), the <c>notifications</c> queue of the <c>Notifications</c> function in functions.metadata, the coalescing table
     /// (<c>Notifications:Table</c>) and the <see cref="NotificationsFunction"/> that delivers to the registered
     /// <see cref="NotificationTarget"/>s. Needs <c>AddStorage()</c> (queues and tables); order-independent otherwise.
     /// </summary>

@@ -3,7 +3,7 @@ using Bot.Functions.Hosting;
 
 namespace Bot.Functions.Notifications;
 
-/// <summary>The <c>notifications</c> queue (from <c>Notifications/function.json</c>): the outbox between the executor and
+/// <summary>The <c>notifications</c> queue (from the <c>Notifications</c> function in functions.metadata): the outbox between the executor and
 /// <see cref="NotificationsFunction"/>. Failures retry and end in <c>notifications-poison</c> (see <see cref="WorkQueue"/>).</summary>
 public sealed class NotificationQueue(IQueueService queues, string queue) : WorkQueue(queues, queue)
 {

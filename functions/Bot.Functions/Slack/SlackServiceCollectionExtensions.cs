@@ -15,7 +15,7 @@ public static class SlackServiceCollectionExtensions
     /// <summary>
     /// Slack: options (section <c>Slack</c>, validated at start), the Web API client behind the token and retry
     /// handlers, the response_url client, the live-message notifier, user-group directory and access policy, the
-    /// inbound endpoints' durable work queue (<see cref="SlackWorkQueue"/> on the queue of <c>SlackWork/function.json</c>,
+    /// inbound endpoints' durable work queue (<see cref="SlackWorkQueue"/> on the queue of the <c>SlackWork</c> function in functions.metadata,
     /// needs an <see cref="IQueueService"/>) and its processor; the host registers <see cref="SlackWorkFunction"/>, which
     /// consumes it. Registers in-memory dedup and message stores only when nothing durable
     /// is registered (register <see cref="TableSlackMessageStore"/> / a table dedup before or after: TryAdd).

@@ -2,14 +2,14 @@ using Bot.Functions.Hosting;
 
 namespace Bot.Functions.Slack;
 
-/// <summary>Queue trigger on <c>slack-work</c> (<c>SlackWork/function.json</c>): each message is a <see cref="SlackWork"/>
+/// <summary>Queue trigger on <c>slack-work</c> (the <c>SlackWork</c> function in functions.metadata): each message is a <see cref="SlackWork"/>
 /// accepted by a Slack endpoint, done by <see cref="ISlackWorkProcessor"/>. Failures end in <c>slack-work-poison</c>.</summary>
 public sealed class SlackWorkFunction(IServiceScopeFactory scopes, ILogger<SlackWorkFunction> log) : WorkQueueFunction(scopes)
 {
     public const string Name = "SlackWork";
 
-    /// <summary>The queue name when no function catalog is registered (the name in <c>SlackWork/function.json</c>).</summary>
-    public const string DefaultQueue = "slack-work";
+    /// <summary>The queue name when no function catalog is registered (the queue of the <c>SlackWork</c> function).</summary>
+    public const string DefaultQueue = Triggers.SlackWorkTrigger.Queue;
 
     public override string FunctionName => Name;
 

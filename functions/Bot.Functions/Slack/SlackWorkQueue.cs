@@ -6,7 +6,7 @@ namespace Bot.Functions.Slack;
 /// <summary>
 /// Durable hand-off between the endpoints (which must answer Slack within 3 s) and <see cref="SlackWorkFunction"/>:
 /// one message per accepted item on the Storage queue <see cref="WorkQueue.Queue"/> (<c>slack-work</c>, from
-/// <c>SlackWork/function.json</c>); failures retry and end in <c>slack-work-poison</c> (see <see cref="WorkQueue"/>).
+/// the <c>SlackWork</c> function in functions.metadata); failures retry and end in <c>slack-work-poison</c> (see <see cref="WorkQueue"/>).
 /// </summary>
 public sealed class SlackWorkQueue(IQueueService queues, string queue) : WorkQueue(queues, queue)
 {

@@ -26,7 +26,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Bot.Functions.Tests.GitHub;
 
-/// <summary>The GitHub endpoint, handler and notifier wired as in Program (AddGitHub/MapGitHub) over the real
+/// <summary>The GitHub endpoint, handler and notifier wired as in Program (AddGitHub and the GitHubWebhook function) over the real
 /// executor and engine. Rollout state, audit, delivery dedup, step queue and GitHub output ids live in the test's Azurite
 /// (tables and queues of their own per app); GitHub is the contract double and traffic the recording router. Accepted
 /// deliveries go on a real <c>github-work</c> queue, consumed (unless <c>listen</c> is false) by the standalone

@@ -24,7 +24,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Bot.Functions.Tests.Slack;
 
-/// <summary>A minimal app with only the Slack area (AddSlack/MapSlack) over the Slack double and a fake engine gateway.
+/// <summary>A minimal app with only the Slack area (AddSlack and the Slack functions) over the Slack double and a fake engine gateway.
 /// The work queue is a real one on Azurite, consumed (unless <c>listen</c> is false) by the standalone
 /// <see cref="QueueListener"/> running <see cref="SlackWorkFunction"/>, as the host does.</summary>
 public sealed class SlackTestApp : IAsyncDisposable
