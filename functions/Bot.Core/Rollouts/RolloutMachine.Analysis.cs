@@ -44,12 +44,15 @@ public static partial class RolloutMachine
                     Message: $"{r.Id}: analysis stops while {(r.Promoting ? "promoting" : PhaseWord(r.Phase))}");
         if (a.NextAt is { } at && now < at) return NoOp(state, $"{r.Id}: analysis round {a.Round} is due at {Stamp(at)}");
 
-        // Measure this round, and schedule the next one now: the loop keeps its pace whatever the measurement takes.
-        var next = r with { Analysis = a with { Round = a.Round + 1, NextAt = now + spec.Interval } };
+        // Measure this round, and schedule the next one now: the loop keeps its pace whatever the measurement takes, and
+        // whatever the message's delivery took (one interval after this round was due, not after it arrived), unless it came
+        // more than an interval late: then one interval from now, so two rounds never measure back to back.
+        var nextAt = a.NextAt is { } planned && planned + spec.Interval > now ? planned + spec.Interval : now + spec.Interval;
+        var next = r with { Analysis = a with { Round = a.Round + 1, NextAt = nextAt } };
         List<Effect> fx =
         [
             new MeasureCanary(r.Service, a.Round) { RolloutId = r.Id },
-            new ScheduleStep(r.Service, r.StepIndex, now + spec.Interval) { RolloutId = r.Id, AnalysisRound = a.Round + 1 },
+            new ScheduleStep(r.Service, r.StepIndex, nextAt) { RolloutId = r.Id, AnalysisRound = a.Round + 1 },
         ];
         return new Decision(state with { Active = next }, fx, Message: $"{r.Id}: measuring analysis round {a.Round}");
     }

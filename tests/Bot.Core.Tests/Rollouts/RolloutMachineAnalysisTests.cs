@@ -212,6 +212,25 @@ public sealed class RolloutMachineAnalysisTests
     }
 
     [Fact]
+    public void ARoundDeliveredLate_KeepsTheLoopsCadence_ButNeverMeasuresTwiceInARow()
+    {
+        // Found by the analysis benchmark: each round was scheduled one interval after its message arrived, so the queue's
+        // polling delay added up round after round, and a breach just after a round waited an interval plus that delay.
+        var s = new Story(With(null, new SetWeightStep(10), new PauseStep(TimeSpan.FromMinutes(5))));
+        s.Start();
+        s.Tick();
+        var planned = s.Active.Analysis!.NextAt!.Value;
+        s.Advance(Interval + TimeSpan.FromSeconds(1.5));     // the round's message came 1.5 s late
+        s.Send(new AnalysisDue(s.Active.Id, s.Active.Analysis.Round) { By = Actor.Timer });
+        Assert.Equal(planned + Interval, s.Active.Analysis!.NextAt);
+        Assert.Contains("scheduleAnalysis 2 +8.5s", s.Effects);
+
+        s.Advance(Interval + Interval);                      // this one came more than an interval late: start again from now
+        s.Send(new AnalysisDue(s.Active.Id, s.Active.Analysis.Round) { By = Actor.Timer });
+        Assert.Equal(s.Now + Interval, s.Active.Analysis!.NextAt);
+    }
+
+    [Fact]
     public void StaleAnalysisMessagesAndResults_ChangeNothing()
     {
         var s = new Story(With(null, new SetWeightStep(10), new PauseStep(TimeSpan.FromMinutes(5))));
