@@ -79,6 +79,7 @@ public sealed class AnalysisBenchmark : IBenchmark
             await Task.Delay(TimeSpan.FromSeconds(3), ct);
 
             var reactions = new List<double>();
+            var lateness = new List<double>();
             var lines = new List<string>();
             for (var trial = 0; trial < Trials; trial++)
             {
@@ -111,9 +112,13 @@ public sealed class AnalysisBenchmark : IBenchmark
                 var settled = Stopwatch.StartNew();
                 while ((string?)(view = JsonNode.Parse(await deployer.GetStringAsync($"/api/rollouts/{id}", ct))!)["phase"] == "rollingBack" && settled.Elapsed < TimeSpan.FromSeconds(30))
                     await Task.Delay(50, ct);
+                // How late the round that caught it measured, after it was due (the next round is due one interval after it).
+                var late = view["analysis"]?["lastAt"] is { } lastAt && view["analysis"]?["nextMeasurementAt"] is { } nextAt
+                    ? ((DateTimeOffset)lastAt - ((DateTimeOffset)nextAt - Interval)).TotalSeconds : double.NaN;
+                lateness.Add(late);
                 lines.Add(string.Create(CultureInfo.InvariantCulture,
                     $"trial {trial + 1}: breach {phase.TotalSeconds:F1} s into the loop, visible {Stopwatch.GetElapsedTime(loopStart, visible).TotalSeconds:F1} s, " +
-                    $"canary 0 after {reaction:F2} s; {view["phase"]}: {Clip((string?)view["reason"])}"));
+                    $"canary 0 after {reaction:F2} s (that round measured {late:F2} s after it was due); {view["phase"]}: {Clip((string?)view["reason"])}"));
                 if ((string?)view["phase"] != "rolledBack") throw new InvalidOperationException($"{id} did not roll back: {view.ToJsonString()}");
 
                 // Healthy again, and long enough that the next rollout's first window holds none of these 5xx.
@@ -129,6 +134,8 @@ public sealed class AnalysisBenchmark : IBenchmark
             report.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"interval {Interval.TotalSeconds:F0} s, {Trials} trials, scrape 1 s, host.json as in the repository: visible -> canary 0 p50 {p50:F2} s, max {max:F2} s " +
                 $"(target <= {limit:F0} s: {(max <= limit ? "met" : "NOT met")})"));
+            report.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"rounds measured {lateness.Min():F2}-{lateness.Max():F2} s after they were due (the step queue's delayed message, then the listener's polling back-off up to host.json maxPollingInterval)"));
             report.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"reference, Flagger (rollback after interval x threshold failed checks): default interval {FlaggerInterval.TotalSeconds:F0} s x threshold {FlaggerThreshold} = " +
                 $"{FlaggerInterval.TotalSeconds * FlaggerThreshold:F0} s; at this benchmark's 10 s interval, {Interval.TotalSeconds * FlaggerThreshold:F0} s"));
