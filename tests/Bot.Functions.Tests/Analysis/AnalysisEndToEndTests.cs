@@ -190,6 +190,14 @@ public sealed class AnalysisEndToEndTests(AzuriteFixture azurite, ITestOutputHel
             .Select(e => (string?)e!["text"]!["text"]).ToList();
         Assert.Equal(["Approve anyway", "Rollback", "Extend"], buttons);
         rig.Slack.AssertNoViolations();
+
+        // Extend (resume, here through the command API): measuring again with fresh counters, one interval from now.
+        var resumed = await rig.App.Client(TestAppRoot.ApproverKey).PostAsync($"/api/rollouts/{id}/resume", null);
+        Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+        var extended = await rig.RolloutAsync(id);
+        Assert.Equal("progressing", (string?)extended["phase"]);
+        Assert.Equal(0, (int)extended["analysis"]!["noVerdicts"]!);
+        Assert.Equal(rig.Clock.GetUtcNow() + Interval, (DateTimeOffset)extended["analysis"]!["nextMeasurementAt"]!);
     }
 
     [Fact]
