@@ -23,13 +23,16 @@ public static partial class RolloutMachine
     private static RolloutState StartAnalysis(RolloutState r, DateTimeOffset now, List<Effect> fx)
     {
         if (r.Config.Analysis is not { } spec || r.Analysis?.NextAt is not null || r.Promoting) return r;
-        if (r.CanaryWeight <= 0 && r.CurrentStep is not AnalyzeStep && r.CurrentStep is not FaultStep) return r;
+        if (!Measured(r)) return r;
         var a = r.Analysis ?? new AnalysisState();
         var round = a.Round + 1;
         var started = r with { Analysis = a with { Round = round, NextAt = now + spec.Interval } };
         fx.Add(new ScheduleStep(r.Service, r.StepIndex, now + spec.Interval) { RolloutId = r.Id, AnalysisRound = round });
         return started;
     }
+
+    /// <summary>The canary is measured: it takes traffic, or an analysis or fault step runs.</summary>
+    private static bool Measured(RolloutState r) => r.CanaryWeight > 0 || r.CurrentStep is AnalyzeStep or FaultStep;
 
     private static Decision OnAnalysisDue(ServiceState state, AnalysisDue due, DateTimeOffset now)
     {
@@ -41,12 +44,15 @@ public static partial class RolloutMachine
                     Message: $"{r.Id}: analysis stops while {(r.Promoting ? "promoting" : PhaseWord(r.Phase))}");
         if (a.NextAt is { } at && now < at) return NoOp(state, $"{r.Id}: analysis round {a.Round} is due at {Stamp(at)}");
 
-        // Measure this round, and schedule the next one now: the loop keeps its pace whatever the measurement takes.
-        var next = r with { Analysis = a with { Round = a.Round + 1, NextAt = now + spec.Interval } };
+        // Measure this round, and schedule the next one now: the loop keeps its pace whatever the measurement takes, and
+        // whatever the message's delivery took (one interval after this round was due, not after it arrived), unless it came
+        // more than an interval late: then one interval from now, so two rounds never measure back to back.
+        var nextAt = a.NextAt is { } planned && planned + spec.Interval > now ? planned + spec.Interval : now + spec.Interval;
+        var next = r with { Analysis = a with { Round = a.Round + 1, NextAt = nextAt } };
         List<Effect> fx =
         [
             new MeasureCanary(r.Service, a.Round) { RolloutId = r.Id },
-            new ScheduleStep(r.Service, r.StepIndex, now + spec.Interval) { RolloutId = r.Id, AnalysisRound = a.Round + 1 },
+            new ScheduleStep(r.Service, r.StepIndex, nextAt) { RolloutId = r.Id, AnalysisRound = a.Round + 1 },
         ];
         return new Decision(state with { Active = next }, fx, Message: $"{r.Id}: measuring analysis round {a.Round}");
     }
@@ -118,8 +124,9 @@ public static partial class RolloutMachine
         _ => null,
     };
 
-    /// <summary>Why the current step (a timed step ending, or the promote) may not pass yet: the last verdict was not a pass, or an
-    /// analysis step has none yet. Null when it may (no analysis, a pass, or a person approved anyway).</summary>
+    /// <summary>Why the current step (a timed step ending, or the promote) may not pass yet: the last verdict was not a pass, an
+    /// analysis step has none yet, or the measured canary has none at all yet. Null when it may (no analysis, a pass, a person
+    /// approved anyway, or a canary that takes no traffic and so is not measured).</summary>
     private static string? AnalysisHold(RolloutState r)
     {
         if (r.Config.Analysis is null) return null;
@@ -127,7 +134,10 @@ public static partial class RolloutMachine
         if (a is { Overridden: true } && a.StepIndex == r.StepIndex) return null;
         if (r.CurrentStep is AnalyzeStep && (a is null || a.StepIndex != r.StepIndex || a.Passes == 0))
             return a?.Last is { Passed: false } l ? $"no passing verdict yet ({l.Reason})" : "no passing verdict yet";
-        return a?.Last is { Passed: false } last ? $"the last verdict was {last.Outcome}: {last.Reason}" : null;
+        if (a?.Last is { Passed: false } last) return $"the last verdict was {last.Outcome}: {last.Reason}";
+        // Nothing judged yet while the canary is measured (a bake shorter than the interval, a promote right after a setWeight):
+        // no measurement is not a pass, so wait for the first verdict (with the metrics source down, never promote on no data).
+        return a?.Last is null && Measured(r) ? "no verdict yet" : null;
     }
 
     /// <summary>The step's time is up but the analysis has not passed it: wait one more interval (the loop keeps measuring).</summary>
@@ -137,7 +147,8 @@ public static partial class RolloutMachine
         var extended = r with { NextDueAt = now + interval, UpdatedAt = now };
         extended = StartAnalysis(extended, now, fx);
         var text = $"{r.Id} {Position(r)} extended by {Durations.Format(interval)}: {hold}";
-        fx.Add(Notice(extended, NoticeKind.Waiting, Clip(text, EvidenceLimit)));
+        // A thread event (as failures and the ask are), so the thread says why the step did not end on time.
+        fx.Add(Notice(extended, NoticeKind.Analysis, Clip(text, EvidenceLimit)));
         fx.Add(Audit(extended, "analysis-extend", Actor.System, Clip(hold, EvidenceLimit), r.Phase, r.Phase, now));
         fx.Add(Schedule(extended, r.StepIndex, now + interval));
         return new Decision(state with { Active = extended }, fx, Message: text);

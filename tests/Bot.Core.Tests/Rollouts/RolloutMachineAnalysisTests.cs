@@ -127,6 +127,43 @@ public sealed class RolloutMachineAnalysisTests
     }
 
     [Fact]
+    public void BakeEndingBeforeTheFirstVerdict_IsExtended_NeverPassedOnNoMeasurement()
+    {
+        // Found end to end (AnalysisEndToEndTests.PrometheusDown_PausesWithTheReason_AndNeverPromotes): a bake shorter than the
+        // interval passed, and the promote after it ran, before anything was measured; with Prometheus down that promoted on no data.
+        var s = new Story(With(new AnalysisPolicy { ErrorLimit = 2 }, new SetWeightStep(10), new PauseStep(TimeSpan.FromSeconds(5)), new PromoteStep()));
+        s.Start();
+        s.Tick();                 // canary 10%, loop starts: first measurement in 10 s
+        s.Tick();                 // bake starts, ends in 5 s
+        s.Advance(TimeSpan.FromSeconds(5));
+        s.Tick();                 // the bake is over, nothing judged yet
+        Assert.Equal(1, s.Active.StepIndex);
+        Assert.False(s.Active.Promoting);
+        Assert.Contains("extended by 10s: no verdict yet", s.Last.Message);
+        // Told in the thread (the README: extensions post there), not only as the live message's note.
+        Assert.Contains(s.Notices, n => n.Kind == NoticeKind.Analysis && n.Text.Contains("extended by 10s: no verdict yet"));
+
+        Measure(s, Healthy());    // the first verdict passes: the extended bake ends on it
+        s.Tick();
+        Assert.Equal(2, s.Active.StepIndex);
+    }
+
+    [Fact]
+    public void PromoteRightAfterTheCanaryTakesTraffic_WaitsForTheFirstVerdict()
+    {
+        var s = new Story(With(null, new SetWeightStep(10), new PromoteStep()));
+        s.Start();
+        s.Tick();                 // canary 10%
+        s.Tick();                 // the promote: nothing measured yet
+        Assert.False(s.Active.Promoting);
+        Assert.Contains("no verdict yet", s.Last.Message);
+
+        Measure(s, Healthy());
+        s.Tick();
+        Assert.True(s.Active.Promoting);
+    }
+
+    [Fact]
     public void MetricsSourceDown_PausesWithTheReason_AfterTheErrorLimit_AndNeverPromotes()
     {
         var s = new Story(With(new AnalysisPolicy { ErrorLimit = 2 }, new SetWeightStep(10), new PromoteStep()));
@@ -172,6 +209,25 @@ public sealed class RolloutMachineAnalysisTests
         Assert.Equal(2, s.Active.StepIndex);
         Measure(s, ErrorSpike());
         Assert.Equal(RolloutPhase.RolledBack, s.State.LastFinished!.Phase);
+    }
+
+    [Fact]
+    public void ARoundDeliveredLate_KeepsTheLoopsCadence_ButNeverMeasuresTwiceInARow()
+    {
+        // Found by the analysis benchmark: each round was scheduled one interval after its message arrived, so the queue's
+        // polling delay added up round after round, and a breach just after a round waited an interval plus that delay.
+        var s = new Story(With(null, new SetWeightStep(10), new PauseStep(TimeSpan.FromMinutes(5))));
+        s.Start();
+        s.Tick();
+        var planned = s.Active.Analysis!.NextAt!.Value;
+        s.Advance(Interval + TimeSpan.FromSeconds(1.5));     // the round's message came 1.5 s late
+        s.Send(new AnalysisDue(s.Active.Id, s.Active.Analysis.Round) { By = Actor.Timer });
+        Assert.Equal(planned + Interval, s.Active.Analysis!.NextAt);
+        Assert.Contains("scheduleAnalysis 2 +8.5s", s.Effects);
+
+        s.Advance(Interval + Interval);                      // this one came more than an interval late: start again from now
+        s.Send(new AnalysisDue(s.Active.Id, s.Active.Analysis.Round) { By = Actor.Timer });
+        Assert.Equal(s.Now + Interval, s.Active.Analysis!.NextAt);
     }
 
     [Fact]

@@ -20,11 +20,14 @@ public sealed class IstioMetrics(string ns)
     public TimeSpan Scrape { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary><paramref name="perSecond"/> requests a second to <paramref name="workload"/> from <paramref name="from"/> to
-    /// <paramref name="to"/>, <paramref name="errorShare"/> of them answered 503, each taking <paramref name="latencyMs"/>.</summary>
+    /// <paramref name="to"/>, <paramref name="errorShare"/> of them answered 503, each taking <paramref name="latencyMs"/>, as the
+    /// <paramref name="reporter"/> proxy saw them (<c>destination</c>, the server's sidecar, as the built-ins read; or <c>source</c>,
+    /// the client's, which also sees requests Istio's fault injection aborted before they reached the server).</summary>
     public IstioMetrics Traffic(string workload, DateTimeOffset from, DateTimeOffset to, double perSecond, double errorShare = 0, double latencyMs = 20,
-        string version = "")
+        string version = "", string reporter = "destination")
     {
-        var s = _series.TryGetValue(workload, out var existing) ? existing : _series[workload] = new Series(workload, version, _ns);
+        var key = reporter == "destination" ? workload : $"{reporter}:{workload}";
+        var s = _series.TryGetValue(key, out var existing) ? existing : _series[key] = new Series(workload, version, _ns, reporter);
         for (var t = from; t <= to; t += Scrape)
         {
             var n = perSecond * Scrape.TotalSeconds;
@@ -68,7 +71,7 @@ public sealed class IstioMetrics(string ns)
     private static void Line(StringBuilder sb, string name, string labels, double value, DateTimeOffset at) =>
         sb.Append(CultureInfo.InvariantCulture, $"{name}{{{labels}}} {value:0.###} {at.ToUnixTimeSeconds()}\n");
 
-    private sealed class Series(string workload, string version, string ns)
+    private sealed class Series(string workload, string version, string ns, string reporter)
     {
         public List<Point> Points { get; } = [];
 
@@ -76,7 +79,7 @@ public sealed class IstioMetrics(string ns)
         {
             var all = new List<(string, string)>
             {
-                ("reporter", "destination"), ("destination_workload", workload), ("destination_workload_namespace", ns), ("destination_version", version),
+                ("reporter", reporter), ("destination_workload", workload), ("destination_workload_namespace", ns), ("destination_version", version),
             };
             all.AddRange(extra);
             return string.Join(",", all.Select(l => $"{l.Item1}=\"{l.Item2}\""));

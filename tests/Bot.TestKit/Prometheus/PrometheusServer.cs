@@ -6,8 +6,9 @@ namespace Bot.TestKit.Prometheus;
 
 /// <summary>
 /// A real Prometheus (Debian's package, installed by <c>scripts/test.sh</c> when missing; or <c>PROMETHEUS_BIN</c>) on a free
-/// loopback port, its TSDB backfilled from the metrics a test wrote (<see cref="IstioMetrics"/>) with <c>promtool</c>. It
-/// scrapes nothing; retention is unlimited so backfilled history is kept whatever today's date.
+/// loopback port, its TSDB backfilled from the metrics a test wrote (<see cref="IstioMetrics"/>) with <c>promtool</c>, and/or
+/// scraping one target the test serves (<see cref="IstioScrapeTarget"/>); retention is unlimited so backfilled history is kept
+/// whatever today's date.
 /// </summary>
 public sealed class PrometheusServer : IAsyncDisposable
 {
@@ -26,7 +27,9 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     public static string Binary => Environment.GetEnvironmentVariable("PROMETHEUS_BIN") is { Length: > 0 } bin ? bin : "/usr/bin/prometheus";
 
-    public static async Task<PrometheusServer> StartAsync(IstioMetrics? metrics = null, CancellationToken ct = default)
+    /// <param name="scrape">A target to scrape (<c>/metrics</c>) every <paramref name="scrapeInterval"/> (default 1 s); none when null.</param>
+    public static async Task<PrometheusServer> StartAsync(IstioMetrics? metrics = null, Uri? scrape = null, TimeSpan? scrapeInterval = null,
+        CancellationToken ct = default)
     {
         if (!File.Exists(Binary))
             throw new InvalidOperationException($"Prometheus is not installed at {Binary}: run `bash scripts/test.sh` (it installs Debian's prometheus) or set PROMETHEUS_BIN");
@@ -40,7 +43,10 @@ public sealed class PrometheusServer : IAsyncDisposable
             await RunAsync(promtool, ["tsdb", "create-blocks-from", "openmetrics", input, data], ct);
         }
         var config = Path.Combine(dir, "prometheus.yml");
-        await File.WriteAllTextAsync(config, "global: {}\n", ct);
+        var every = $"{(long)(scrapeInterval ?? TimeSpan.FromSeconds(1)).TotalMilliseconds}ms";
+        await File.WriteAllTextAsync(config, scrape is null ? "global: {}\n"
+            : $"global: {{scrape_interval: {every}, scrape_timeout: {every}, evaluation_interval: {every}}}\n"
+              + $"scrape_configs:\n  - job_name: istio\n    static_configs: [{{targets: [\"{scrape.Authority}\"]}}]\n", ct);
         var port = FreePort();
         var info = new ProcessStartInfo(Binary) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = dir };
         foreach (var a in new[] { $"--config.file={config}", $"--storage.tsdb.path={data}", $"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=100y" })
