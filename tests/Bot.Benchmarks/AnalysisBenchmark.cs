@@ -146,19 +146,14 @@ public sealed class AnalysisBenchmark : IBenchmark
         }
     }
 
-    /// <summary>The repository's host.json and function folders (queues of this run's own) and one service with analysis on.</summary>
+    /// <summary>The repository's host.json and the build's functions.metadata (queues of this run's own) and one service with analysis on.</summary>
     private static string WriteAppRoot(string root, Uri prometheus)
     {
         File.Copy(Path.Combine(RepoPaths.Root, "host.json"), Path.Combine(root, "host.json"));
-        foreach (var dir in Directory.EnumerateDirectories(Path.Combine(RepoPaths.Root, "functions")))
-        {
-            var fj = Path.Combine(dir, "function.json");
-            if (!File.Exists(fj)) continue;
-            var text = File.ReadAllText(fj);
-            foreach (var name in new[] { "rollout-steps", "slack-work", "github-work", "notifications" })
-                text = text.Replace($"\"{name}\"", $"\"{AzuriteFixture.NewName(name.Split('-')[0])}\"", StringComparison.Ordinal);
-            File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(root, Path.GetFileName(dir))).FullName, "function.json"), text);
-        }
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Root, "functions", "Bot.Functions", "bin", "Release", "net10.0", "functions.metadata"));
+        foreach (var name in new[] { "rollout-steps", "slack-work", "github-work", "notifications" })
+            text = text.Replace($"\"{name}\"", $"\"{AzuriteFixture.NewName(name.Split('-')[0])}\"", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(root, "functions.metadata"), text);
         var config = Directory.CreateDirectory(Path.Combine(root, "config")).FullName;
         File.WriteAllText(Path.Combine(config, "checkout.yaml"), $"""
             service: checkout
