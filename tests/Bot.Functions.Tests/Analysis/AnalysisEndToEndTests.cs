@@ -22,8 +22,8 @@ namespace Bot.Functions.Tests.Analysis;
 /// sample's <c>checkout</c> VirtualService, Istio CRDs checked), the Slack contract double, and a real Prometheus holding the
 /// Istio metrics each test states (backfilled with promtool). The bot's clock is injected: every analysis round queries
 /// Prometheus at <c>time=</c> that clock, so the data read is the data written here.
-/// <para>How time moves: the test advances the clock, then runs what is due as the host would, through the Functions
-/// invocation endpoints: the <c>Sweep</c> timer (with <c>Sweep:OverdueGrace</c> 0 it enqueues every step and analysis round due
+/// <para>How time moves: the test advances the clock, then runs what is due as the host would, invoking the functions of
+/// functions.metadata the way the standalone host does (<see cref="Bot.Functions.Hosting.FunctionInvoker"/>): the <c>Sweep</c> timer (with <c>Sweep:OverdueGrace</c> 0 it enqueues every step and analysis round due
 /// at the clock's now: Azurite hides the messages the bot scheduled on its own real clock), the <c>RolloutSteps</c> queue
 /// function for every visible step message, and the <c>Notifications</c> function for every notice (Slack).</para>
 /// </summary>
@@ -363,8 +363,8 @@ public sealed class AnalysisEndToEndTests(AzuriteFixture azurite, ITestOutputHel
         /// <summary>The timer, then every visible step message (those they make due now too), then every notice.</summary>
         public async Task RunDueAsync()
         {
-            var sweep = await Invoke("Sweep", new JsonObject { ["tick"] = new JsonObject { ["IsPastDue"] = false } });
-            _output.WriteLine($"{Clock.GetUtcNow():HH:mm:ss} sweep: {sweep}");
+            await Invoke("Sweep", null);
+            _output.WriteLine($"{Clock.GetUtcNow():HH:mm:ss} sweep ran");
             while (await DeliverAsync(Root.Queue, "RolloutSteps") > 0) { }
             while (await DeliverAsync(Root.NotificationsQueue, "Notifications") > 0) { }
         }
@@ -374,21 +374,22 @@ public sealed class AnalysisEndToEndTests(AzuriteFixture azurite, ITestOutputHel
             var batch = await _queues.ReceiveAsync(queue, 32, TimeSpan.FromSeconds(30), default);
             foreach (var m in batch)
             {
-                var answer = await Invoke(function, new JsonObject { ["msg"] = System.Text.Json.JsonSerializer.Serialize(m.Text) }, m.DequeueCount, m.MessageId);
-                _output.WriteLine($"{Clock.GetUtcNow():HH:mm:ss} {function}: {answer}");
+                await Invoke(function, m.Text);
+                _output.WriteLine($"{Clock.GetUtcNow():HH:mm:ss} {function}: {m.MessageId} done");
                 await _queues.DeleteMessageAsync(queue, m.MessageId, m.PopReceipt, default);
             }
             return batch.Count;
         }
 
-        private async Task<string> Invoke(string function, JsonObject data, long dequeueCount = 1, string id = "")
+        /// <summary>Runs a function of functions.metadata once, in a scope of its own, as the standalone host's trigger does
+        /// (a queue function on <paramref name="message"/>, the timer when it is null); a failure throws.</summary>
+        private async Task Invoke(string function, string? message)
         {
-            using var http = App.CreateClient();
-            var envelope = new JsonObject { ["Data"] = data, ["Metadata"] = new JsonObject { ["DequeueCount"] = dequeueCount, ["Id"] = id } };
-            var response = await http.PostAsync("/" + function, new StringContent(envelope.ToJsonString(), Encoding.UTF8, "application/json"));
-            var text = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{function}: {(int)response.StatusCode} {text}");
-            return JsonNode.Parse(text)?["Logs"]?.ToJsonString() ?? text;
+            var catalog = App.Services.GetRequiredService<Bot.Functions.Hosting.FunctionCatalog>();
+            var invoker = new Bot.Functions.Hosting.FunctionInvoker(catalog.Find(function)!, typeof(Program).Assembly);
+            await using var scope = App.Services.CreateAsyncScope();
+            if (message is null) await invoker.InvokeTimerAsync(scope.ServiceProvider, new Microsoft.Azure.Functions.Worker.TimerInfo(), default);
+            else await invoker.InvokeQueueAsync(scope.ServiceProvider, message, default);
         }
 
         public async Task<JsonNode> RolloutAsync(string id) => await (await Deployer.GetAsync($"/api/rollouts/{id}")).JsonAsync();
