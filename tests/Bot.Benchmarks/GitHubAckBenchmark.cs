@@ -84,7 +84,7 @@ public sealed class GitHubAckBenchmark : IBenchmark
             Trigger = new TriggerSpec { Kind = TriggerKind.Push, Branch = "main" },
         }));
         builder.AddGitHub();
-        s.AddHttpClient<GitHubConnection>().ConfigurePrimaryHttpMessageHandler(() => github);
+        s.AddHttpClient(GitHubConnection.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => github);
         s.AddSingleton(sp => new RolloutExecutor(store, new RecordingTrafficRouter(), new NullDeploymentController(),
             sp.DirectNotifier(), scheduler, audit, RolloutMachine.Decide, time));
         await using var app = builder.Build();

@@ -1,4 +1,6 @@
 using System.Net;
+using Octokit;
+using GitHubClient = Bot.Adapters.GitHub.GitHubClient;
 using Bot.Adapters.GitHub;
 using Bot.TestKit;
 using Bot.TestKit.GitHub;
@@ -23,10 +25,10 @@ public class GitHubClientTests : IDisposable
     private GitHubDouble Double => _app.Double;
     private GitHubClient Client => _app.Client;
 
-    private static CreateCheckRunRequest Run(IReadOnlyList<CheckRunAction>? actions = null) => new()
+    private static NewCheckRun Run(IReadOnlyList<NewCheckRunAction>? actions = null) => new("release/checkout-api", Sha)
     {
-        Name = "release/checkout-api", HeadSha = Sha, Status = "in_progress", ExternalId = "checkout-api-7",
-        Output = new CheckRunOutput("Rolling out 3f2c9e1", "| step | |\n|---|---|"), Actions = actions,
+        Status = CheckStatus.InProgress, ExternalId = "checkout-api-7",
+        Output = new NewCheckRunOutput("Rolling out 3f2c9e1", "| step | |\n|---|---|"), Actions = actions,
     };
 
     [Fact]
@@ -35,7 +37,7 @@ public class GitHubClientTests : IDisposable
         var run = await Client.CreateCheckRunAsync(Repo, Run([new("Approve", "Approve the current step", "approve")]), default);
 
         Assert.Equal("release/checkout-api", run.Name);
-        Assert.Equal("in_progress", run.Status);
+        Assert.Equal("in_progress", run.Status.StringValue);
         Assert.Empty(Double.Violations);
         var sent = Assert.Single(Double.RequestsTo("checks/create"));
         Assert.Equal(201, sent.Status);
@@ -79,8 +81,8 @@ public class GitHubClientTests : IDisposable
     [Fact]
     public async Task GetTokenAsync_InstallationFromApi_LooksUpOnceAndCachesToken()
     {
-        await Client.CreateCommitStatusAsync(Repo, Sha, new("pending", Context: "release-bot/canary"), default);
-        await Client.CreateCommitStatusAsync(Repo, Sha, new("success", Context: "release-bot/canary"), default);
+        await Client.CreateCommitStatusAsync(Repo, Sha, new() { State = CommitState.Pending, Context = "release-bot/canary" }, default);
+        await Client.CreateCommitStatusAsync(Repo, Sha, new() { State = CommitState.Success, Context = "release-bot/canary" }, default);
 
         Assert.Single(Double.RequestsTo("apps/get-repo-installation"));
         Assert.Single(Double.RequestsTo("apps/create-installation-access-token"));
@@ -132,7 +134,7 @@ public class GitHubClientTests : IDisposable
     [Fact]
     public async Task CreateCheckRunAsync_FourActions_RefusedBeforeSending()
     {
-        CheckRunAction A(string id) => new(id, "d", id);
+        NewCheckRunAction A(string id) => new(id, "d", id);
         await Assert.ThrowsAsync<ArgumentException>(() => Client.CreateCheckRunAsync(Repo, Run([A("a"), A("b"), A("c"), A("d")]), default));
         await Assert.ThrowsAsync<ArgumentException>(() => Client.CreateCheckRunAsync(Repo, Run([new("A label longer than 20", "d", "x")]), default));
         Assert.Empty(Double.RequestsTo("checks/create"));
@@ -142,8 +144,9 @@ public class GitHubClientTests : IDisposable
     public async Task Double_BodyAgainstSchema_422WithReason()
     {
         // Bypass the client's guard: the double itself must hold GitHub's contract.
-        var e = await Assert.ThrowsAsync<GitHubApiException>(() => _app.Connection.SendAsync(HttpMethod.Post, GitHubRoutes.CheckRuns(Repo),
-            new { name = "x", head_sha = Sha, status = "waiting" }, _app.Credentials.GetTokenAsync(Repo, default).Result, default));
+        var path = ApiUrls.CheckRuns(Repo.Owner, Repo.Name);
+        var e = await Assert.ThrowsAsync<GitHubApiException>(() => _app.Connection.SendAsync(_app.Credentials.GetTokenAsync(Repo, default).Result, HttpMethod.Post, path,
+            gh => gh.Connection.Post<object>(path, new { name = "x", head_sha = Sha, status = "waiting" }, "application/vnd.github+json", "application/json", parameters: null, default), default));
         Assert.True(e.IsValidationFailed);
         Assert.Contains("status", e.Body);
         Assert.NotEmpty(Double.Violations);
@@ -152,14 +155,14 @@ public class GitHubClientTests : IDisposable
     [Fact]
     public async Task CreateDeploymentAsync_Created_SendsNoAutoMergeAndNoContexts()
     {
-        var result = await Client.CreateDeploymentAsync(Repo, new CreateDeploymentRequest { Ref = Sha, Environment = "production", Description = "checkout-api 3f2c9e1" }, default);
+        var result = await Client.CreateDeploymentAsync(Repo, new NewDeployment(Sha) { Environment = "production", Description = "checkout-api 3f2c9e1" }, default);
 
         Assert.True(result.Created);
         var sent = Double.RequestsTo("repos/create-deployment").Single().Json!;
         Assert.False((bool)sent["auto_merge"]!);
         Assert.Empty(sent["required_contexts"]!.AsArray());
-        var status = await Client.CreateDeploymentStatusAsync(Repo, result.Deployment!.Id, new("in_progress") { Description = "10% canary" }, default);
-        Assert.Equal("in_progress", status.State);
+        var status = await Client.CreateDeploymentStatusAsync(Repo, result.Deployment!.Id, new(DeploymentState.InProgress) { Description = "10% canary" }, default);
+        Assert.Equal("in_progress", status.State.StringValue);
         Assert.Empty(Double.Violations);
     }
 
@@ -167,7 +170,7 @@ public class GitHubClientTests : IDisposable
     public async Task CreateDeploymentAsync_202_ReturnsMergedMessage()
     {
         Double.DeploymentsAnswerMerged = 1;
-        var result = await Client.CreateDeploymentAsync(Repo, new CreateDeploymentRequest { Ref = "topic-branch" }, default);
+        var result = await Client.CreateDeploymentAsync(Repo, new NewDeployment("topic-branch"), default);
         Assert.False(result.Created);
         Assert.Contains("Auto-merged", result.MergedMessage);
     }
@@ -194,7 +197,7 @@ public class GitHubClientTests : IDisposable
     public async Task GetTeamMembershipAsync_MemberAndNot()
     {
         Double.TeamMembers[("acme", "releasers", "mona")] = "member";
-        Assert.Equal("active", (await Client.GetTeamMembershipAsync(Repo, "acme", "releasers", "mona", default))!.State);
+        Assert.Equal("active", (await Client.GetTeamMembershipAsync(Repo, "acme", "releasers", "mona", default))!.State.StringValue);
         Assert.Null(await Client.GetTeamMembershipAsync(Repo, "acme", "releasers", "hubot", default));
     }
 
