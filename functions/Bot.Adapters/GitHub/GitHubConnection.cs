@@ -54,10 +54,16 @@ public sealed class GitHubConnection
 
     public Uri BaseAddress { get; }
 
+    /// <summary>How many Octokit clients <see cref="ClientFor"/> has built (none before the first GitHub call; the
+    /// webhook acknowledgement makes none).</summary>
+    public long ClientsBuilt => Interlocked.Read(ref _clientsBuilt);
+    private long _clientsBuilt;
+
     /// <summary>An Octokit client authenticating with <paramref name="bearer"/> (an installation token, a personal token
     /// or the app JWT; null: anonymous).</summary>
     public IGitHubClient ClientFor(string? bearer)
     {
+        Interlocked.Increment(ref _clientsBuilt);
         var credentials = bearer is null ? Credentials.Anonymous : new Credentials(bearer, AuthenticationType.Bearer);
         return new Octokit.GitHubClient(new Connection(new Octokit.ProductHeaderValue(_options.UserAgent), BaseAddress,
             new InMemoryCredentialStore(credentials), _http.Value, Serializer));
@@ -73,7 +79,12 @@ public sealed class GitHubConnection
         var client = ClientFor(bearer);
         try
         {
-            return await _pipeline.ExecuteAsync(async _ => await call(client).ConfigureAwait(false), ct).ConfigureAwait(false);
+            return await _pipeline.ExecuteAsync(async token =>
+            {
+                // Octokit's typed calls take no token; the handler under them links this one into the request.
+                using var _ = GitHubHeadersHandler.Cancel(token);
+                return await call(client).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
         }
         catch (ApiException e)
         {

@@ -6,13 +6,29 @@ namespace Bot.Adapters.GitHub;
 /// The headers GitHub asks every REST call to carry (protocols.md §5.2), on what Octokit sends: <c>Accept:
 /// application/vnd.github+json</c> (Octokit asks for the older <c>vnd.github.v3+json</c>), <c>X-GitHub-Api-Version</c>
 /// (Octokit sends none), the configured <c>User-Agent</c> alone (Octokit appends its platform), and <c>Content-Type:
-/// application/json</c> on a JSON body (Octokit labels it <c>application/x-www-form-urlencoded</c>).
+/// application/json</c> on a JSON body (Octokit labels it <c>application/x-www-form-urlencoded</c>). It also cancels the
+/// request with the caller's token (<see cref="Cancel"/>), which Octokit's typed calls cannot pass down.
 /// </summary>
 public sealed class GitHubHeadersHandler(GitHubOptions options) : DelegatingHandler
 {
     private static readonly MediaTypeWithQualityHeaderValue Json = new("application/vnd.github+json");
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    private static readonly AsyncLocal<CancellationToken> Caller = new();
+
+    /// <summary>Until disposed, requests in this async flow are cancelled with <paramref name="token"/> too.</summary>
+    public static IDisposable Cancel(CancellationToken token)
+    {
+        var previous = Caller.Value;
+        Caller.Value = token;
+        return new Restore(previous);
+    }
+
+    private sealed class Restore(CancellationToken previous) : IDisposable
+    {
+        public void Dispose() => Caller.Value = previous;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
         request.Headers.Accept.Clear();
         request.Headers.Accept.Add(Json);
@@ -22,6 +38,15 @@ public sealed class GitHubHeadersHandler(GitHubOptions options) : DelegatingHand
         request.Headers.UserAgent.ParseAdd(options.UserAgent);
         if (request.Content is { Headers.ContentType.MediaType: "application/x-www-form-urlencoded" } content)
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        return base.SendAsync(request, ct);
+        if (!Caller.Value.CanBeCanceled) return await base.SendAsync(request, ct).ConfigureAwait(false);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, Caller.Value);
+        var response = await base.SendAsync(request, linked.Token).ConfigureAwait(false);
+        // A handler that answered without watching the token (or raced it) must not turn a cancelled call into an answer.
+        if (Caller.Value.IsCancellationRequested)
+        {
+            response.Dispose();
+            Caller.Value.ThrowIfCancellationRequested();
+        }
+        return response;
     }
 }

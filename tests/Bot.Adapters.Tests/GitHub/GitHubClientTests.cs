@@ -276,6 +276,18 @@ public class GitHubClientTests : IDisposable
         Assert.False(Bot.Adapters.Http.RateLimitWaits.AreSuspended);
     }
 
+    [Fact]
+    public async Task SendAsync_CancelledWhileOnItsWay_ThrowsCancelledNotGitHubsAnswer()
+    {
+        // Octokit's typed calls take no CancellationToken: the caller's token must still reach the HTTP request.
+        _app.Credentials.RememberInstallation(Repo, 42);
+        await _app.Credentials.GetTokenAsync(Repo, default);
+        using var cts = new CancellationTokenSource();
+        Double.FailNext("issues/create-comment", HttpStatusCode.BadGateway, meanwhile: () => { cts.Cancel(); return Task.CompletedTask; });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client.CreateIssueCommentAsync(Repo, 7, "x", cts.Token));
+    }
+
     /// <summary>Moves the fake clock in steps until the call (waiting on a Polly delay) finishes.</summary>
     private async Task AdvanceUntil(Task call, TimeSpan step)
     {
