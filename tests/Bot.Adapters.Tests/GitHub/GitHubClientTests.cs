@@ -277,6 +277,43 @@ public class GitHubClientTests : IDisposable
     }
 
     [Fact]
+    public async Task SendAsync_PrimaryLimitOctokitRaises_WaitsForTheResetThenSucceeds()
+    {
+        _app.Credentials.RememberInstallation(Repo, 42);
+        await _app.Credentials.GetTokenAsync(Repo, default);
+        Double.RateLimitNext(1, secondary: false, resetIn: TimeSpan.FromMinutes(1));
+        var before = _time.GetUtcNow();
+
+        var call = Client.CreateIssueCommentAsync(Repo, 7, "after the reset", default);
+        await AdvanceUntil(call, TimeSpan.FromSeconds(5));
+
+        Assert.Equal("after the reset", (await call).Body);
+        Assert.Equal([403, 201], Double.RequestsTo("issues/create-comment").Select(r => r.Status));
+        Assert.True(_time.GetUtcNow() - before >= TimeSpan.FromMinutes(1));
+    }
+
+    [Theory]
+    [InlineData(false, typeof(RateLimitExceededException))]
+    [InlineData(true, typeof(SecondaryRateLimitExceededException))]
+    public async Task SendAsync_OctokitsRateLimitExceptions_BecomeRateLimitedGitHubApiExceptions(bool secondary, Type octokitRaises)
+    {
+        _app.Credentials.RememberInstallation(Repo, 42);
+        await _app.Credentials.GetTokenAsync(Repo, default);
+        Double.RateLimitNext(1, secondary, resetIn: TimeSpan.FromMinutes(2));
+
+        GitHubApiException e;
+        using (Bot.Adapters.Http.RateLimitWaits.Suspend())
+            e = await Assert.ThrowsAsync<GitHubApiException>(() => Client.CreateIssueCommentAsync(Repo, 7, "x", default));
+
+        Assert.IsType(octokitRaises, e.InnerException);
+        Assert.True(e.IsRateLimited);
+        Assert.Equal((HttpStatusCode.Forbidden, "POST", "/repos/acme/checkout-api/issues/7/comments"), (e.StatusCode, e.Method, e.Path));
+        Assert.Contains("rate limit", e.Body);
+        // Primary: until the reset (+1 s); secondary without retry-after: the 60 s backoff.
+        Assert.Equal(secondary ? TimeSpan.FromSeconds(60) : TimeSpan.FromSeconds(121), e.RetryAfter);
+    }
+
+    [Fact]
     public async Task SendAsync_CancelledWhileOnItsWay_ThrowsCancelledNotGitHubsAnswer()
     {
         // Octokit's typed calls take no CancellationToken: the caller's token must still reach the HTTP request.
