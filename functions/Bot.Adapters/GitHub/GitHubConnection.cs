@@ -26,6 +26,7 @@ public sealed class GitHubConnection
     private readonly Lazy<IHttpClient> _http;
     private readonly ResiliencePipeline _pipeline;
     private static readonly SimpleJsonSerializer Serializer = new();
+    private static readonly Octokit.ProductHeaderValue Product = new("release-bot");
 
     /// <summary>Over the handler of the named client <see cref="HttpClientName"/>.</summary>
     public GitHubConnection(IHttpMessageHandlerFactory handlers, IOptions<GitHubOptions> options, TimeProvider time)
@@ -65,7 +66,8 @@ public sealed class GitHubConnection
     {
         Interlocked.Increment(ref _clientsBuilt);
         var credentials = bearer is null ? Credentials.Anonymous : new Credentials(bearer, AuthenticationType.Bearer);
-        return new Octokit.GitHubClient(new Connection(new Octokit.ProductHeaderValue(_options.UserAgent), BaseAddress,
+        // Octokit's product name must be one HTTP token; GitHubHeadersHandler sends the configured User-Agent as given.
+        return new Octokit.GitHubClient(new Connection(Product, BaseAddress,
             new InMemoryCredentialStore(credentials), _http.Value, Serializer));
     }
 

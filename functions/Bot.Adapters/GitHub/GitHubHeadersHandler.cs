@@ -4,7 +4,7 @@ namespace Bot.Adapters.GitHub;
 
 /// <summary>
 /// The headers GitHub asks every REST call to carry (protocols.md §5.2), on what Octokit sends: <c>Accept:
-/// application/vnd.github+json</c> (Octokit asks for the older <c>vnd.github.v3+json</c>), <c>X-GitHub-Api-Version</c>
+/// application/vnd.github+json</c> where Octokit asks for its default, the older <c>vnd.github.v3+json</c>, <c>X-GitHub-Api-Version</c>
 /// (Octokit sends none), the configured <c>User-Agent</c> alone (Octokit appends its platform), and <c>Content-Type:
 /// application/json</c> on a JSON body (Octokit labels it <c>application/x-www-form-urlencoded</c>). It also cancels the
 /// request with the caller's token (<see cref="Cancel"/>), which Octokit's typed calls cannot pass down.
@@ -12,6 +12,7 @@ namespace Bot.Adapters.GitHub;
 public sealed class GitHubHeadersHandler(GitHubOptions options) : DelegatingHandler
 {
     private static readonly MediaTypeWithQualityHeaderValue Json = new("application/vnd.github+json");
+    private const string OctokitJson = "application/vnd.github.v3+json";
 
     private static readonly AsyncLocal<CancellationToken> Caller = new();
 
@@ -30,8 +31,12 @@ public sealed class GitHubHeadersHandler(GitHubOptions options) : DelegatingHand
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
-        request.Headers.Accept.Clear();
-        request.Headers.Accept.Add(Json);
+        // Octokit's default JSON media type only: a media type a call asks for on purpose (raw, a preview) is kept.
+        if (request.Headers.Accept.All(a => a.MediaType is OctokitJson))
+        {
+            request.Headers.Accept.Clear();
+            request.Headers.Accept.Add(Json);
+        }
         request.Headers.Remove("X-GitHub-Api-Version");
         request.Headers.Add("X-GitHub-Api-Version", options.ApiVersion);
         request.Headers.UserAgent.Clear();

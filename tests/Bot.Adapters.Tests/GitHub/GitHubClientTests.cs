@@ -277,6 +277,18 @@ public class GitHubClientTests : IDisposable
     }
 
     [Fact]
+    public async Task SendAsync_UserAgentWithVersionAndComment_SentAsConfigured()
+    {
+        using var app = new GitHubTestApp(_time, configure: o => o.UserAgent = "acme-release-bot/2.1 (+https://acme.example/bot)");
+        app.Double.AddInstallation(42, Repo);
+
+        await app.Client.CreateIssueCommentAsync(Repo, 7, "hi", default);
+
+        Assert.All(app.Double.Requests, r => Assert.Equal("acme-release-bot/2.1 (+https://acme.example/bot)", r.Headers.UserAgent.ToString()));
+        Assert.Empty(app.Double.Violations);
+    }
+
+    [Fact]
     public async Task SendAsync_PrimaryLimitOctokitRaises_WaitsForTheResetThenSucceeds()
     {
         _app.Credentials.RememberInstallation(Repo, 42);
