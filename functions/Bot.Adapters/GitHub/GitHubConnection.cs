@@ -14,7 +14,8 @@ namespace Bot.Adapters.GitHub;
 /// handler from DI (<see cref="GitHubHeadersHandler"/> on top), against exactly <see cref="GitHubOptions.BaseUrl"/>
 /// (github.com's API, or GHES <c>https://HOST/api/v3/</c>; Octokit's own GHES suffixing is not used); rate-limit waits
 /// (a Polly retry driven by <see cref="GitHubRateLimit"/>; none inside <see cref="RateLimitWaits.Suspend"/>); and
-/// Octokit's exceptions mapped to <see cref="GitHubApiException"/>. Nothing is built until the first call.
+/// Octokit's exceptions mapped to <see cref="GitHubApiException"/>. An Octokit client (microseconds, a few KB) is built per
+/// call, with that call's token, over the factory's current handler; none before the first call.
 /// </summary>
 public sealed class GitHubConnection
 {
@@ -23,7 +24,7 @@ public sealed class GitHubConnection
 
     private readonly GitHubOptions _options;
     private readonly TimeProvider _time;
-    private readonly Lazy<IHttpClient> _http;
+    private readonly Func<HttpMessageHandler> _handler;
     private readonly ResiliencePipeline _pipeline;
     private static readonly SimpleJsonSerializer Serializer = new();
     private static readonly Octokit.ProductHeaderValue Product = new("release-bot");
@@ -34,13 +35,14 @@ public sealed class GitHubConnection
     {
     }
 
-    /// <param name="handler">Called once, at the first call: the handler Octokit's requests go through.</param>
+    /// <param name="handler">Called for each Octokit client: the handler its requests go through (IHttpClientFactory's
+    /// pooled handler, rotated as the factory does; or a test double).</param>
     public GitHubConnection(Func<HttpMessageHandler> handler, IOptions<GitHubOptions> options, TimeProvider time)
     {
         _options = options.Value;
         _time = time;
         BaseAddress = new Uri(_options.BaseUrl.EndsWith('/') ? _options.BaseUrl : _options.BaseUrl + "/", UriKind.Absolute);
-        _http = new Lazy<IHttpClient>(() => new HttpClientAdapter(() => new GitHubHeadersHandler(_options) { InnerHandler = handler() }));
+        _handler = handler;
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
@@ -68,7 +70,7 @@ public sealed class GitHubConnection
         var credentials = bearer is null ? Credentials.Anonymous : new Credentials(bearer, AuthenticationType.Bearer);
         // Octokit's product name must be one HTTP token; GitHubHeadersHandler sends the configured User-Agent as given.
         return new Octokit.GitHubClient(new Connection(Product, BaseAddress,
-            new InMemoryCredentialStore(credentials), _http.Value, Serializer));
+            new InMemoryCredentialStore(credentials), new HttpClientAdapter(() => new GitHubHeadersHandler(_options) { InnerHandler = _handler() }), Serializer));
     }
 
     /// <summary>Runs <paramref name="call"/> on a client for <paramref name="bearer"/>, waiting out rate limits the
