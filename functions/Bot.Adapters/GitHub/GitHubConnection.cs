@@ -64,7 +64,7 @@ public sealed class GitHubConnection
 
     /// <summary>An Octokit client authenticating with <paramref name="bearer"/> (an installation token, a personal token
     /// or the app JWT; null: anonymous).</summary>
-    public IGitHubClient ClientFor(string? bearer)
+    private IGitHubClient ClientFor(string? bearer)
     {
         Interlocked.Increment(ref _clientsBuilt);
         var credentials = bearer is null ? Credentials.Anonymous : new Credentials(bearer, AuthenticationType.Bearer);

@@ -17,7 +17,7 @@ public sealed class GitHubHeadersHandler(GitHubOptions options) : DelegatingHand
     private static readonly AsyncLocal<CancellationToken> Caller = new();
 
     /// <summary>Until disposed, requests in this async flow are cancelled with <paramref name="token"/> too.</summary>
-    public static IDisposable Cancel(CancellationToken token)
+    internal static IDisposable Cancel(CancellationToken token)
     {
         var previous = Caller.Value;
         Caller.Value = token;
