@@ -153,6 +153,18 @@ public class GitHubClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Double_NullValuedField_422AndAViolation()
+    {
+        // Octokit leaves nulls out; a body that carries one where GitHub's schema takes no null is refused.
+        var path = ApiUrls.CheckRuns(Repo.Owner, Repo.Name);
+        var body = $"{{\"name\":\"x\",\"head_sha\":\"{Sha}\",\"external_id\":null}}";
+        var e = await Assert.ThrowsAsync<GitHubApiException>(() => _app.Connection.SendAsync(_app.Credentials.GetTokenAsync(Repo, default).Result, HttpMethod.Post, path,
+            gh => gh.Connection.Post<object>(path, body, "application/vnd.github+json", "application/json", parameters: null, default), default));
+        Assert.True(e.IsValidationFailed);
+        Assert.Contains(Double.Violations, v => v.Contains("external_id", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task CreateDeploymentAsync_Created_SendsNoAutoMergeAndNoContexts()
     {
         var result = await Client.CreateDeploymentAsync(Repo, new NewDeployment(Sha) { Environment = "production", Description = "checkout-api 3f2c9e1" }, default);
