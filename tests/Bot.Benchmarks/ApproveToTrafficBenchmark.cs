@@ -68,7 +68,7 @@ public sealed class ApproveToTrafficBenchmark : IBenchmark
                 {
                     s.AddHttpClient<SlackClient>().ConfigurePrimaryHttpMessageHandler(() => slack);
                     s.AddHttpClient(nameof(SlackResponseUrlClient)).ConfigurePrimaryHttpMessageHandler(() => slack);
-                    s.AddHttpClient<GitHubConnection>().ConfigurePrimaryHttpMessageHandler(() => github);
+                    s.AddHttpClient(GitHubConnection.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => github);
                     // The app's storage clients, on a transport that sees their requests (for the quiet wait below).
                     var watched = new Azure.Core.Pipeline.HttpClientTransport(new HttpClient(new StorageActivity { InnerHandler = new SocketsHttpHandler() }));
                     s.AddSingleton<IQueueService>(new AzureQueueService(StorageClients.CreateQueueServiceClient(azurite.ConnectionString, transport: watched)));

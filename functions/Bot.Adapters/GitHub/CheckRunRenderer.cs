@@ -11,7 +11,7 @@ public static class CheckRunRenderer
 
     /// <summary>Buttons while a human is awaited (approval step, or paused); none otherwise. Each identifier binds the click
     /// to the revision and step shown (<see cref="ActionId"/>); the check run's <c>external_id</c> is the rollout id.</summary>
-    public static IReadOnlyList<CheckRunAction> Actions(RolloutState r) => r.Phase switch
+    public static IReadOnlyList<Octokit.NewCheckRunAction> Actions(RolloutState r) => r.Phase switch
     {
         RolloutPhase.WaitingApproval =>
         [
@@ -133,7 +133,7 @@ public static class CheckRunRenderer
         if (r.Phase == RolloutPhase.WaitingApproval)
             sb.Append("Use the buttons above, or comment `/release approve` or `/release rollback` on the pull request.\n");
         var text = sb.ToString();
-        return text.Length <= CheckRunOutput.MaxSummary ? text : text[..(CheckRunOutput.MaxSummary - 1)] + "…";
+        return text.Length <= CheckRunLimits.MaxSummary ? text : text[..(CheckRunLimits.MaxSummary - 1)] + "…";
     }
 
     public static string Short(string version) => version.Length == 40 && version.All(Uri.IsHexDigit) ? version[..7] : version;

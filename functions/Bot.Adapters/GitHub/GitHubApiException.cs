@@ -4,8 +4,8 @@ namespace Bot.Adapters.GitHub;
 
 /// <summary>A non-success answer from the GitHub REST API. <see cref="Body"/> is GitHub's JSON error (<c>message</c>,
 /// <c>errors</c>, <c>documentation_url</c>) as received.</summary>
-public sealed class GitHubApiException(HttpStatusCode statusCode, string method, string path, string? body, string? message = null)
-    : Exception(message ?? $"GitHub {method} {path} answered {(int)statusCode} {statusCode}: {Summarize(body)}")
+public sealed class GitHubApiException(HttpStatusCode statusCode, string method, string path, string? body, string? message = null, Exception? inner = null)
+    : Exception(message ?? $"GitHub {method} {path} answered {(int)statusCode} {statusCode}: {Summarize(body)}", inner)
 {
     public HttpStatusCode StatusCode { get; } = statusCode;
     public string Method { get; } = method;

@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Octokit;
 
 namespace Bot.Adapters.GitHub;
 
 /// <summary>
 /// GitHub App authentication: a JWT for the app's own calls, and per-installation access tokens (valid 1 hour),
 /// cached and renewed <see cref="RenewBefore"/> before they expire. The installation comes from the webhook
-/// (<see cref="RememberInstallation"/>) or from <c>GET /repos/{owner}/{repo}/installation</c>.
+/// (<see cref="RememberInstallation"/>) or from <c>GET /repos/{owner}/{repo}/installation</c>. Both app calls go through
+/// Octokit's GitHub Apps client with the JWT as bearer credentials.
 /// </summary>
 public sealed class GitHubAppCredentials(GitHubConnection connection, GitHubAppJwt jwt, TimeProvider time) : IGitHubCredentials
 {
@@ -14,7 +16,7 @@ public sealed class GitHubAppCredentials(GitHubConnection connection, GitHubAppJ
     public static readonly TimeSpan RenewBefore = TimeSpan.FromMinutes(5);
 
     private readonly ConcurrentDictionary<RepoRef, long> _installations = new();
-    private readonly ConcurrentDictionary<long, InstallationToken> _tokens = new();
+    private readonly ConcurrentDictionary<long, AccessToken> _tokens = new();
     private readonly SemaphoreSlim _refresh = new(1, 1);
 
     public bool IsApp => true;
@@ -53,7 +55,8 @@ public sealed class GitHubAppCredentials(GitHubConnection connection, GitHubAppJ
     {
         try
         {
-            return (await connection.SendAsync(HttpMethod.Get, GitHubRoutes.RepoInstallation(repo), null, jwt.Create(), ct)).Read<Installation>();
+            return await connection.SendAsync(jwt.Create(), HttpMethod.Get, ApiUrls.RepoInstallation(repo.Owner, repo.Name),
+                gh => gh.GitHubApps.GetRepositoryInstallationForCurrent(repo.Owner, repo.Name), ct).ConfigureAwait(false);
         }
         catch (GitHubApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -63,6 +66,7 @@ public sealed class GitHubAppCredentials(GitHubConnection connection, GitHubAppJ
     }
 
     /// <summary><c>POST /app/installations/{id}/access_tokens</c> with the app JWT.</summary>
-    public async Task<InstallationToken> CreateInstallationTokenAsync(long installationId, CancellationToken ct) =>
-        (await connection.SendAsync(HttpMethod.Post, GitHubRoutes.InstallationAccessTokens(installationId), null, jwt.Create(), ct)).Read<InstallationToken>();
+    public Task<AccessToken> CreateInstallationTokenAsync(long installationId, CancellationToken ct) =>
+        connection.SendAsync(jwt.Create(), HttpMethod.Post, ApiUrls.AccessTokens(installationId),
+            gh => gh.GitHubApps.CreateInstallationToken(installationId), ct);
 }

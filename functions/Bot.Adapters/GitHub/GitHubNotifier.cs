@@ -1,3 +1,4 @@
+using Octokit;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
 using Microsoft.Extensions.Logging;
@@ -41,29 +42,27 @@ public sealed class GitHubNotifier(
     private async Task<GitHubRolloutOutputs> PublishCheckRunAsync(RepoRef repo, string sha, RolloutState r, string text, string? link, GitHubRolloutOutputs saved, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var output = new CheckRunOutput(CheckRunRenderer.Title(r), CheckRunRenderer.Summary(r, text, link, pages?.Rollout(r.Id, now)));
+        var output = new NewCheckRunOutput(CheckRunRenderer.Title(r), CheckRunRenderer.Summary(r, text, link, pages?.Rollout(r.Id, now)));
         var conclusion = CheckRunRenderer.Conclusion(r);
         if (saved.CheckRunId is { } id)
         {
-            await github.UpdateCheckRunAsync(repo, id, new UpdateCheckRunRequest
+            await github.UpdateCheckRunAsync(repo, id, new CheckRunUpdate
             {
-                Status = conclusion is null ? "in_progress" : null,
-                Conclusion = conclusion,
+                Status = conclusion is null ? CheckStatus.InProgress : null,
+                Conclusion = Conclusion(conclusion),
                 CompletedAt = conclusion is null ? null : now,
                 Output = output,
                 Actions = CheckRunRenderer.Actions(r),
             }, ct);
             return saved;
         }
-        var run = await github.CreateCheckRunAsync(repo, new CreateCheckRunRequest
+        var run = await github.CreateCheckRunAsync(repo, new NewCheckRun(CheckRunRenderer.CheckRunName(r.Service), sha)
         {
-            Name = CheckRunRenderer.CheckRunName(r.Service),
-            HeadSha = sha,
             ExternalId = r.Id,
             DetailsUrl = link,
-            Status = conclusion is null ? "in_progress" : null,
+            Status = conclusion is null ? CheckStatus.InProgress : null,
             StartedAt = r.CreatedAt,
-            Conclusion = conclusion,
+            Conclusion = Conclusion(conclusion),
             CompletedAt = conclusion is null ? null : now,
             Output = output,
             Actions = CheckRunRenderer.Actions(r) is { Count: > 0 } a ? a : null,
@@ -79,9 +78,8 @@ public sealed class GitHubNotifier(
         if (saved.DeploymentId is null)
         {
             if (r.IsTerminal) return saved; // nothing to retire that was never shown
-            var created = await github.CreateDeploymentAsync(repo, new CreateDeploymentRequest
+            var created = await github.CreateDeploymentAsync(repo, new NewDeployment(sha)
             {
-                Ref = sha,
                 Environment = environment,
                 Description = Truncate($"{r.Service} {CheckRunRenderer.Short(r.Version)} by release-bot", 140),
                 ProductionEnvironment = true,
@@ -98,16 +96,26 @@ public sealed class GitHubNotifier(
         }
         var state = CheckRunRenderer.DeploymentState(r);
         if (state == saved.LastDeploymentState) return saved;
-        await github.CreateDeploymentStatusAsync(repo, saved.DeploymentId!.Value, new CreateDeploymentStatusRequest(state)
+        await github.CreateDeploymentStatusAsync(repo, saved.DeploymentId!.Value, new NewDeploymentStatus(DeploymentStateOf(state))
         {
             Description = Truncate(text, 140),
             Environment = environment,
-            LogUrl = null,
         }, ct);
         saved = saved with { LastDeploymentState = state };
         await outputs.SaveAsync(saved, ct);
         return saved;
     }
+
+    /// <summary>The renderer's GitHub words (<c>success</c>, <c>in_progress</c>, …) as Octokit's values, sent as written.</summary>
+    private static StringEnum<CheckConclusion>? Conclusion(string? conclusion)
+    {
+        // Not a conditional expression: a null literal there converts through StringEnum's implicit operator from string.
+        if (conclusion is null) return default(StringEnum<CheckConclusion>?);
+        return new StringEnum<CheckConclusion>(conclusion);
+    }
+
+    private static Octokit.DeploymentState DeploymentStateOf(string state) =>
+        Enum.Parse<Octokit.DeploymentState>(state.Replace("_", "", StringComparison.Ordinal), ignoreCase: true);
 
     private static bool IsSha(string s) => s.Length is 40 && s.All(Uri.IsHexDigit);
 

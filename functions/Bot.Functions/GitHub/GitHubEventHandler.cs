@@ -157,12 +157,10 @@ public sealed partial class GitHubEventHandler(
         foreach (var err in errors) text.Append("- `").Append(err.Replace("`", "'")).Append("`\n");
         foreach (var service in services)
         {
-            await github.CreateCheckRunAsync(repo, new CreateCheckRunRequest
+            await github.CreateCheckRunAsync(repo, new Octokit.NewCheckRun(CheckRunRenderer.CheckRunName(service), sha)
             {
-                Name = CheckRunRenderer.CheckRunName(service),
-                HeadSha = sha,
-                Conclusion = "failure",
-                Output = new CheckRunOutput($"{options.Value.ConfigFile} is invalid ({errors.Count} error{(errors.Count == 1 ? "" : "s")})", text.ToString()),
+                Conclusion = Octokit.CheckConclusion.Failure,
+                Output = new Octokit.NewCheckRunOutput($"{options.Value.ConfigFile} is invalid ({errors.Count} error{(errors.Count == 1 ? "" : "s")})", text.ToString()),
             }, ct);
         }
     }

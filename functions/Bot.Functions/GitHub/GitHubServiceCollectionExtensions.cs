@@ -18,7 +18,7 @@ public static class GitHubServiceCollectionExtensions
     }
 
     /// <summary>
-    /// GitHub options (section <c>GitHub</c>), the typed client with app or personal-token credentials, the webhook's
+    /// GitHub options (section <c>GitHub</c>), the client (Octokit over the named HttpClient <c>GitHub</c>) with app or personal-token credentials, the webhook's
     /// durable work queue (<see cref="GitHubWorkQueue"/> on the queue of the <c>GitHubWork</c> function in functions.metadata, needs an
     /// <c>IQueueService</c>), its <see cref="GitHubWorkFunction"/> queue handler and the event handler it runs, the deployment gates (custom
     /// deployment protection rules; table <c>deploymentgates</c> with storage), and the <see cref="GitHubNotifier"/> (the <c>github</c> target of the notifications outbox). Without an app or token,
@@ -38,7 +38,10 @@ public static class GitHubServiceCollectionExtensions
         services.TryAddSingleton<IRolloutChatLink>(sp => (IRolloutChatLink?)sp.GetService<SlackThreadChatLink>() ?? new ChannelChatLink());
         services.TryAddSingleton<IDeploymentGateStore>(sp => sp.GetService<Bot.Adapters.Storage.ITableService>() is { } tables
             ? new TableDeploymentGateStore(tables) : new InMemoryDeploymentGateStore());
-        services.AddHttpClient<GitHubConnection>();
+        // Octokit sends through this named client's handler (timeouts, test doubles); its clients are built at the first
+        // call, never on the acknowledgement path.
+        services.AddHttpClient(GitHubConnection.HttpClientName);
+        services.TryAddSingleton<GitHubConnection>();
         services.AddSingleton<IGitHubCredentials>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<GitHubOptions>>().Value;

@@ -1,4 +1,6 @@
 using System.Net;
+using Octokit;
+using GitHubClient = Bot.Adapters.GitHub.GitHubClient;
 using Bot.Adapters.GitHub;
 using Bot.TestKit;
 using Bot.TestKit.GitHub;
@@ -23,10 +25,10 @@ public class GitHubClientTests : IDisposable
     private GitHubDouble Double => _app.Double;
     private GitHubClient Client => _app.Client;
 
-    private static CreateCheckRunRequest Run(IReadOnlyList<CheckRunAction>? actions = null) => new()
+    private static NewCheckRun Run(IReadOnlyList<NewCheckRunAction>? actions = null) => new("release/checkout-api", Sha)
     {
-        Name = "release/checkout-api", HeadSha = Sha, Status = "in_progress", ExternalId = "checkout-api-7",
-        Output = new CheckRunOutput("Rolling out 3f2c9e1", "| step | |\n|---|---|"), Actions = actions,
+        Status = CheckStatus.InProgress, ExternalId = "checkout-api-7",
+        Output = new NewCheckRunOutput("Rolling out 3f2c9e1", "| step | |\n|---|---|"), Actions = actions,
     };
 
     [Fact]
@@ -35,7 +37,7 @@ public class GitHubClientTests : IDisposable
         var run = await Client.CreateCheckRunAsync(Repo, Run([new("Approve", "Approve the current step", "approve")]), default);
 
         Assert.Equal("release/checkout-api", run.Name);
-        Assert.Equal("in_progress", run.Status);
+        Assert.Equal("in_progress", run.Status.StringValue);
         Assert.Empty(Double.Violations);
         var sent = Assert.Single(Double.RequestsTo("checks/create"));
         Assert.Equal(201, sent.Status);
@@ -79,8 +81,8 @@ public class GitHubClientTests : IDisposable
     [Fact]
     public async Task GetTokenAsync_InstallationFromApi_LooksUpOnceAndCachesToken()
     {
-        await Client.CreateCommitStatusAsync(Repo, Sha, new("pending", Context: "release-bot/canary"), default);
-        await Client.CreateCommitStatusAsync(Repo, Sha, new("success", Context: "release-bot/canary"), default);
+        await Client.CreateCommitStatusAsync(Repo, Sha, new() { State = CommitState.Pending, Context = "release-bot/canary" }, default);
+        await Client.CreateCommitStatusAsync(Repo, Sha, new() { State = CommitState.Success, Context = "release-bot/canary" }, default);
 
         Assert.Single(Double.RequestsTo("apps/get-repo-installation"));
         Assert.Single(Double.RequestsTo("apps/create-installation-access-token"));
@@ -132,7 +134,7 @@ public class GitHubClientTests : IDisposable
     [Fact]
     public async Task CreateCheckRunAsync_FourActions_RefusedBeforeSending()
     {
-        CheckRunAction A(string id) => new(id, "d", id);
+        NewCheckRunAction A(string id) => new(id, "d", id);
         await Assert.ThrowsAsync<ArgumentException>(() => Client.CreateCheckRunAsync(Repo, Run([A("a"), A("b"), A("c"), A("d")]), default));
         await Assert.ThrowsAsync<ArgumentException>(() => Client.CreateCheckRunAsync(Repo, Run([new("A label longer than 20", "d", "x")]), default));
         Assert.Empty(Double.RequestsTo("checks/create"));
@@ -142,24 +144,37 @@ public class GitHubClientTests : IDisposable
     public async Task Double_BodyAgainstSchema_422WithReason()
     {
         // Bypass the client's guard: the double itself must hold GitHub's contract.
-        var e = await Assert.ThrowsAsync<GitHubApiException>(() => _app.Connection.SendAsync(HttpMethod.Post, GitHubRoutes.CheckRuns(Repo),
-            new { name = "x", head_sha = Sha, status = "waiting" }, _app.Credentials.GetTokenAsync(Repo, default).Result, default));
+        var path = ApiUrls.CheckRuns(Repo.Owner, Repo.Name);
+        var e = await Assert.ThrowsAsync<GitHubApiException>(() => _app.Connection.SendAsync(_app.Credentials.GetTokenAsync(Repo, default).Result, HttpMethod.Post, path,
+            gh => gh.Connection.Post<object>(path, new { name = "x", head_sha = Sha, status = "waiting" }, "application/vnd.github+json", "application/json", parameters: null, default), default));
         Assert.True(e.IsValidationFailed);
         Assert.Contains("status", e.Body);
         Assert.NotEmpty(Double.Violations);
     }
 
     [Fact]
+    public async Task Double_NullValuedField_422AndAViolation()
+    {
+        // Octokit leaves nulls out; a body that carries one where GitHub's schema takes no null is refused.
+        var path = ApiUrls.CheckRuns(Repo.Owner, Repo.Name);
+        var body = $"{{\"name\":\"x\",\"head_sha\":\"{Sha}\",\"external_id\":null}}";
+        var e = await Assert.ThrowsAsync<GitHubApiException>(() => _app.Connection.SendAsync(_app.Credentials.GetTokenAsync(Repo, default).Result, HttpMethod.Post, path,
+            gh => gh.Connection.Post<object>(path, body, "application/vnd.github+json", "application/json", parameters: null, default), default));
+        Assert.True(e.IsValidationFailed);
+        Assert.Contains(Double.Violations, v => v.Contains("external_id", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task CreateDeploymentAsync_Created_SendsNoAutoMergeAndNoContexts()
     {
-        var result = await Client.CreateDeploymentAsync(Repo, new CreateDeploymentRequest { Ref = Sha, Environment = "production", Description = "checkout-api 3f2c9e1" }, default);
+        var result = await Client.CreateDeploymentAsync(Repo, new NewDeployment(Sha) { Environment = "production", Description = "checkout-api 3f2c9e1" }, default);
 
         Assert.True(result.Created);
         var sent = Double.RequestsTo("repos/create-deployment").Single().Json!;
         Assert.False((bool)sent["auto_merge"]!);
         Assert.Empty(sent["required_contexts"]!.AsArray());
-        var status = await Client.CreateDeploymentStatusAsync(Repo, result.Deployment!.Id, new("in_progress") { Description = "10% canary" }, default);
-        Assert.Equal("in_progress", status.State);
+        var status = await Client.CreateDeploymentStatusAsync(Repo, result.Deployment!.Id, new(DeploymentState.InProgress) { Description = "10% canary" }, default);
+        Assert.Equal("in_progress", status.State.StringValue);
         Assert.Empty(Double.Violations);
     }
 
@@ -167,7 +182,7 @@ public class GitHubClientTests : IDisposable
     public async Task CreateDeploymentAsync_202_ReturnsMergedMessage()
     {
         Double.DeploymentsAnswerMerged = 1;
-        var result = await Client.CreateDeploymentAsync(Repo, new CreateDeploymentRequest { Ref = "topic-branch" }, default);
+        var result = await Client.CreateDeploymentAsync(Repo, new NewDeployment("topic-branch"), default);
         Assert.False(result.Created);
         Assert.Contains("Auto-merged", result.MergedMessage);
     }
@@ -194,7 +209,7 @@ public class GitHubClientTests : IDisposable
     public async Task GetTeamMembershipAsync_MemberAndNot()
     {
         Double.TeamMembers[("acme", "releasers", "mona")] = "member";
-        Assert.Equal("active", (await Client.GetTeamMembershipAsync(Repo, "acme", "releasers", "mona", default))!.State);
+        Assert.Equal("active", (await Client.GetTeamMembershipAsync(Repo, "acme", "releasers", "mona", default))!.State.StringValue);
         Assert.Null(await Client.GetTeamMembershipAsync(Repo, "acme", "releasers", "hubot", default));
     }
 
@@ -271,6 +286,67 @@ public class GitHubClientTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(20), e.RetryAfter);
         Assert.Single(Double.RequestsTo("issues/create-comment")); // no retry, no wait: the fake clock never moved
         Assert.False(Bot.Adapters.Http.RateLimitWaits.AreSuspended);
+    }
+
+    [Fact]
+    public async Task SendAsync_UserAgentWithVersionAndComment_SentAsConfigured()
+    {
+        using var app = new GitHubTestApp(_time, configure: o => o.UserAgent = "acme-release-bot/2.1 (+https://acme.example/bot)");
+        app.Double.AddInstallation(42, Repo);
+
+        await app.Client.CreateIssueCommentAsync(Repo, 7, "hi", default);
+
+        Assert.All(app.Double.Requests, r => Assert.Equal("acme-release-bot/2.1 (+https://acme.example/bot)", r.Headers.UserAgent.ToString()));
+        Assert.Empty(app.Double.Violations);
+    }
+
+    [Fact]
+    public async Task SendAsync_PrimaryLimitOctokitRaises_WaitsForTheResetThenSucceeds()
+    {
+        _app.Credentials.RememberInstallation(Repo, 42);
+        await _app.Credentials.GetTokenAsync(Repo, default);
+        Double.RateLimitNext(1, secondary: false, resetIn: TimeSpan.FromMinutes(1));
+        var before = _time.GetUtcNow();
+
+        var call = Client.CreateIssueCommentAsync(Repo, 7, "after the reset", default);
+        await AdvanceUntil(call, TimeSpan.FromSeconds(5));
+
+        Assert.Equal("after the reset", (await call).Body);
+        Assert.Equal([403, 201], Double.RequestsTo("issues/create-comment").Select(r => r.Status));
+        Assert.True(_time.GetUtcNow() - before >= TimeSpan.FromMinutes(1));
+    }
+
+    [Theory]
+    [InlineData(false, typeof(RateLimitExceededException))]
+    [InlineData(true, typeof(SecondaryRateLimitExceededException))]
+    public async Task SendAsync_OctokitsRateLimitExceptions_BecomeRateLimitedGitHubApiExceptions(bool secondary, Type octokitRaises)
+    {
+        _app.Credentials.RememberInstallation(Repo, 42);
+        await _app.Credentials.GetTokenAsync(Repo, default);
+        Double.RateLimitNext(1, secondary, resetIn: TimeSpan.FromMinutes(2));
+
+        GitHubApiException e;
+        using (Bot.Adapters.Http.RateLimitWaits.Suspend())
+            e = await Assert.ThrowsAsync<GitHubApiException>(() => Client.CreateIssueCommentAsync(Repo, 7, "x", default));
+
+        Assert.IsType(octokitRaises, e.InnerException);
+        Assert.True(e.IsRateLimited);
+        Assert.Equal((HttpStatusCode.Forbidden, "POST", "/repos/acme/checkout-api/issues/7/comments"), (e.StatusCode, e.Method, e.Path));
+        Assert.Contains("rate limit", e.Body);
+        // Primary: until the reset (+1 s); secondary without retry-after: the 60 s backoff.
+        Assert.Equal(secondary ? TimeSpan.FromSeconds(60) : TimeSpan.FromSeconds(121), e.RetryAfter);
+    }
+
+    [Fact]
+    public async Task SendAsync_CancelledWhileOnItsWay_ThrowsCancelledNotGitHubsAnswer()
+    {
+        // Octokit's typed calls take no CancellationToken: the caller's token must still reach the HTTP request.
+        _app.Credentials.RememberInstallation(Repo, 42);
+        await _app.Credentials.GetTokenAsync(Repo, default);
+        using var cts = new CancellationTokenSource();
+        Double.FailNext("issues/create-comment", HttpStatusCode.BadGateway, meanwhile: () => { cts.Cancel(); return Task.CompletedTask; });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client.CreateIssueCommentAsync(Repo, 7, "x", cts.Token));
     }
 
     /// <summary>Moves the fake clock in steps until the call (waiting on a Polly delay) finishes.</summary>

@@ -95,6 +95,19 @@ public sealed class GitHubNotifierTests : IDisposable
     }
 
     [Fact]
+    public async Task PublishAsync_Deployment_PayloadKeysAndCheckRunStartAsTheBotNamesThem()
+    {
+        await PublishAsync(RolloutPhase.Progressing, kind: NoticeKind.Started);
+
+        // Octokit renames C# members to snake_case; dictionary keys in the payload must reach GitHub unchanged.
+        var payload = Assert.Single(GitHub.RequestsTo("repos/create-deployment")).Json!["payload"]!.AsObject();
+        Assert.Equal(("checkout-api-7", "checkout-api", "v1.4.2"), ((string?)payload["rolloutId"], (string?)payload["service"], (string?)payload["version"]));
+        var run = Assert.Single(GitHub.RequestsTo("checks/create")).Json!;
+        Assert.Equal(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero), DateTimeOffset.Parse((string)run["started_at"]!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(GitHub.Violations);
+    }
+
+    [Fact]
     public async Task PublishAsync_Progressing_CreatesInProgressCheckRunWithoutActionsAndDeployment()
     {
         await PublishAsync(RolloutPhase.Progressing, kind: NoticeKind.Started);

@@ -108,7 +108,7 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
             s.AddHostedService(sp => new QueueListener(Function(WorkQueue), Listening,
                 new RecordingHandler(sp.GetRequiredService<GitHubWorkFunction>(), _outcomes).RunAsync, _queues, tables, TimeProvider.System,
                 sp.GetRequiredService<ILogger<QueueListener>>()));
-        s.AddHttpClient<GitHubConnection>().ConfigurePrimaryHttpMessageHandler(() => GitHub);
+        s.AddHttpClient(GitHubConnection.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => GitHub);
         s.AddSingleton(sp => new RolloutExecutor(Store, Router, new NullDeploymentController(),
             sp.DirectNotifier(), scheduler, Audit, RolloutMachine.Decide, Time));
         s.AddSingleton(sp => new CommandPipeline(Store, sp.GetRequiredService<RolloutExecutor>(), sp.GetRequiredService<IReleaseConfigs>(), Audit, Time));

@@ -7,6 +7,7 @@ using Bot.Functions.GitHub;
 using Bot.Functions.Standalone;
 using Bot.Functions.Tests.Support;
 using Bot.TestKit.Azurite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Functions.Tests.GitHub;
 
@@ -49,6 +50,26 @@ public sealed class GitHubWorkQueueTests(AzuriteFixture azurite)
         var rollout = (await next.StateAsync())!.Active!;
         Assert.Equal((run.HeadSha, RolloutPhase.WaitingApproval), (rollout.Version, rollout.Phase));
         Assert.Empty(next.GitHub.Violations);
+    }
+
+    [Fact]
+    public async Task Acknowledgements_OfEveryKind_BuildNoOctokitClientAndCallNoGitHub()
+    {
+        await using var app = await GitHubWebhookApp.CreateAsync(azurite, listen: false, setup: WithWorkflowTrigger);
+        var connection = app.App.Services.GetRequiredService<GitHubConnection>();
+        var built = connection.ClientsBuilt;
+        var requests = app.GitHub.Requests.Count;
+
+        var acks = new[]
+        {
+            await app.PostAsync("workflow_run", GitHubWebhookApp.SuccessfulRun(), process: false),
+            await app.PostAsync("issue_comment", GitHubWebhookApp.PrComment("/release approve", "mona"), process: false),
+            await app.PostAsync("check_run", GitHubWebhookApp.CheckRunAction("hello-world-1", "approve/1/0"), process: false),
+        };
+
+        Assert.All(acks, a => Assert.Equal(HttpStatusCode.Accepted, a.StatusCode));
+        Assert.Equal(built, connection.ClientsBuilt);
+        Assert.Equal(requests, app.GitHub.Requests.Count);
     }
 
     [Fact]

@@ -252,7 +252,7 @@ public sealed class NotificationOutboxTests(AzuriteFixture azurite, ITestOutputH
                 s.AddHttpClient<SlackClient>().ConfigurePrimaryHttpMessageHandler(() => slack);
                 s.AddHttpClient(nameof(SlackResponseUrlClient)).ConfigurePrimaryHttpMessageHandler(() => slack);
                 s.Configure<SlackOptions>(o => o.RetryBaseDelay = TimeSpan.Zero);
-                s.AddHttpClient<GitHubConnection>().ConfigurePrimaryHttpMessageHandler(() => github);
+                s.AddHttpClient(GitHubConnection.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => github);
             }, settings: new Dictionary<string, string>
             {
                 ["GitHub:ClientId"] = GitHubTestApp.ClientId,

@@ -18,7 +18,7 @@ public sealed record GitHubRecordedRequest(string Method, string Path, string? Q
 /// <summary>
 /// An in-process GitHub REST API (github.com or GHES under a base path) for tests. Every request is checked against
 /// GitHub's official OpenAPI (<see cref="GitHubContract"/>): the operation must exist, the required headers must be
-/// there, and the body must validate against the operation's request schema. Answers are shaped from the spec's own
+/// there, a body must be labelled application/json (a violation only: GitHub parses it anyway), and the body must validate against the operation's request schema. Answers are shaped from the spec's own
 /// examples with GitHub's status codes and error bodies (401, 403, 404, 422; 202 for deployments when told; rate
 /// limits when told; deployment protection rule reviews answer 204, or 422 when the run is not waiting on this app's rule
 /// for that environment). Contract breaches are also listed in <see cref="Violations"/>, which tests assert empty.
@@ -204,6 +204,11 @@ public sealed class GitHubDouble : HttpMessageHandler
                 return Error(HttpStatusCode.Forbidden, "Resource not accessible by personal access token");
         }
 
+        // The OpenAPI declares request bodies as application/json. GitHub itself parses a JSON body under another label (so
+        // this is a violation, not a refusal): Octokit labels its JSON bodies application/x-www-form-urlencoded.
+        if (!string.IsNullOrEmpty(body) && request.Content?.Headers.ContentType?.MediaType is var type && type != "application/json"
+            && op.Spec["requestBody"]?["content"]?["application/json"] is not null)
+            Violations.Enqueue($"{op.OperationId}: Content-Type is {type ?? "(none)"}, not application/json");
         var errors = _contract.ValidateBody(op, body);
         if (errors.Count > 0)
         {

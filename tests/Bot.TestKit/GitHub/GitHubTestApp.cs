@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 
 namespace Bot.TestKit.GitHub;
 
-/// <summary>A GitHub App registered with a <see cref="GitHubDouble"/>: its key, options, connection, credentials and client.</summary>
+/// <summary>A GitHub App registered with a <see cref="GitHubDouble"/>: its key, options, connection (Octokit sending
+/// through the double), credentials and client.</summary>
 public sealed class GitHubTestApp : IDisposable
 {
     public const string ClientId = "Iv1.releasebot0001";
@@ -18,7 +19,7 @@ public sealed class GitHubTestApp : IDisposable
         Options = new GitHubOptions { BaseUrl = baseUrl, ClientId = ClientId, PrivateKey = Key.ExportRSAPrivateKeyPem(), WebhookSecret = WebhookSecret };
         configure?.Invoke(Options);
         Http = Double.CreateClient();
-        Connection = new GitHubConnection(Http, Microsoft.Extensions.Options.Options.Create(Options), time);
+        Connection = new GitHubConnection(() => Double, Microsoft.Extensions.Options.Options.Create(Options), time);
         Jwt = new GitHubAppJwt(Options.PrivateKey!, ClientId, time);
         Credentials = new GitHubAppCredentials(Connection, Jwt, time);
         Client = new GitHubClient(Connection, Credentials);
