@@ -72,7 +72,7 @@ public static class HostingExtensions
         // The standalone host's defaults: every other source wins (the Functions host needs these as app settings).
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
         {
-            InitialData = [KeyValuePair.Create<string, string?>(Triggers.SweepTrigger.ScheduleSetting, Triggers.SweepTrigger.DefaultSchedule)],
+            InitialData = [KeyValuePair.Create<string, string?>(Sweep.SweepTrigger.ScheduleSetting, Sweep.SweepTrigger.DefaultSchedule)],
         });
         AddAppSettings(builder);
         AddLocalSettings(builder);

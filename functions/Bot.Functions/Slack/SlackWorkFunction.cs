@@ -9,7 +9,7 @@ public sealed class SlackWorkFunction(IServiceScopeFactory scopes, ILogger<Slack
     public const string Name = "SlackWork";
 
     /// <summary>The queue name when no function catalog is registered (the queue of the <c>SlackWork</c> function).</summary>
-    public const string DefaultQueue = Triggers.SlackWorkTrigger.Queue;
+    public const string DefaultQueue = Slack.SlackWorkTrigger.Queue;
 
     public override string FunctionName => Name;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.Steps;
 
-/// <summary>What the <c>Sweep</c> timer (<see cref="Triggers.SweepTrigger"/>) does: for every configured service, applies effects an interrupted
+/// <summary>What the <c>Sweep</c> timer (<see cref="Sweep.SweepTrigger"/>) does: for every configured service, applies effects an interrupted
 /// run left pending, and runs a step whose message is overdue by more than <see cref="SweepOptions.OverdueGrace"/>.
 /// Every <see cref="SweepOptions.OrphanScanInterval"/> it also looks for orphaned canary traffic (<see cref="Orphans.OrphanGuard"/>).
 /// One service failing does not stop the others; the run fails at the end if any did.</summary>

@@ -113,7 +113,7 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
             sp.DirectNotifier(), scheduler, Audit, RolloutMachine.Decide, Time));
         s.AddSingleton(sp => new CommandPipeline(Store, sp.GetRequiredService<RolloutExecutor>(), sp.GetRequiredService<IReleaseConfigs>(), Audit, Time));
         App = builder.Build();
-        App.MapFunctions(Bot.Functions.Triggers.GitHubWebhookTrigger.Name);
+        App.MapFunctions(Bot.Functions.GitHub.GitHubWebhookTrigger.Name);
         Client = null!;
     }
 

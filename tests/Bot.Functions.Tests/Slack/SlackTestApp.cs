@@ -96,12 +96,12 @@ public sealed class SlackTestApp : IAsyncDisposable
         builder.Services.AddSingleton(Catalog);
         if (listen)
             builder.Services.AddHostedService(sp => new QueueListener(Function(queue), Listening,
-                (text, ct) => ActivatorUtilities.CreateInstance<Bot.Functions.Triggers.SlackWorkTrigger>(sp).RunAsync(text, ct),
+                (text, ct) => ActivatorUtilities.CreateInstance<Bot.Functions.Slack.SlackWorkTrigger>(sp).RunAsync(text, ct),
                 sp.GetRequiredService<IQueueService>(), sp.GetRequiredService<ITableService>(), TimeProvider.System,
                 sp.GetRequiredService<ILogger<QueueListener>>()));
         configure?.Invoke(builder.Services);
         var app = builder.Build();
-        app.MapFunctions(Bot.Functions.Triggers.SlackCommandsTrigger.Name, Bot.Functions.Triggers.SlackInteractionsTrigger.Name);
+        app.MapFunctions(Bot.Functions.Slack.SlackCommandsTrigger.Name, Bot.Functions.Slack.SlackInteractionsTrigger.Name);
         self = new SlackTestApp(app) { Queue = queue };
         holder.App = self;
         await app.StartAsync();

@@ -2,12 +2,11 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Bot.Core.Commands;
 using Bot.Core.Ports;
-using Bot.Functions.Api;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
 using Microsoft.Extensions.Options;
 
-namespace Bot.Functions.Triggers;
+namespace Bot.Functions.Api;
 
 /// <summary><c>GET /api/rollouts/{id}</c> (command API key): the rollout.</summary>
 public sealed class RolloutGetTrigger(IOptions<CommandApiOptions> api, ApiKeyFilter keys, IRolloutStore store)

@@ -1,7 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
-using Bot.Functions.Notifications;
 
-namespace Bot.Functions.Triggers;
+namespace Bot.Functions.Notifications;
 
 /// <summary>Queue trigger on <c>notifications</c>: notices the outbox put there, delivered by <see cref="NotificationsFunction"/> to Slack and GitHub.</summary>
 public sealed class NotificationsTrigger(NotificationsFunction notices)

@@ -1,7 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
-using Bot.Functions.GitHub;
 
-namespace Bot.Functions.Triggers;
+namespace Bot.Functions.GitHub;
 
 /// <summary>Queue trigger on <c>github-work</c>: GitHub deliveries accepted by <c>POST /api/github</c>, done by <see cref="GitHubWorkFunction"/>.</summary>
 public sealed class GitHubWorkTrigger(GitHubWorkFunction work)

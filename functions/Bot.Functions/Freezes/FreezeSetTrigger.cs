@@ -8,7 +8,7 @@ using Bot.Functions.Ci;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
 
-namespace Bot.Functions.Triggers;
+namespace Bot.Functions.Freezes;
 
 /// <summary><c>POST /api/freezes</c> (command API key) <c>{scope, duration?, reason?}</c>: <see cref="FreezeApi.FreezeAsync"/>.</summary>
 public sealed class FreezeSetTrigger(ApiKeyFilter keys, CommandPipeline pipeline, IReleaseConfigs configs, [FromKeyedServices(ApiKeyFilter.MembershipKey)] IMembershipResolver membership)

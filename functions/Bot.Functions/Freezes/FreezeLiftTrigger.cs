@@ -8,7 +8,7 @@ using Bot.Functions.Ci;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
 
-namespace Bot.Functions.Triggers;
+namespace Bot.Functions.Freezes;
 
 /// <summary><c>DELETE /api/freezes/{scope}</c> (command API key): <see cref="FreezeApi.UnfreezeAsync"/>.</summary>
 public sealed class FreezeLiftTrigger(ApiKeyFilter keys, CommandPipeline pipeline, [FromKeyedServices(ApiKeyFilter.MembershipKey)] IMembershipResolver membership)

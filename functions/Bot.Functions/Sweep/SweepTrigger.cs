@@ -1,7 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Bot.Functions.Steps;
 
-namespace Bot.Functions.Triggers;
+namespace Bot.Functions.Sweep;
 
 /// <summary>The timer: <see cref="SweepFunction"/> on the NCRONTAB schedule in the app setting <c>Sweep:Schedule</c>
 /// (<c>Sweep__Schedule</c>; <c>*/30 * * * * *</c> in local.settings.sample.json, the infra and the standalone host's defaults).</summary>

@@ -4,10 +4,9 @@ using Bot.Adapters.Pages;
 using Bot.Core.Ports;
 using Bot.Functions.Api;
 using Bot.Functions.Hosting;
-using Bot.Functions.Pages;
 using Bot.Functions.Releases;
 
-namespace Bot.Functions.Triggers;
+namespace Bot.Functions.Pages;
 
 /// <summary><c>GET /api/pages/rollouts/{id}</c> (signed link or command API key): <see cref="PageEndpoints.RolloutAsync"/>.</summary>
 public sealed class PageRolloutTrigger(PageLinks links, ApiKeyFilter keys, IRolloutStore store, IAuditLog audit, TimeProvider time)

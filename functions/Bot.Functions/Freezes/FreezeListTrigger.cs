@@ -8,7 +8,7 @@ using Bot.Functions.Ci;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
 
-namespace Bot.Functions.Triggers;
+namespace Bot.Functions.Freezes;
 
 /// <summary><c>GET /api/freezes</c> (command API key): the active freezes.</summary>
 public sealed class FreezeListTrigger(ApiKeyFilter keys, FreezeService freezes)

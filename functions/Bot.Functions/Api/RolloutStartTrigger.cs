@@ -2,12 +2,11 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Bot.Core.Commands;
 using Bot.Core.Ports;
-using Bot.Functions.Api;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
 using Microsoft.Extensions.Options;
 
-namespace Bot.Functions.Triggers;
+namespace Bot.Functions.Api;
 
 /// <summary><c>POST /api/rollouts</c> (command API key): <see cref="CommandApi.StartAsync"/>.</summary>
 public sealed class RolloutStartTrigger(IOptions<CommandApiOptions> api, ApiKeyFilter keys, CommandPipeline pipeline, [FromKeyedServices(ApiKeyFilter.MembershipKey)] IMembershipResolver membership)

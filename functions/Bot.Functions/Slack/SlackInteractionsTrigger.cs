@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Bot.Functions.Hosting;
-using Bot.Functions.Slack;
 
-namespace Bot.Functions.Triggers;
+namespace Bot.Functions.Slack;
 
 /// <summary><c>POST /api/slack/interactions</c>: <see cref="SlackEndpoints.HandleInteractionAsync"/>, a 404 while Slack is off (<see cref="SlackInbox"/> is registered only when Slack is configured).</summary>
 public sealed class SlackInteractionsTrigger(SlackInbox? inbox = null)

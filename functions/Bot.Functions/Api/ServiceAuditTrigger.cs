@@ -2,12 +2,11 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Bot.Core.Commands;
 using Bot.Core.Ports;
-using Bot.Functions.Api;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
 using Microsoft.Extensions.Options;
 
-namespace Bot.Functions.Triggers;
+namespace Bot.Functions.Api;
 
 /// <summary><c>GET /api/services/{service}/audit?rolloutId=</c> (command API key): the audit records.</summary>
 public sealed class ServiceAuditTrigger(IOptions<CommandApiOptions> api, ApiKeyFilter keys, IAuditLog audit, IRolloutStore store, IReleaseConfigs configs)

@@ -2,12 +2,11 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Bot.Adapters.GitHub;
 using Bot.Core.Ports;
-using Bot.Functions.GitHub;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
 using Microsoft.Extensions.Options;
 
-namespace Bot.Functions.Triggers;
+namespace Bot.Functions.GitHub;
 
 /// <summary><c>POST /api/github</c>: <see cref="GitHubWebhookEndpoint"/> verifies the exact body bytes, claims the delivery and queues it on <c>github-work</c>.</summary>
 public sealed class GitHubWebhookTrigger(IOptions<GitHubOptions> options, IDeliveryDedup dedup, GitHubWorkQueue queue, IReleaseConfigs configs, IRolloutStore store, TimeProvider time, ILoggerFactory loggers)

@@ -2,14 +2,13 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Bot.Core.Commands;
 using Bot.Core.Ports;
-using Bot.Functions.Api;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
 using Microsoft.Extensions.Options;
 using Bot.Core.Analysis;
 using Bot.Functions.Analysis;
 
-namespace Bot.Functions.Triggers;
+namespace Bot.Functions.Api;
 
 /// <summary><c>GET /api/rollouts/{id}/analysis</c> (command API key): <see cref="AnalysisExtensions.GetAsync"/>.</summary>
 public sealed class RolloutAnalysisTrigger(IOptions<CommandApiOptions> api, ApiKeyFilter keys, IRolloutStore store, IMetricsSource metrics, TimeProvider time)

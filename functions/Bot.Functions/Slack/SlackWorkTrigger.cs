@@ -1,7 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
-using Bot.Functions.Slack;
 
-namespace Bot.Functions.Triggers;
+namespace Bot.Functions.Slack;
 
 /// <summary>Queue trigger on <c>slack-work</c>: Slack work accepted by the Slack functions, done by <see cref="SlackWorkFunction"/>.</summary>
 public sealed class SlackWorkTrigger(SlackWorkFunction work)

@@ -1,10 +1,9 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Bot.Functions.Health;
 using Bot.Functions.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Bot.Functions.Triggers;
+namespace Bot.Functions.Health;
 
 /// <summary><c>GET /api/health</c>: <see cref="HealthEndpoints"/>.</summary>
 public sealed class HealthTrigger(HealthCheckService checks, HostEnvironment env)

@@ -2,13 +2,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Bot.Core.Commands;
 using Bot.Core.Ports;
-using Bot.Functions.Api;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
 using Microsoft.Extensions.Options;
 using Bot.Functions.Orphans;
 
-namespace Bot.Functions.Triggers;
+namespace Bot.Functions.Api;
 
 /// <summary><c>POST /api/services/{service}/restore</c> (command API key): <see cref="OrphanExtensions.RestoreAsync"/>.</summary>
 public sealed class ServiceRestoreTrigger(IOptions<CommandApiOptions> api, ApiKeyFilter keys, CommandPipeline pipeline, [FromKeyedServices(ApiKeyFilter.MembershipKey)] IMembershipResolver membership)

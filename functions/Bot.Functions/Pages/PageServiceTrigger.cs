@@ -4,10 +4,9 @@ using Bot.Adapters.Pages;
 using Bot.Core.Ports;
 using Bot.Functions.Api;
 using Bot.Functions.Hosting;
-using Bot.Functions.Pages;
 using Bot.Functions.Releases;
 
-namespace Bot.Functions.Triggers;
+namespace Bot.Functions.Pages;
 
 /// <summary><c>GET /api/pages/services/{service}</c> (signed link or command API key): <see cref="PageEndpoints.ServiceAsync"/>.</summary>
 public sealed class PageServiceTrigger(PageLinks links, ApiKeyFilter keys, IRolloutStore store, IReleaseConfigs configs, TimeProvider time)

@@ -1,7 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
-using Bot.Functions.Steps;
 
-namespace Bot.Functions.Triggers;
+namespace Bot.Functions.Steps;
 
 /// <summary>Queue trigger on <c>rollout-steps</c>: each message is a step (or analysis round) for <see cref="RolloutStepsFunction"/>. A failure throws, so the queue retries and finally poisons it.</summary>
 public sealed class RolloutStepsTrigger(RolloutStepsFunction steps)
