@@ -3,7 +3,7 @@ using Bot.Adapters.Slack;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
 using Bot.Functions.Releases;
-using Bot.Functions.Steps;
+using Bot.Functions.Sweep;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.Orphans;

@@ -1,5 +1,4 @@
 using Microsoft.Azure.Functions.Worker;
-using Bot.Functions.Steps;
 
 namespace Bot.Functions.Sweep;
 

@@ -74,6 +74,7 @@ public sealed class SlackTestApp : IAsyncDisposable
         builder.Logging.ClearProviders();
         var holder = new Holder();
         builder.Services.AddSlack();
+        builder.Services.AddSingleton<IDeliveryDedup, InMemoryDeliveryDedup>(); // the app's is AddStorage()'s table dedup
         builder.Services.Configure<SlackOptions>(o =>
         {
             o.SigningSecret = Secret;

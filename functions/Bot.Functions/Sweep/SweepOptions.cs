@@ -1,4 +1,4 @@
-namespace Bot.Functions.Steps;
+namespace Bot.Functions.Sweep;
 
 /// <summary>The reconciliation timer. Section <c>Sweep</c>.</summary>
 public sealed class SweepOptions

@@ -4,7 +4,7 @@ using Bot.Core.Rollouts;
 using Bot.Functions.Releases;
 using Microsoft.Extensions.Options;
 
-namespace Bot.Functions.Steps;
+namespace Bot.Functions.Sweep;
 
 /// <summary>What the <c>Sweep</c> timer (<see cref="Sweep.SweepTrigger"/>) does: for every configured service, applies effects an interrupted
 /// run left pending, and runs a step whose message is overdue by more than <see cref="SweepOptions.OverdueGrace"/>.

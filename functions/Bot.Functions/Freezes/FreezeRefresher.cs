@@ -1,9 +1,9 @@
 using Bot.Adapters.Scheduling;
 
-namespace Bot.Functions.Sweep;
+namespace Bot.Functions.Freezes;
 
 /// <summary>Keeps <see cref="FreezeCache"/> fresh so freezes set by other instances reach this one's gates.</summary>
-public sealed class FreezeRefresher(FreezeCache cache, Microsoft.Extensions.Options.IOptions<Steps.SweepOptions> options, TimeProvider time, ILogger<FreezeRefresher> log) : BackgroundService
+public sealed class FreezeRefresher(FreezeCache cache, Microsoft.Extensions.Options.IOptions<Sweep.SweepOptions> options, TimeProvider time, ILogger<FreezeRefresher> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

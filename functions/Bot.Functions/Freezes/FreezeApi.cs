@@ -9,7 +9,7 @@ using Bot.Functions.Api;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
 
-namespace Bot.Functions.Ci;
+namespace Bot.Functions.Freezes;
 
 /// <summary>
 /// Freezes over the command API (function <c>Freezes</c>, same bearer keys): <c>GET /api/freezes</c>,
