@@ -6,7 +6,6 @@ using Bot.Core.Config;
 using Bot.Core.Execution;
 using Bot.Core.Rollouts;
 using Bot.Functions.Sweep;
-using Bot.Functions.Sweep;
 using Bot.TestKit;
 using Bot.TestKit.Azurite;
 using Microsoft.Extensions.Options;

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Bot.Functions.GitHub;
 
 /// <summary><c>POST /api/github</c>: <see cref="GitHubWebhookEndpoint"/> verifies the exact body bytes, claims the delivery and queues it on <c>github-work</c>.</summary>
-public sealed class GitHubWebhookTrigger(IOptions<GitHubOptions> options, IDeliveryDedup dedup, GitHubWorkQueue queue, IReleaseConfigs configs, IRolloutStore store, TimeProvider time, ILoggerFactory loggers)
+public sealed class GitHubWebhookTrigger(IOptions<GitHubOptions> options, IDeliveryDedup dedup, WorkQueue<GitHubWork> queue, IReleaseConfigs configs, IRolloutStore store, TimeProvider time, ILoggerFactory loggers)
 {
     public const string Name = "GitHubWebhook";
 

@@ -2,6 +2,7 @@ using Bot.Adapters.Slack;
 using Bot.Core.Commands;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
+using Bot.Functions.Hosting;
 
 namespace Bot.Functions.Slack;
 
@@ -15,7 +16,7 @@ namespace Bot.Functions.Slack;
 /// </summary>
 public sealed class SlackWorkProcessor(
     CommandPipeline pipeline, [FromKeyedServices(SlackServiceCollectionExtensions.MembershipKey)] IMembershipResolver membership,
-    SlackResponseUrlClient responses, SlackClient slack, ISlackCommandRunner commands, SlackWorkQueue queue,
+    SlackResponseUrlClient responses, SlackClient slack, ISlackCommandRunner commands, WorkQueue<SlackWork> queue,
     ILogger<SlackWorkProcessor> log) : ISlackWorkProcessor
 {
     public Task ProcessAsync(SlackWork work, CancellationToken ct) => work switch

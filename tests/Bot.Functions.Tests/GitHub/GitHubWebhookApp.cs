@@ -102,7 +102,7 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         s.AddSingleton<IReleaseConfigs>(new ListConfigs(this));
         s.AddSingleton(_queues);
         s.AddSingleton(Catalog);
-        s.AddSingleton(new GitHubWorkQueue(_queues, WorkQueue));
+        s.AddSingleton(new WorkQueue<GitHubWork>(_queues, WorkQueue));
         builder.AddGitHub();
         if (listen)
             s.AddHostedService(sp => new QueueListener(Function(WorkQueue), Listening,

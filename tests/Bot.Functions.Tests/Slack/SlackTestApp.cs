@@ -92,7 +92,7 @@ public sealed class SlackTestApp : IAsyncDisposable
         // Storage signs with the real clock (Azurite checks x-ms-date), and the listener polls on it.
         builder.Services.AddSingleton<IQueueService>(azurite.CreateQueueService());
         builder.Services.AddSingleton<ITableService>(azurite.CreateTableService());
-        builder.Services.AddSingleton(sp => new SlackWorkQueue(sp.GetRequiredService<IQueueService>(), queue));
+        builder.Services.AddSingleton(sp => new WorkQueue<SlackWork>(sp.GetRequiredService<IQueueService>(), queue));
         builder.Services.AddSingleton<SlackWorkFunction>();
         builder.Services.AddSingleton(Catalog);
         if (listen)
