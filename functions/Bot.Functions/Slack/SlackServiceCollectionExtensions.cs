@@ -45,8 +45,8 @@ public static class SlackServiceCollectionExtensions
         services.TryAddWorkQueue<WorkQueue<SlackWork>, SlackWorkFunction>(SlackWorkFunction.Name, SlackWorkFunction.DefaultQueue, (queues, queue) => new WorkQueue<SlackWork>(queues, queue));
         services.AddSingleton<SlackInbox>();
         services.AddKeyedSingleton<IMembershipResolver>(MembershipKey, (sp, _) => sp.GetRequiredService<SlackUserGroupDirectory>());
-        services.TryAddScoped<ISlackCommandRunner, SlackCommandRunner>();
-        services.AddScoped<ISlackWorkProcessor, SlackWorkProcessor>();
+        services.TryAddScoped<SlackCommandRunner>();
+        services.AddScoped<SlackWorkProcessor>();
         return services;
     }
 }
