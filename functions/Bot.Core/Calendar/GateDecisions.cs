@@ -1,4 +1,5 @@
 using Bot.Core.Rollouts;
+using Bot.Core.Freezes;
 
 namespace Bot.Core.Calendar;
 

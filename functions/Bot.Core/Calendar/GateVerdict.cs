@@ -1,3 +1,5 @@
+using Bot.Core.Freezes;
+
 namespace Bot.Core.Calendar;
 
 /// <summary>Why a step may not run yet.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Bot.Core.Config;
 using Bot.Core.Rollouts;
+using Bot.Core.Freezes;
 
 namespace Bot.Core.Calendar;
 

@@ -8,6 +8,8 @@ using Bot.Core.Rollouts;
 using Bot.Functions.Api;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
+using Bot.Core.Freezes;
+using Bot.Adapters.Freezes;
 
 namespace Bot.Functions.Freezes;
 

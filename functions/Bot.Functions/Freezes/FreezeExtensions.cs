@@ -2,6 +2,8 @@ using Bot.Adapters.Scheduling;
 using Bot.Adapters.Storage;
 using Bot.Core.Calendar;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Bot.Core.Freezes;
+using Bot.Adapters.Freezes;
 
 namespace Bot.Functions.Freezes;
 

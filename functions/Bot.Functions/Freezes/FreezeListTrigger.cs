@@ -7,6 +7,7 @@ using Bot.Functions.Api;
 using Bot.Functions.Ci;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
+using Bot.Adapters.Freezes;
 
 namespace Bot.Functions.Freezes;
 

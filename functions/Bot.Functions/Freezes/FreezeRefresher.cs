@@ -1,4 +1,5 @@
 using Bot.Adapters.Scheduling;
+using Bot.Adapters.Freezes;
 
 namespace Bot.Functions.Freezes;
 

@@ -29,7 +29,7 @@ public static class RolloutCoreExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         // Every decision sees the freezes and cron evaluator as of the last refresh (AddFreezes; no I/O inside Decide).
-        services.TryAddSingleton<RolloutDecider>(sp => sp.GetService<Bot.Adapters.Scheduling.FreezeCache>() is { } freezes
+        services.TryAddSingleton<RolloutDecider>(sp => sp.GetService<Bot.Adapters.Freezes.FreezeCache>() is { } freezes
             ? (state, input, now) => RolloutMachine.Decide(state, input, now, freezes.Current)
             : RolloutMachine.Decide);
         services.TryAddSingleton<KeyedLock>();
@@ -52,7 +52,7 @@ public static class RolloutCoreExtensions
         services.TryAddSingleton(sp => new CommandPipeline(
             sp.GetRequiredService<IRolloutStore>(), sp.GetRequiredService<IRolloutRunner>(), sp.GetRequiredService<IReleaseConfigs>(),
             sp.GetRequiredService<IAuditLog>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<Bot.Adapters.Scheduling.FreezeService>(), sp.GetService<Orphans.OrphanRestore>()));
+            sp.GetService<Bot.Adapters.Freezes.FreezeService>(), sp.GetService<Orphans.OrphanRestore>()));
 
         services.TryAddSingleton<RolloutStepsFunction>();
         return builder;

@@ -88,7 +88,7 @@ public sealed class SlackTestApp : IAsyncDisposable
         builder.Services.AddSingleton<IReleaseConfigs>(new StaticReleaseConfigs(SlackRolloutSamples.Config()));
         builder.Services.AddSingleton<IRolloutStore>(_ => holder.App!.Store);
         builder.Services.AddSingleton(sp => new CommandPipeline(holder.App!.Store, holder.App!.Rollouts, sp.GetRequiredService<IReleaseConfigs>(),
-            holder.App!.Audit, holder.App!.Time, sp.GetService<Bot.Adapters.Scheduling.FreezeService>(), sp.GetService<Bot.Functions.Orphans.OrphanRestore>()));
+            holder.App!.Audit, holder.App!.Time, sp.GetService<Bot.Adapters.Freezes.FreezeService>(), sp.GetService<Bot.Functions.Orphans.OrphanRestore>()));
         // Storage signs with the real clock (Azurite checks x-ms-date), and the listener polls on it.
         builder.Services.AddSingleton<IQueueService>(azurite.CreateQueueService());
         builder.Services.AddSingleton<ITableService>(azurite.CreateTableService());

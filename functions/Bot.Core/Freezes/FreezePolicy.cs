@@ -1,4 +1,5 @@
-namespace Bot.Core.Calendar;
+using Bot.Core.Calendar;
+namespace Bot.Core.Freezes;
 
 /// <summary>What a start request does while its service is frozen.</summary>
 public enum FreezePolicy

@@ -1,8 +1,9 @@
 using Bot.Core.Calendar;
 using Bot.Core.Rollouts;
 using static Bot.Core.Tests.Calendar.GateTestData;
+using Bot.Core.Freezes;
 
-namespace Bot.Core.Tests.Calendar;
+namespace Bot.Core.Tests.Freezes;
 
 public class FreezeTests
 {

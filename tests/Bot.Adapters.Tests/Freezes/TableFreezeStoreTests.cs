@@ -4,8 +4,10 @@ using Bot.Core.Calendar;
 using Bot.Core.Rollouts;
 using Bot.TestKit;
 using Bot.TestKit.Azurite;
+using Bot.Core.Freezes;
+using Bot.Adapters.Freezes;
 
-namespace Bot.Adapters.Tests.Scheduling;
+namespace Bot.Adapters.Tests.Freezes;
 
 [Collection(AzuriteFixture.Collection)]
 public class TableFreezeStoreTests(AzuriteFixture azurite)

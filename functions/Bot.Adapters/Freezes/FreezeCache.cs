@@ -1,6 +1,8 @@
+using Bot.Adapters.Scheduling;
 using Bot.Core.Calendar;
+using Bot.Core.Freezes;
 
-namespace Bot.Adapters.Scheduling;
+namespace Bot.Adapters.Freezes;
 
 /// <summary>
 /// The freezes the gates see, as a <see cref="GateContext"/> the pure decision can read without I/O. Refreshed from

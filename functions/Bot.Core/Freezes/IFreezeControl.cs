@@ -1,7 +1,8 @@
+using Bot.Core.Ports;
 using Bot.Core.Calendar;
 using Bot.Core.Rollouts;
 
-namespace Bot.Core.Ports;
+namespace Bot.Core.Freezes;
 
 /// <summary>Sets and lifts change freezes (the <c>freezes</c> table); <see cref="Commands.CommandPipeline"/> authorizes first.</summary>
 public interface IFreezeControl

@@ -1,9 +1,11 @@
+using Bot.Adapters.Scheduling;
 using System.Text.Json.Nodes;
 using Bot.Adapters.Storage;
 using Bot.Core.Calendar;
 using Bot.Core.Rollouts;
+using Bot.Core.Freezes;
 
-namespace Bot.Adapters.Scheduling;
+namespace Bot.Adapters.Freezes;
 
 /// <summary><see cref="IFreezeStore"/> on Azure Table storage: one partition, one row per scope, the freeze as JSON.</summary>
 public sealed class TableFreezeStore(ITableService tables, string table = TableFreezeStore.DefaultTable) : IFreezeStore

@@ -1,4 +1,5 @@
-namespace Bot.Core.Calendar;
+using Bot.Core.Calendar;
+namespace Bot.Core.Freezes;
 
 /// <summary>Durable freezes (one per scope: a service name or <see cref="Freeze.AllServices"/>).</summary>
 public interface IFreezeStore

@@ -1,7 +1,8 @@
+using Bot.Core.Calendar;
 using Bot.Core.Config;
 using Bot.Core.Rollouts;
 
-namespace Bot.Core.Calendar;
+namespace Bot.Core.Freezes;
 
 /// <summary>
 /// A change freeze: while active, steps that raise canary traffic or promote wait, and new starts are queued or

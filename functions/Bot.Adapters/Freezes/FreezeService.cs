@@ -1,13 +1,15 @@
+using Bot.Adapters.Scheduling;
 using Bot.Core.Calendar;
 using Bot.Core.Rollouts;
+using Bot.Core.Freezes;
 
-namespace Bot.Adapters.Scheduling;
+namespace Bot.Adapters.Freezes;
 
 /// <summary>
 /// The freeze and unfreeze commands, for every surface (API, Slack, GitHub): validates, stores, and makes the gates
 /// see the change at once. Scope is a service name or <c>all</c>.
 /// </summary>
-public sealed class FreezeService(IFreezeStore store, FreezeCache cache, TimeProvider time) : Bot.Core.Ports.IFreezeControl
+public sealed class FreezeService(IFreezeStore store, FreezeCache cache, TimeProvider time) : Bot.Core.Freezes.IFreezeControl
 {
     /// <summary>Longest freeze with a duration (a year); longer ones should be open-ended and lifted by hand.</summary>
     public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(366);
