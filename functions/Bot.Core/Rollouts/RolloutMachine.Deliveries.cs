@@ -1,12 +1,5 @@
 namespace Bot.Core.Rollouts;
 
-/// <summary>A sender's delivery id (e.g. <c>ci:jenkins-checkout-812</c>) and how long to remember it.</summary>
-public sealed record InboundDelivery(string Id, TimeSpan Keep);
-
-/// <summary>A delivery whose start was committed: what it started (null when the version was queued behind the active
-/// rollout) and until when a repeat of it is a duplicate.</summary>
-public sealed record DeliveryRecord(string Id, string? RolloutId, DateTimeOffset At, DateTimeOffset ExpiresAt);
-
 public static partial class RolloutMachine
 {
     /// <summary>Most deliveries remembered per service; the oldest are forgotten first (and expired ones always).</summary>
