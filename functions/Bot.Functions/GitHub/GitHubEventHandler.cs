@@ -20,7 +20,7 @@ namespace Bot.Functions.GitHub;
 /// </summary>
 public sealed partial class GitHubEventHandler(
     GitHubClient github, CommandPipeline pipeline, IRolloutStore store, IReleaseConfigs configs,
-    IOptions<GitHubOptions> options, IRepoConfigParser repoParser, GitHubTeamMembershipCache teams, WorkQueue<GitHubWork> queue,
+    IOptions<GitHubOptions> options, YamlRepoConfigParser repoParser, GitHubTeamMembershipCache teams, WorkQueue<GitHubWork> queue,
     DeploymentGates gates, TimeProvider time, ILogger<GitHubEventHandler> log)
 {
     private static readonly string[] CommandPermissions = ["admin", "maintain", "write"];

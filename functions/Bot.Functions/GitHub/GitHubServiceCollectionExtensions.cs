@@ -59,7 +59,7 @@ public static class GitHubServiceCollectionExtensions
             throw new InvalidOperationException("GitHub: set GitHub:ClientId (or GitHub:AppId) and GitHub:PrivateKey, or GitHub:Token");
         });
         services.AddTransient<GitHubClient>();
-        services.TryAddSingleton<IRepoConfigParser, YamlRepoConfigParser>();
+        services.TryAddSingleton<YamlRepoConfigParser>();
         services.TryAddSingleton<GitHubTeamMembershipCache>();
         services.TryAddSingleton<GitHubFileCache>();
         services.AddTransient<DeploymentGates>();
