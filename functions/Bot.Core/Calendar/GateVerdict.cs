@@ -2,9 +2,6 @@ using Bot.Core.Freezes;
 
 namespace Bot.Core.Calendar;
 
-/// <summary>Why a step may not run yet.</summary>
-public enum GateBlock { None, Freeze, Window, Schedule }
-
 /// <summary>The answer of <see cref="StepGate.Check"/>: open, or wait until <see cref="Until"/> for <see cref="Reason"/>.</summary>
 /// <param name="Until">When to look again (freeze end, window opening, cron slot); null for a window that never opens.</param>
 /// <param name="Reason">Human text for chat and the check run.</param>

@@ -92,9 +92,3 @@ public static class FreezeApi
             detail: $"no service '{scope}'; freeze \"all\" or one of: {string.Join(", ", known)}");
     }
 }
-
-/// <summary>A freeze as the API shows it.</summary>
-public sealed record FreezeView(string Scope, string Reason, string By, string Surface, DateTimeOffset At, DateTimeOffset? Until, string Text)
-{
-    public static FreezeView From(Freeze f) => new(f.Scope, f.Reason, f.By.Name, f.By.Surface, f.At, f.Until, f.Describe());
-}

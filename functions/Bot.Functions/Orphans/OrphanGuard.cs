@@ -8,9 +8,6 @@ using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.Orphans;
 
-/// <summary>What one orphan scan did (for the sweep's log).</summary>
-public sealed record OrphanScanReport(int Scanned, IReadOnlyList<OrphanedRoute> Orphans, int Reported, int Resolved, IReadOnlyList<string> Lines);
-
 /// <summary>
 /// Finds orphaned canary traffic, run by the sweep at most every <see cref="SweepOptions.OrphanScanInterval"/>: for each
 /// configured service it reads the route (<see cref="ITrafficInspector"/>, one GET) and the service state; a route the bot
