@@ -18,7 +18,6 @@ using Bot.Functions.Traffic;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Bot.Adapters.Freezes;
 
 namespace Bot.Functions.Hosting;
 
