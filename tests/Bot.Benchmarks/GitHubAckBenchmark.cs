@@ -23,6 +23,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Bot.Functions.Hosting;
 
 namespace Bot.Benchmarks;
 
@@ -75,7 +76,7 @@ public sealed class GitHubAckBenchmark : IBenchmark
         var workQueue = AzuriteFixture.NewName("github");
         s.AddSingleton<IQueueService>(queues);
         s.AddSingleton(new Bot.Functions.Hosting.FunctionCatalog(Path.Combine(RepoPaths.Root, "functions", "Bot.Functions", "bin", "Release", "net10.0")));
-        s.AddSingleton(new GitHubWorkQueue(queues, workQueue));
+        s.AddSingleton(new WorkQueue<GitHubWork>(queues, workQueue));
         s.AddSingleton<IReleaseConfigs>(new OneConfig(new ReleaseConfig
         {
             Service = "hello-world", Namespace = "shop", GitHubRepo = repo.FullName,

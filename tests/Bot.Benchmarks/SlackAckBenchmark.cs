@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Bot.Functions.Hosting;
 
 namespace Bot.Benchmarks;
 
@@ -42,10 +43,11 @@ public sealed class SlackAckBenchmark : IBenchmark
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSlack();
+        builder.Services.AddSingleton<Bot.Core.Ports.IDeliveryDedup, Bot.Adapters.Slack.InMemoryDeliveryDedup>(); // the app's is AddStorage()'s table dedup
         builder.Services.Configure<SlackOptions>(o => { o.SigningSecret = Secret; o.BotToken = "xoxb-bench"; });
         builder.Services.AddSingleton<IQueueService>(queues);
         builder.Services.AddSingleton(new Bot.Functions.Hosting.FunctionCatalog(Path.Combine(RepoPaths.Root, "functions", "Bot.Functions", "bin", "Release", "net10.0")));
-        builder.Services.AddSingleton(new SlackWorkQueue(queues, queue));
+        builder.Services.AddSingleton(new WorkQueue<SlackWork>(queues, queue));
         var store = new TableRolloutStore(azurite.CreateTableService(), new StorageOptions { RolloutsTable = AzuriteFixture.NewName("rollouts") });
         await store.SaveAsync(Bot.Core.Rollouts.ServiceState.Empty("checkout"), null, ct);
         builder.Services.AddSingleton<Bot.Core.Ports.IRolloutStore>(store);

@@ -5,7 +5,6 @@ using Bot.Core.Calendar;
 using Bot.Core.Config;
 using Bot.Core.Execution;
 using Bot.Core.Rollouts;
-using Bot.Functions.Steps;
 using Bot.Functions.Sweep;
 using Bot.TestKit;
 using Bot.TestKit.Azurite;

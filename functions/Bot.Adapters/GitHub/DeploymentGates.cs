@@ -5,13 +5,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Bot.Adapters.GitHub;
 
-/// <summary>What a deadline check did, and the earliest deadline still open (null when every job is answered), for the
-/// next deadline message.</summary>
-public sealed record GateOutcome(string Message, DateTimeOffset? OpenDeadline);
-
-/// <summary>What a protection-rule request did: the job's gate as stored, and whether this request created it.</summary>
-public sealed record GateRequestOutcome(string Message, DeploymentGate? Gate, bool IsNew);
-
 /// <summary>
 /// The edge around <see cref="DeploymentGateMachine"/>: loads a commit's gates, decides, commits the gates with the calls
 /// still to make (ETag), then makes them (<see cref="GitHubClient.ReviewDeploymentProtectionRuleAsync"/>) and clears

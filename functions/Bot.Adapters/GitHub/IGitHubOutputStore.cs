@@ -4,61 +4,9 @@ using Bot.Adapters.Storage;
 
 namespace Bot.Adapters.GitHub;
 
-/// <summary>What the bot created on GitHub for one rollout, so later notices update instead of creating again.</summary>
-/// <param name="LastDeploymentState">The last deployment status posted, so a repeated notice posts nothing.</param>
-/// <param name="CheckRunUrl">The check run's page (<c>html_url</c>), which deployment protection answers link.</param>
-public sealed record GitHubRolloutOutputs(string RolloutId, long? CheckRunId = null, long? DeploymentId = null, string? LastDeploymentState = null, string? CheckRunUrl = null);
-
 /// <summary>Keeps <see cref="GitHubRolloutOutputs"/> per rollout.</summary>
 public interface IGitHubOutputStore
 {
     Task<GitHubRolloutOutputs?> GetAsync(string rolloutId, CancellationToken ct);
     Task SaveAsync(GitHubRolloutOutputs outputs, CancellationToken ct);
-}
-
-/// <summary>For tests and single-process setups without storage.</summary>
-public sealed class InMemoryGitHubOutputStore : IGitHubOutputStore
-{
-    private readonly ConcurrentDictionary<string, GitHubRolloutOutputs> _items = new();
-    public Task<GitHubRolloutOutputs?> GetAsync(string rolloutId, CancellationToken ct) => Task.FromResult(_items.GetValueOrDefault(rolloutId));
-    public Task SaveAsync(GitHubRolloutOutputs outputs, CancellationToken ct) { _items[outputs.RolloutId] = outputs; return Task.CompletedTask; }
-}
-
-/// <summary>Azure Table <paramref name="table"/> (default <c>githuboutputs</c>): partition <c>rollout</c>, row = rollout id.</summary>
-public sealed class TableGitHubOutputStore(ITableService tables, string table = TableGitHubOutputStore.DefaultTable) : IGitHubOutputStore
-{
-    public const string DefaultTable = "githuboutputs";
-    private readonly string _table = table;
-    private const string Partition = "rollout";
-    private int _created;
-
-    private async Task EnsureAsync(CancellationToken ct)
-    {
-        if (Volatile.Read(ref _created) == 1) return;
-        await tables.CreateTableIfNotExistsAsync(_table, ct);
-        Volatile.Write(ref _created, 1);
-    }
-
-    // Table keys may not hold / \ # ? or control characters.
-    private static string Key(string id) => Uri.EscapeDataString(id).Replace("%", "~");
-
-    public async Task<GitHubRolloutOutputs?> GetAsync(string rolloutId, CancellationToken ct)
-    {
-        await EnsureAsync(ct);
-        var e = await tables.GetAsync(_table, Partition, Key(rolloutId), ct);
-        if (e is null) return null;
-        long? L(string k) => e.Properties[k] is JsonValue v && v.TryGetValue<long>(out var n) ? n : null;
-        return new GitHubRolloutOutputs(rolloutId, L("CheckRunId"), L("DeploymentId"), (string?)e.Properties["LastDeploymentState"], (string?)e.Properties["CheckRunUrl"]);
-    }
-
-    public async Task SaveAsync(GitHubRolloutOutputs outputs, CancellationToken ct)
-    {
-        await EnsureAsync(ct);
-        var props = new JsonObject { ["RolloutId"] = outputs.RolloutId };
-        if (outputs.CheckRunId is { } c) props["CheckRunId"] = c;
-        if (outputs.DeploymentId is { } d) props["DeploymentId"] = d;
-        if (outputs.LastDeploymentState is { } s) props["LastDeploymentState"] = s;
-        if (outputs.CheckRunUrl is { } u) props["CheckRunUrl"] = u;
-        await tables.UpsertAsync(_table, new TableEntity(Partition, Key(outputs.RolloutId), props), ct);
-    }
 }

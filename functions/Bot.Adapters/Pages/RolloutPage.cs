@@ -6,13 +6,6 @@ using Bot.Core.Rollouts;
 
 namespace Bot.Adapters.Pages;
 
-/// <summary>What the rollout page shows: the rollout, its audit records (oldest first), the time it is rendered at, and the
-/// link back to its service's page (signed like the page's own, or null).</summary>
-public sealed record RolloutPageModel(RolloutState Rollout, IReadOnlyList<AuditEntry> Events, DateTimeOffset Now, string? ServiceHref = null);
-
-/// <summary>One point of the traffic chart: the canary weight the cluster accepted from <see cref="At"/> on.</summary>
-public sealed record WeightPoint(DateTimeOffset At, int Weight);
-
 /// <summary>
 /// Renders the rollout page (pure: model in, HTML out): an inline SVG of the canary weight over time with the audit events
 /// on the same axis (steps, approvals with who and from where, pauses with the reason, drift, analysis verdicts, rollback),

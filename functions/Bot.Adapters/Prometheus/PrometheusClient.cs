@@ -118,13 +118,3 @@ public sealed class PrometheusClient(HttpClient http)
         return new UriBuilder(new Uri(root, path)) { Query = query }.Uri;
     }
 }
-
-/// <summary>A server to query, with its credentials resolved from app settings (never logged).</summary>
-public sealed record PrometheusEndpoint(Uri Url, string? BearerToken = null, string? Username = null, string? Password = null)
-{
-    public override string ToString() => Url.ToString();
-}
-
-public sealed record PrometheusPoint(DateTimeOffset At, double Value);
-
-public sealed record PrometheusSeries(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<PrometheusPoint> Points);

@@ -1,19 +1,5 @@
 namespace Bot.Adapters.Storage;
 
-/// <summary>A received message; <see cref="PopReceipt"/> is needed to delete or update it.</summary>
-public sealed record QueueMessage(
-    string MessageId, string PopReceipt, string Text, long DequeueCount,
-    DateTimeOffset InsertionTime, DateTimeOffset ExpirationTime, DateTimeOffset NextVisibleTime);
-
-/// <summary>A peeked message: no receipt, visibility unchanged.</summary>
-public sealed record PeekedMessage(string MessageId, string Text, long DequeueCount, DateTimeOffset InsertionTime, DateTimeOffset ExpirationTime);
-
-/// <summary>What Put returns.</summary>
-public sealed record SentMessage(string MessageId, string PopReceipt, DateTimeOffset InsertionTime, DateTimeOffset ExpirationTime, DateTimeOffset NextVisibleTime);
-
-/// <summary>What Update returns: use <see cref="PopReceipt"/> from now on.</summary>
-public sealed record UpdateReceipt(string PopReceipt, DateTimeOffset NextVisibleTime);
-
 /// <summary>
 /// Azure Storage Queue operations. Message text is the payload; the client encodes it as Base64(UTF-8) on the wire,
 /// as the Functions queue trigger expects, and decodes on receive. The seam the work queues, the standalone listener

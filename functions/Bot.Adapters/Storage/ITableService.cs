@@ -2,23 +2,6 @@ using System.Text.Json.Nodes;
 
 namespace Bot.Adapters.Storage;
 
-/// <summary>
-/// A table entity. <see cref="Properties"/> holds the other properties as JSON values: strings, booleans, numbers
-/// (Int32, Int64 for a <c>long</c>, Double), <c>DateTimeOffset</c> (DateTime) and <c>Guid</c>. Numbers read back can be
-/// taken as any numeric type that holds them.
-/// </summary>
-public sealed record TableEntity(string PartitionKey, string RowKey, JsonObject Properties)
-{
-    public string? ETag { get; init; }
-    public DateTimeOffset? Timestamp { get; init; }
-}
-
-/// <summary>One page of a query; pass <see cref="Continuation"/> back for the next page, null when done.</summary>
-public sealed record TablePage(IReadOnlyList<TableEntity> Entities, TableContinuation? Continuation);
-
-/// <summary>Where the next page of a query starts (the SDK's continuation token).</summary>
-public sealed record TableContinuation(string Token);
-
 /// <summary>Azure Table operations: the stores' seam, so they work on JSON rows and <see cref="StorageException"/>
 /// rather than SDK types.</summary>
 public interface ITableService

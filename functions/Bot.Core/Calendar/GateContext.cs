@@ -1,3 +1,5 @@
+using Bot.Core.Freezes;
+
 namespace Bot.Core.Calendar;
 
 /// <summary>What the gates need besides the rollout: the freezes in force and a cron evaluator. Loaded at the edge

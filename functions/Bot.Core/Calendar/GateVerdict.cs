@@ -1,7 +1,6 @@
-namespace Bot.Core.Calendar;
+using Bot.Core.Freezes;
 
-/// <summary>Why a step may not run yet.</summary>
-public enum GateBlock { None, Freeze, Window, Schedule }
+namespace Bot.Core.Calendar;
 
 /// <summary>The answer of <see cref="StepGate.Check"/>: open, or wait until <see cref="Until"/> for <see cref="Reason"/>.</summary>
 /// <param name="Until">When to look again (freeze end, window opening, cron slot); null for a window that never opens.</param>

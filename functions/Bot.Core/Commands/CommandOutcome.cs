@@ -1,6 +1,7 @@
 using Bot.Core.Calendar;
 using Bot.Core.Execution;
 using Bot.Core.Rollouts;
+using Bot.Core.Freezes;
 
 namespace Bot.Core.Commands;
 

@@ -3,6 +3,7 @@ using System.Text;
 using Bot.Core.Config;
 using Bot.Core.Rollouts;
 using Bot.Core.Text;
+using Bot.Core.Freezes;
 
 namespace Bot.Core.Commands;
 

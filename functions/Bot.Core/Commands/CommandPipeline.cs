@@ -3,6 +3,7 @@ using Bot.Core.Config;
 using Bot.Core.Policies;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
+using Bot.Core.Freezes;
 
 namespace Bot.Core.Commands;
 

@@ -1,3 +1,5 @@
+using Bot.Core.Freezes;
+
 namespace Bot.Core.Commands;
 
 /// <summary>What a human can ask for, from Slack (<c>/release …</c>), PR comments and the API. Parsed by <see cref="CommandParser"/>.</summary>

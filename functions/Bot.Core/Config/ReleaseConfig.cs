@@ -80,8 +80,8 @@ public sealed record RolloutPolicy
     public bool DistinctApprover { get; init; } = true;
     /// <summary>What a new version does while a rollout is active. The default value is <see cref="NewRevisionPolicy.Supersede"/>.</summary>
     public NewRevisionPolicy OnNewRevision { get; init; } = NewRevisionPolicy.Supersede;
-    /// <summary>What a start does while the service is frozen. The default value is <see cref="Calendar.FreezePolicy.Queue"/>.</summary>
-    public Calendar.FreezePolicy OnFreeze { get; init; } = Calendar.FreezePolicy.Queue;
+    /// <summary>What a start does while the service is frozen. The default value is <see cref="Freezes.FreezePolicy.Queue"/>.</summary>
+    public Freezes.FreezePolicy OnFreeze { get; init; } = Freezes.FreezePolicy.Queue;
 }
 
 /// <summary>One step of a rollout plan. Stored inside rollout state, hence the JSON type discriminators.</summary>

@@ -13,11 +13,3 @@ public interface IMembershipResolver
     /// with its leading '@'). False for groups of another surface or unknown groups; never throws for "not a member".</summary>
     ValueTask<bool> IsMemberAsync(string group, Actor actor, CancellationToken ct);
 }
-
-/// <summary>No groups: only principals that name the actor directly match. For tests and unconfigured surfaces.</summary>
-public sealed class NoGroupsMembershipResolver : IMembershipResolver
-{
-    public static readonly NoGroupsMembershipResolver Instance = new();
-
-    public ValueTask<bool> IsMemberAsync(string group, Actor actor, CancellationToken ct) => ValueTask.FromResult(false);
-}

@@ -15,13 +15,3 @@ public interface INotifier
     /// The default does nothing (nothing but the edit to show).</summary>
     Task PublishTimelineAsync(Notify notice, CancellationToken ct) => Task.CompletedTask;
 }
-
-/// <summary>Enqueues step messages, visible at a given time (a bake is a delayed message).</summary>
-public interface IStepScheduler
-{
-    Task ScheduleAsync(StepMessage message, DateTimeOffset at, CancellationToken ct);
-}
-
-/// <summary>The queue message that drives a rollout: "run step N of rollout R of service S"; with <paramref name="AnalysisRound"/>,
-/// "measure round N of its canary analysis".</summary>
-public sealed record StepMessage(string Service, string RolloutId, int StepIndex, int? AnalysisRound = null);

@@ -59,7 +59,7 @@ public static partial class RolloutMachine
             fx.Add(new CheckDeployment(Target(r), DeploymentRole.Stable, r.StepIndex) { RolloutId = r.Id });
             return new Decision(state, fx, Message: $"{r.Id}: checking the stable Deployment again");
         }
-        if (GateDecisions.HoldStep(state, r, gates, now) is { } held) return held;
+        if (StepGate.HoldStep(state, r, gates, now) is { } held) return held;
         r = r with { Waiting = null };
 
         var from = r.Phase;

@@ -17,7 +17,7 @@ public static partial class RolloutMachine
     /// </summary>
     public static Decision Decide(ServiceState state, RolloutInput input, DateTimeOffset now) => Decide(state, input, now, GateContext.None);
 
-    /// <summary>As above, with deploy windows, freezes and cron slots applied (<see cref="GateDecisions"/>).</summary>
+    /// <summary>As above, with deploy windows, freezes and cron slots applied (<see cref="StepGate"/>).</summary>
     public static Decision Decide(ServiceState state, RolloutInput input, DateTimeOffset now, GateContext gates)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -26,9 +26,9 @@ public static partial class RolloutMachine
         return AssignFences(state, input, input switch
         {
             TrafficFenced t => OnTrafficFenced(state, t, now),
-            StartRollout s => OnStartOnce(state, s, now, () => GateDecisions.RefuseStart(state, s, gates, now) ?? GateDecisions.AnnounceStart(OnStart(state, s, now), s, gates, now)),
+            StartRollout s => OnStartOnce(state, s, now, () => StepGate.RefuseStart(state, s, gates, now) ?? StepGate.AnnounceStart(OnStart(state, s, now), s, gates, now)),
             StepDue d => OnStepDue(state, d, now, gates),
-            Promote p when GateDecisions.RefusePromote(state, gates, now) is { } refused => refused,
+            Promote p when StepGate.RefusePromote(state, gates, now) is { } refused => refused,
             DeploymentObserved o => OnDeploymentObserved(state, o, now),
             EffectFailed f when IsRestoreFailure(state, f) => OnRestoreFailed(state, f, now),
             EffectFailed f => OnEffectFailed(state, f, now),

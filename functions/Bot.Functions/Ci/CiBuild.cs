@@ -1,7 +1,5 @@
 namespace Bot.Functions.Ci;
 
-public enum CiBuildStatus { Succeeded, Failed }
-
 /// <summary>A validated CI notification (the body of <c>POST /api/ci</c>).</summary>
 /// <param name="Id">The CI system's unique id for this notification (build id + attempt); redeliveries reuse it.</param>
 public sealed record CiBuild(

@@ -104,6 +104,3 @@ public static class CiWebhook
         return buffer.ToArray();
     }
 }
-
-/// <summary>The answer to a CI notification.</summary>
-public sealed record CiResponse(string Message, string? RolloutId = null, bool Duplicate = false);

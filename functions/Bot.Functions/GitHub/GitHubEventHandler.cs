@@ -6,6 +6,7 @@ using Bot.Core.Ports;
 using Bot.Core.Rollouts;
 using Bot.Functions.Releases;
 using Microsoft.Extensions.Options;
+using Bot.Functions.Hosting;
 
 namespace Bot.Functions.GitHub;
 
@@ -19,7 +20,7 @@ namespace Bot.Functions.GitHub;
 /// </summary>
 public sealed partial class GitHubEventHandler(
     GitHubClient github, CommandPipeline pipeline, IRolloutStore store, IReleaseConfigs configs,
-    IOptions<GitHubOptions> options, IRepoConfigParser repoParser, GitHubTeamMembershipCache teams, GitHubWorkQueue queue,
+    IOptions<GitHubOptions> options, YamlRepoConfigParser repoParser, GitHubTeamMembershipCache teams, WorkQueue<GitHubWork> queue,
     DeploymentGates gates, TimeProvider time, ILogger<GitHubEventHandler> log)
 {
     private static readonly string[] CommandPermissions = ["admin", "maintain", "write"];

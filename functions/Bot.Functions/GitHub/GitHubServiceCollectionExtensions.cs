@@ -19,7 +19,7 @@ public static class GitHubServiceCollectionExtensions
 
     /// <summary>
     /// GitHub options (section <c>GitHub</c>), the client (Octokit over the named HttpClient <c>GitHub</c>) with app or personal-token credentials, the webhook's
-    /// durable work queue (<see cref="GitHubWorkQueue"/> on the queue of the <c>GitHubWork</c> function in functions.metadata, needs an
+    /// durable work queue (<see cref="WorkQueue{TWork}"/> of <see cref="GitHubWork"/> on the queue of the <c>GitHubWork</c> function in functions.metadata, needs an
     /// <c>IQueueService</c>), its <see cref="GitHubWorkFunction"/> queue handler and the event handler it runs, the deployment gates (custom
     /// deployment protection rules; table <c>deploymentgates</c> with storage), and the <see cref="GitHubNotifier"/> (the <c>github</c> target of the notifications outbox). Without an app or token,
     /// nothing but the options is registered. With a token only, start-up warns that check runs need an app.
@@ -59,12 +59,12 @@ public static class GitHubServiceCollectionExtensions
             throw new InvalidOperationException("GitHub: set GitHub:ClientId (or GitHub:AppId) and GitHub:PrivateKey, or GitHub:Token");
         });
         services.AddTransient<GitHubClient>();
-        services.TryAddSingleton<IRepoConfigParser, YamlRepoConfigParser>();
+        services.TryAddSingleton<YamlRepoConfigParser>();
         services.TryAddSingleton<GitHubTeamMembershipCache>();
         services.TryAddSingleton<GitHubFileCache>();
         services.AddTransient<DeploymentGates>();
         services.AddTransient<GitHubEventHandler>();
-        services.TryAddWorkQueue<GitHubWorkQueue, GitHubWorkFunction>(GitHubWorkFunction.Name, GitHubWorkFunction.DefaultQueue, (queues, queue) => new GitHubWorkQueue(queues, queue));
+        services.TryAddWorkQueue<WorkQueue<GitHubWork>, GitHubWorkFunction>(GitHubWorkFunction.Name, GitHubWorkFunction.DefaultQueue, (queues, queue) => new WorkQueue<GitHubWork>(queues, queue));
         services.TryAddSingleton<GitHubWorkFunction>();
         if (options.HasApp || options.HasToken)
         {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Bot.Functions.GitHub;
 
 /// <summary><c>POST /api/github</c> (function <c>GitHubWebhook</c>, forwarded raw so the signature covers the exact bytes).
-/// Verifies, parses and claims the delivery, puts it on the durable <see cref="GitHubWorkQueue"/> and answers 202; the
+/// Verifies, parses and claims the delivery, puts it on the durable <see cref="WorkQueue{TWork}"/> of <see cref="GitHubWork"/> and answers 202; the
 /// <see cref="GitHubWorkFunction"/> queue trigger does the work (executor, comments, check runs) after the answer.</summary>
 public static class GitHubWebhookEndpoint
 {
@@ -16,7 +16,7 @@ public static class GitHubWebhookEndpoint
     private const int MaxBody = 25 * 1024 * 1024;
 
     public static async Task<IResult> HandleAsync(HttpContext http, IOptions<GitHubOptions> options, IDeliveryDedup dedup,
-        GitHubWorkQueue queue, IReleaseConfigs configs, IRolloutStore store, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        WorkQueue<GitHubWork> queue, IReleaseConfigs configs, IRolloutStore store, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var log = loggers.CreateLogger(typeof(GitHubWebhookEndpoint));
         using var buffer = new MemoryStream();

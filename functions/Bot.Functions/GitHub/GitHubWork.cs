@@ -12,7 +12,7 @@ namespace Bot.Functions.GitHub;
 /// up to 25 MB while a queue message holds 64 KB. A PR comment's rollout commands carry what they were bound to when the
 /// delivery was accepted (<see cref="Bindings"/>, <see cref="AcceptedAt"/>); a comment whose commands ran but whose reply
 /// failed comes back as reply-only work (<see cref="Reply"/>), so the commands never run twice.</summary>
-public sealed record GitHubWork(GitHubWebhookEvent Delivery)
+public sealed record GitHubWork(GitHubWebhookEvent Delivery) : IWorkMessage
 {
     /// <summary>When the endpoint accepted the delivery; a command on a service the endpoint could not bind acts only on
     /// a rollout that had started by then (<see cref="CommandBinding.AsOf"/>), and a rollback's latency counts from it.

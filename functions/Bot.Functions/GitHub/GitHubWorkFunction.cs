@@ -9,7 +9,7 @@ public sealed class GitHubWorkFunction(IServiceScopeFactory scopes, ILogger<GitH
     public const string Name = "GitHubWork";
 
     /// <summary>The queue name when no function catalog is registered (the queue of the <c>GitHubWork</c> function).</summary>
-    public const string DefaultQueue = Triggers.GitHubWorkTrigger.Queue;
+    public const string DefaultQueue = GitHub.GitHubWorkTrigger.Queue;
 
     public override string FunctionName => Name;
 

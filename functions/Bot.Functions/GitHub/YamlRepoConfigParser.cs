@@ -3,9 +3,9 @@ using Bot.Core.Config;
 
 namespace Bot.Functions.GitHub;
 
-/// <summary>The engine's <see cref="ReleaseConfigParser"/> with every registered section (<see cref="ReleaseConfigSections.All"/>,
+/// <summary>Parses a repository's <c>.releasebot.yaml</c> (errors read <c>file:line: field: message; fix</c>): the engine's <see cref="ReleaseConfigParser"/> with every registered section (<see cref="ReleaseConfigSections.All"/>,
 /// <c>trigger</c> included), so a repository's file obeys exactly the rules of the central folder.</summary>
-public sealed class YamlRepoConfigParser : IRepoConfigParser
+public sealed class YamlRepoConfigParser
 {
     public (ReleaseConfig? Config, IReadOnlyList<string> Errors) Parse(string yaml, string file)
     {

@@ -19,9 +19,3 @@ public static class HealthEndpoints
         return TypedResults.Json(body, statusCode: report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
     }
 }
-
-public sealed record HealthResponse(string Status, string Version, string Mode, IReadOnlyDictionary<string, DependencyHealth> Dependencies);
-
-/// <param name="Data">What the check lists (e.g. <c>orphans</c>); left out when empty.</param>
-public sealed record DependencyHealth(string Status, string? Description, long DurationMs,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, object>? Data = null);

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Bot.Functions.Analysis;
 using Bot.Functions.Api;
 using Bot.Functions.Ci;
+using Bot.Functions.Freezes;
 using Bot.Functions.GitHub;
 using Bot.Functions.Health;
 using Bot.Functions.Notifications;
@@ -12,6 +13,7 @@ using Bot.Functions.Slack;
 using Bot.Functions.Standalone;
 using Bot.Functions.Steps;
 using Bot.Functions.Storage;
+using Bot.Functions.Sweep;
 using Bot.Functions.Traffic;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -24,10 +26,13 @@ public static class HostingExtensions
     /// <summary>
     /// Everything the bot is, for both hosts: the host's facts (<see cref="HostEnvironment"/>, <see cref="FunctionCatalog"/>
     /// from host.json and functions.metadata), the clock, JSON and problem answers, and every feature. The one composition
-    /// method: Program.cs calls it for the isolated worker and for the standalone host, tests through Program. The features'
-    /// own order (storage before what wraps the rollout store) is kept here and nowhere else.
+    /// method: Program.cs calls it for the isolated worker and for the standalone host, tests through Program. Order-free: every service
+    /// has one owner (or is added with TryAdd), so the features may be called in any order (a test composes them reversed).
     /// </summary>
-    public static IHostApplicationBuilder AddReleaseBot(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddReleaseBot(this IHostApplicationBuilder builder) => AddReleaseBot(builder, null);
+
+    /// <summary><see cref="AddReleaseBot(IHostApplicationBuilder)"/> with the features in another order (tests: the order must not matter).</summary>
+    internal static IHostApplicationBuilder AddReleaseBot(IHostApplicationBuilder builder, IEnumerable<Func<IHostApplicationBuilder, IHostApplicationBuilder>>? features)
     {
         var services = builder.Services;
         services.AddSingleton(HostEnvironment.Detect(builder.Configuration));
@@ -37,20 +42,29 @@ public static class HostingExtensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         services.AddProblemAnswers(); // every failure answer is a problem document (ProblemAnswers)
 
-        builder.AddStorage();          // AzureWebJobsStorage: queues, tables, rollout state, audit, delivery dedup, step scheduler
-        builder.AddRolloutCore();      // Decide + executor, release configs (ReleaseConfig:Directory), RolloutSteps and Sweep work
-        builder.AddNotifications();    // the executor's notifier: outbox on the notifications queue, delivered to Slack/GitHub by the Notifications function
-        builder.AddTrafficRouting();   // Traffic:Mode: istio (KubernetesClient) or recording (dry run)
-        builder.AddCommandApi();       // CommandApi:Keys: bearer keys for /api/rollouts, /api/services, /api/freezes
-        builder.AddPages();            // Pages:*: signed links to the rollout and service pages
-        builder.AddHealth();           // /api/health checks; adapters add theirs
-        builder.AddSlackIfConfigured(); // Slack:BotToken + Slack:SigningSecret: the Slack functions, live rollout messages
-        builder.AddGitHub();           // GitHub:*: App or token client, notification target (check run + deployment), webhook intake
-        builder.AddCi();               // Ci:*: CI webhook, freezes, deploy windows and cron slots in decisions, due index + sweep (wraps the rollout store)
-        builder.AddOrphanGuard();      // Sweep:OrphanScanInterval: orphaned canary traffic, found by the sweep, in health and chat
-        builder.AddAnalysis();         // Analysis:QueryTimeout: canary analysis on Prometheus
+        foreach (var add in features ?? Features) add(builder);
         return builder;
     }
+
+    /// <summary>Every feature, each with what it reads. Any order composes the same services (one owner per service, or TryAdd):
+    /// <c>CompositionOrderTests</c> composes them reversed.</summary>
+    internal static readonly IReadOnlyList<Func<IHostApplicationBuilder, IHostApplicationBuilder>> Features =
+    [
+        StorageExtensions.AddStorage,              // AzureWebJobsStorage: queues, tables, rollout state (+ due index), audit, delivery dedup, step scheduler
+        RolloutCoreExtensions.AddRolloutCore,      // Decide + executor, release configs (ReleaseConfig:Directory), RolloutSteps work
+        NotificationExtensions.AddNotifications,   // the executor's notifier: outbox on the notifications queue, delivered to Slack/GitHub by the Notifications function
+        TrafficExtensions.AddTrafficRouting,       // Traffic:Mode: istio (KubernetesClient) or recording (dry run)
+        CommandApiExtensions.AddCommandApi,        // CommandApi:Keys: bearer keys for /api/rollouts, /api/services, /api/freezes
+        PageExtensions.AddPages,                   // Pages:*: signed links to the rollout and service pages
+        HealthExtensions.AddHealth,                // /api/health checks; adapters add theirs
+        SlackHostExtensions.AddSlackIfConfigured,  // Slack:BotToken + Slack:SigningSecret: the Slack functions, live rollout messages
+        GitHubServiceCollectionExtensions.AddGitHub, // GitHub:*: App or token client, notification target (check run + deployment), webhook intake
+        CiExtensions.AddCi,                        // Ci:*: CI webhook
+        FreezeExtensions.AddFreezes,               // freezes table, the cache every decision reads, FreezeService, the refresher
+        SweepExtensions.AddSweep,                  // Sweep:*: the Sweep timer's due sweeper
+        OrphanExtensions.AddOrphanGuard,           // Sweep:OrphanScanInterval: orphaned canary traffic, found by the sweep, in health and chat
+        AnalysisExtensions.AddAnalysis,            // Analysis:QueryTimeout: canary analysis on Prometheus
+    ];
 
     /// <summary>The isolated worker as the Functions host runs it: <c>FunctionsApplication.CreateBuilder</c>, the ASP.NET Core
     /// integration (HTTP functions get the real <see cref="HttpRequest"/>), problem answers for exceptions an HTTP function
@@ -72,7 +86,7 @@ public static class HostingExtensions
         // The standalone host's defaults: every other source wins (the Functions host needs these as app settings).
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
         {
-            InitialData = [KeyValuePair.Create<string, string?>(Triggers.SweepTrigger.ScheduleSetting, Triggers.SweepTrigger.DefaultSchedule)],
+            InitialData = [KeyValuePair.Create<string, string?>(Sweep.SweepTrigger.ScheduleSetting, Sweep.SweepTrigger.DefaultSchedule)],
         });
         AddAppSettings(builder);
         AddLocalSettings(builder);

@@ -99,23 +99,3 @@ public sealed class ProblemAnswers(IProblemDetailsService problems, ILogger<Prob
         return null;
     }
 }
-
-public static class ProblemAnswerExtensions
-{
-    /// <summary>Registers <see cref="ProblemAnswers"/> and the problem-details writer (RFC 7807 bodies).</summary>
-    public static IServiceCollection AddProblemAnswers(this IServiceCollection services)
-    {
-        services.AddProblemDetails();
-        services.AddExceptionHandler<ProblemAnswers>();
-        return services;
-    }
-
-    /// <summary>First in the pipeline: unhandled exceptions become problems (<see cref="ProblemAnswers"/>), and a 4xx/5xx
-    /// an endpoint (or routing: 404, 405) set without a body gets a problem body with the standard title.</summary>
-    public static WebApplication UseProblemAnswers(this WebApplication app)
-    {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        return app;
-    }
-}

@@ -6,7 +6,7 @@ namespace Bot.Functions.Hosting;
 /// Durable hand-off from an HTTP endpoint that must answer quickly (style rule G3: verify, translate, enqueue, 202) to
 /// the queue-triggered function that does the work. Once <see cref="EnqueueAsync(string, CancellationToken)"/> returns,
 /// the message survives a crash or recycle of this process (or, in a prompt run whose put failed, its work is already
-/// done); the queue trigger retries failures and moves what keeps failing to <c>&lt;queue&gt;-poison</c>. Area queues (<c>SlackWorkQueue</c>, <c>GitHubWorkQueue</c>) add their typed put.
+/// done); the queue trigger retries failures and moves what keeps failing to <c>&lt;queue&gt;-poison</c>. <see cref="WorkQueue{TWork}"/> is the typed put every area uses (<c>slack-work</c>, <c>github-work</c>, <c>notifications</c>).
 /// </summary>
 /// <remarks>
 /// <b>Prompt run.</b> When the queue's own function is registered in this process (<see cref="Runner"/>), a message is put
@@ -150,4 +150,21 @@ public class WorkQueue(IQueueService queues, string queue)
             }
         }
     }
+}
+
+/// <summary>The <see cref="WorkQueue"/> of one kind of work: puts <typeparamref name="TWork"/> as its JSON (registered per kind,
+/// so <c>WorkQueue&lt;SlackWork&gt;</c> is the <c>slack-work</c> queue). In this file with its base, as <c>Nullable</c> is.</summary>
+public sealed class WorkQueue<TWork>(IQueueService queues, string queue) : WorkQueue(queues, queue) where TWork : IWorkMessage
+{
+    /// <summary>The longest a queue message can stay invisible.</summary>
+    public static readonly TimeSpan MaxVisibility = TimeSpan.FromDays(7);
+
+    /// <summary>Puts <paramref name="work"/> on the queue (a prompt run gets the object itself). Throws when storage does not accept it.</summary>
+    public Task EnqueueAsync(TWork work, CancellationToken ct) => EnqueueAsync(work.ToJson(), work, ct);
+
+    /// <summary>Puts <paramref name="work"/> on the queue visible after <paramref name="visibleAfter"/> (null: now), at most 7 days
+    /// (the queue's limit; a later due time is reached by putting the work again when it comes up early).</summary>
+    public Task EnqueueAsync(TWork work, TimeSpan? visibleAfter, CancellationToken ct) => visibleAfter is not { } after
+        ? EnqueueAsync(work, ct)
+        : EnqueueAsync(work.ToJson(), (TimeSpan?)(after < TimeSpan.Zero ? TimeSpan.Zero : after > MaxVisibility ? MaxVisibility : after), ct);
 }

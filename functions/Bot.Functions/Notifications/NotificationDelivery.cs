@@ -6,6 +6,7 @@ using Bot.Adapters.Slack;
 using Bot.Adapters.Storage;
 using Bot.Core.Ports;
 using Microsoft.Extensions.Options;
+using Bot.Functions.Hosting;
 
 namespace Bot.Functions.Notifications;
 
@@ -23,7 +24,7 @@ namespace Bot.Functions.Notifications;
 /// </list>
 /// </summary>
 public sealed class NotificationDelivery(
-    IEnumerable<NotificationTarget> targets, IServiceProvider services, TableNoticeLedger ledger, NotificationQueue queue,
+    IEnumerable<NotificationTarget> targets, IServiceProvider services, TableNoticeLedger ledger, WorkQueue<NotificationWork> queue,
     IOptions<NotificationOptions> options, ILogger<NotificationDelivery> log)
 {
     private static readonly TimeSpan MinDeferral = TimeSpan.FromSeconds(1);

@@ -23,7 +23,7 @@ public static class NotificationExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Table), "Notifications:Table is empty: name the coalescing table (e.g. notificationstate)")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddWorkQueue(NotificationsFunction.Name, NotificationsFunction.DefaultQueue, (queues, queue) => new NotificationQueue(queues, queue));
+        services.TryAddWorkQueue(NotificationsFunction.Name, NotificationsFunction.DefaultQueue, (queues, queue) => new WorkQueue<NotificationWork>(queues, queue));
         services.TryAddSingleton(sp => new TableNoticeLedger(sp.GetRequiredService<ITableService>(), sp.GetRequiredService<IOptions<NotificationOptions>>().Value.Table));
         services.TryAddSingleton<NotificationOutbox>();
         services.TryAddSingleton<INotifier>(sp => sp.GetRequiredService<NotificationOutbox>());

@@ -1,6 +1,7 @@
 using System.Text;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
+using Bot.Functions.Hosting;
 
 namespace Bot.Functions.Notifications;
 
@@ -11,7 +12,7 @@ namespace Bot.Functions.Notifications;
 /// too large for a queue message can never be put, so it is dropped with an error in the log instead: thrown, it would stay
 /// pending and fail every later command of the service, rollback included. The next notice brings the message up to date.
 /// </summary>
-public sealed class NotificationOutbox(NotificationQueue queue, IEnumerable<NotificationTarget> targets, TimeProvider time, ILogger<NotificationOutbox> log) : INotifier
+public sealed class NotificationOutbox(WorkQueue<NotificationWork> queue, IEnumerable<NotificationTarget> targets, TimeProvider time, ILogger<NotificationOutbox> log) : INotifier
 {
     /// <summary>The largest notice a queue message carries: 64 KiB of Base64 is 48 KiB of UTF-8.</summary>
     public const int MaxMessageBytes = 48 * 1024;

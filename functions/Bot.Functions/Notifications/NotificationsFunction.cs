@@ -10,7 +10,7 @@ public sealed class NotificationsFunction(IServiceScopeFactory scopes, ILogger<N
     public const string Name = "Notifications";
 
     /// <summary>The queue name when no function catalog is registered (the queue of the <c>Notifications</c> function).</summary>
-    public const string DefaultQueue = Triggers.NotificationsTrigger.Queue;
+    public const string DefaultQueue = Notifications.NotificationsTrigger.Queue;
 
     public override string FunctionName => Name;
 

@@ -5,7 +5,7 @@ using Bot.Core.Commands;
 using Bot.Core.Ports;
 using Bot.Functions.Api;
 using Bot.Functions.Releases;
-using Bot.Functions.Steps;
+using Bot.Functions.Sweep;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.Orphans;

@@ -3,13 +3,10 @@ using Bot.Adapters.Slack;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
 using Bot.Functions.Releases;
-using Bot.Functions.Steps;
+using Bot.Functions.Sweep;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.Orphans;
-
-/// <summary>What one orphan scan did (for the sweep's log).</summary>
-public sealed record OrphanScanReport(int Scanned, IReadOnlyList<OrphanedRoute> Orphans, int Reported, int Resolved, IReadOnlyList<string> Lines);
 
 /// <summary>
 /// Finds orphaned canary traffic, run by the sweep at most every <see cref="SweepOptions.OrphanScanInterval"/>: for each

@@ -15,7 +15,7 @@ namespace Bot.Functions.Slack;
 /// </summary>
 public sealed class SlackCommandRunner(
     IReleaseConfigs configs, IRolloutStore store, CommandPipeline pipeline,
-    [FromKeyedServices(SlackServiceCollectionExtensions.MembershipKey)] IMembershipResolver membership) : ISlackCommandRunner
+    [FromKeyedServices(SlackServiceCollectionExtensions.MembershipKey)] IMembershipResolver membership)
 {
     public async Task<string> RunAsync(SlackCommandWork work, CancellationToken ct)
     {

@@ -10,7 +10,7 @@ namespace Bot.Functions.Slack;
 /// <summary>
 /// <c>POST /api/slack/commands</c> (function <c>SlackCommands</c>) and <c>POST /api/slack/interactions</c>
 /// (function <c>SlackInteractions</c>). Each verifies the signature over the raw body, parses, drops retries and
-/// replays, puts the work on the durable <see cref="SlackWorkQueue"/> (one queue put) and answers at once; nothing
+/// replays, puts the work on the durable <see cref="WorkQueue{TWork}"/> of <see cref="SlackWork"/> (one queue put) and answers at once; nothing
 /// slow runs before the answer. A slash command that acts on a rollout is first bound to the service's active rollout
 /// (one state read, <see cref="CommandBinding"/>), so a retry of its work never acts on a rollout that started later.
 /// When storage refuses the read or the put, the user is told to try again and nothing was accepted.
@@ -55,7 +55,7 @@ public static class SlackEndpoints
 }
 
 /// <summary>The endpoints' dependencies, bundled (eShop's <c>[AsParameters]</c> services style).</summary>
-public sealed class SlackInbox(IOptions<SlackOptions> options, TimeProvider time, IDeliveryDedup dedup, SlackWorkQueue queue,
+public sealed class SlackInbox(IOptions<SlackOptions> options, TimeProvider time, IDeliveryDedup dedup, WorkQueue<SlackWork> queue,
     IRolloutStore store, ILogger<SlackInbox> log)
 {
     /// <summary>Now, on the app's clock.</summary>

@@ -15,10 +15,11 @@ public static class SlackServiceCollectionExtensions
     /// <summary>
     /// Slack: options (section <c>Slack</c>, validated at start), the Web API client behind the token and retry
     /// handlers, the response_url client, the live-message notifier, user-group directory and access policy, the
-    /// inbound endpoints' durable work queue (<see cref="SlackWorkQueue"/> on the queue of the <c>SlackWork</c> function in functions.metadata,
+    /// inbound endpoints' durable work queue (<see cref="WorkQueue{TWork}"/> of <see cref="SlackWork"/> on the queue of the <c>SlackWork</c> function in functions.metadata,
     /// needs an <see cref="IQueueService"/>) and its processor; the host registers <see cref="SlackWorkFunction"/>, which
-    /// consumes it. Registers in-memory dedup and message stores only when nothing durable
-    /// is registered (register <see cref="TableSlackMessageStore"/> / a table dedup before or after: TryAdd).
+    /// consumes it. Registers an in-memory message store only when nothing durable is registered
+    /// (register <see cref="TableSlackMessageStore"/> before or after: TryAdd). The delivery dedup the inbox claims clicks
+    /// with is <c>AddStorage()</c>'s (one owner); a host composing Slack alone registers one itself.
     /// </summary>
     public static IServiceCollection AddSlack(this IServiceCollection services)
     {
@@ -38,15 +39,14 @@ public static class SlackServiceCollectionExtensions
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(SlackResponseUrlClient)), sp.GetRequiredService<TimeProvider>()));
 
         services.TryAddSingleton<ISlackMessageStore, InMemorySlackMessageStore>();
-        services.TryAddSingleton<IDeliveryDedup, InMemoryDeliveryDedup>();
         services.AddSingleton<SlackUserGroupDirectory>();
         services.AddSingleton<SlackNotifier>();
         services.AddSingleton<SlackThreadChatLink>();
-        services.TryAddWorkQueue<SlackWorkQueue, SlackWorkFunction>(SlackWorkFunction.Name, SlackWorkFunction.DefaultQueue, (queues, queue) => new SlackWorkQueue(queues, queue));
+        services.TryAddWorkQueue<WorkQueue<SlackWork>, SlackWorkFunction>(SlackWorkFunction.Name, SlackWorkFunction.DefaultQueue, (queues, queue) => new WorkQueue<SlackWork>(queues, queue));
         services.AddSingleton<SlackInbox>();
         services.AddKeyedSingleton<IMembershipResolver>(MembershipKey, (sp, _) => sp.GetRequiredService<SlackUserGroupDirectory>());
-        services.TryAddScoped<ISlackCommandRunner, SlackCommandRunner>();
-        services.AddScoped<ISlackWorkProcessor, SlackWorkProcessor>();
+        services.TryAddScoped<SlackCommandRunner>();
+        services.AddScoped<SlackWorkProcessor>();
         return services;
     }
 }

@@ -2,12 +2,13 @@ using Bot.Adapters.Slack;
 using Bot.Core.Commands;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
+using Bot.Functions.Hosting;
 
 namespace Bot.Functions.Slack;
 
 /// <summary>
 /// Acts on accepted Slack work after the acknowledgement: slash commands through the core grammar
-/// (<see cref="ISlackCommandRunner"/>), buttons through the <see cref="CommandPipeline"/>, bound to the rollout, revision
+/// (<see cref="SlackCommandRunner"/>), buttons through the <see cref="CommandPipeline"/>, bound to the rollout, revision
 /// and step the message showed. Every refusal is an ephemeral sentence and changes nothing;
 /// an accepted button changes the rollout, whose live message the notifier then edits in place. A reply that fails after
 /// the work was done is put back on the queue as a <see cref="SlackReplyWork"/> (retried as a reply, never by running the
@@ -15,8 +16,8 @@ namespace Bot.Functions.Slack;
 /// </summary>
 public sealed class SlackWorkProcessor(
     CommandPipeline pipeline, [FromKeyedServices(SlackServiceCollectionExtensions.MembershipKey)] IMembershipResolver membership,
-    SlackResponseUrlClient responses, SlackClient slack, ISlackCommandRunner commands, SlackWorkQueue queue,
-    ILogger<SlackWorkProcessor> log) : ISlackWorkProcessor
+    SlackResponseUrlClient responses, SlackClient slack, SlackCommandRunner commands, WorkQueue<SlackWork> queue,
+    ILogger<SlackWorkProcessor> log)
 {
     public Task ProcessAsync(SlackWork work, CancellationToken ct) => work switch
     {

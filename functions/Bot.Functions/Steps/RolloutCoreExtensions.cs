@@ -12,7 +12,7 @@ namespace Bot.Functions.Steps;
 
 public static class RolloutCoreExtensions
 {
-    /// <summary>The engine and its executor, the release config folder, and the step queue and sweep functions.
+    /// <summary>The engine and its executor, the release config folder, and the step queue function.
     /// Ports not registered by an adapter fall back to: no Deployment management (<see cref="NullDeploymentController"/>),
     /// The executor's <see cref="INotifier"/> is the notifications outbox (<c>AddNotifications()</c>): notices only go on
     /// the <c>notifications</c> queue; Slack and GitHub register delivery targets with <c>AddNotificationTarget</c>.</summary>
@@ -23,14 +23,15 @@ public static class RolloutCoreExtensions
             .Validate(o => o.MaxConflictRetries is >= 1 and <= 1000 && o.MaxFeedbackRounds is >= 1 and <= 100,
                 "Executor:MaxConflictRetries must be 1-1000 and Executor:MaxFeedbackRounds 1-100")
             .ValidateOnStart();
-        services.AddOptions<SweepOptions>().BindConfiguration(SweepOptions.Section)
-            .Validate(o => o.OverdueGrace >= TimeSpan.Zero, "Sweep:OverdueGrace must not be negative (e.g. 00:02:00)").ValidateOnStart();
         services.AddOptions<ReleaseConfigOptions>().BindConfiguration(ReleaseConfigOptions.SectionName)
             .Validate(o => !string.IsNullOrWhiteSpace(o.Directory), "ReleaseConfig:Directory is empty: set it to the folder of release configs (e.g. config/services)")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<RolloutDecider>(RolloutMachine.Decide);
+        // Every decision sees the freezes and cron evaluator as of the last refresh (AddFreezes; no I/O inside Decide).
+        services.TryAddSingleton<RolloutDecider>(sp => sp.GetService<Bot.Adapters.Freezes.FreezeCache>() is { } freezes
+            ? (state, input, now) => RolloutMachine.Decide(state, input, now, freezes.Current)
+            : RolloutMachine.Decide);
         services.TryAddSingleton<KeyedLock>();
         services.TryAddSingleton<IDeploymentController, NullDeploymentController>();
         services.TryAddSingleton<IReleaseConfigs, ConfigFolderReleaseConfigs>();
@@ -47,14 +48,13 @@ public static class RolloutCoreExtensions
             sp.GetRequiredService<KeyedLock>(),
             sp.GetService<IMetricsSource>())); // canary analysis (AddAnalysis); without it a measurement is an error, never a verdict
         services.TryAddSingleton<IRolloutRunner>(sp => sp.GetRequiredService<RolloutExecutor>());
-        // The one command path of every surface; freezes and restores when their parts are registered (AddCi, AddOrphanGuard).
+        // The one command path of every surface; freezes and restores when their parts are registered (AddFreezes, AddOrphanGuard).
         services.TryAddSingleton(sp => new CommandPipeline(
             sp.GetRequiredService<IRolloutStore>(), sp.GetRequiredService<IRolloutRunner>(), sp.GetRequiredService<IReleaseConfigs>(),
             sp.GetRequiredService<IAuditLog>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<Bot.Adapters.Scheduling.FreezeService>(), sp.GetService<Orphans.OrphanRestore>()));
+            sp.GetService<Bot.Adapters.Freezes.FreezeService>(), sp.GetService<Orphans.OrphanRestore>()));
 
         services.TryAddSingleton<RolloutStepsFunction>();
-        services.TryAddSingleton<SweepFunction>();
         return builder;
     }
 }

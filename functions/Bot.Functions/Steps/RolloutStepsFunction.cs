@@ -5,7 +5,7 @@ using Bot.Core.Rollouts;
 
 namespace Bot.Functions.Steps;
 
-/// <summary>What the <c>RolloutSteps</c> queue function (<see cref="Triggers.RolloutStepsTrigger"/>) does: each message is a
+/// <summary>What the <c>RolloutSteps</c> queue function (<see cref="Steps.RolloutStepsTrigger"/>) does: each message is a
 /// <see cref="StepMessage"/> that becomes a <see cref="StepDue"/> for the executor. A stale step is a no-op; a
 /// failure throws so the host (or the standalone listener) retries and finally poisons the message.</summary>
 public sealed class RolloutStepsFunction(RolloutExecutor executor, ILogger<RolloutStepsFunction> log)

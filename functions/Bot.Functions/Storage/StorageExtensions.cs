@@ -1,7 +1,11 @@
+using Bot.Adapters.Scheduling;
 using Bot.Adapters.Storage;
+using Bot.Core.Calendar;
 using Bot.Core.Ports;
 using Bot.Functions.Hosting;
 using Bot.Functions.Steps;
+using Bot.Functions.Sweep;
+using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.Storage;
 
@@ -14,7 +18,7 @@ public static class StorageExtensions
     public const string Section = "Storage";
 
     /// <summary>The SDK's queue and table clients over <c>AzureWebJobsStorage</c> (start-up fails naming the setting when
-    /// it is missing or malformed), the table-backed rollout store, audit log and delivery dedup on the tables
+    /// it is missing or malformed), the table-backed rollout store (with the due index the sweep reads), audit log and delivery dedup on the tables
     /// <c>Storage__*</c> names, and the step scheduler on the queue of the <c>RolloutSteps</c> function.</summary>
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
@@ -35,7 +39,11 @@ public static class StorageExtensions
         }
         var configured = ReadOptions(builder.Configuration);
         services.AddSingleton(sp => configured with { StepQueue = sp.GetRequiredService<FunctionCatalog>().QueueOf(RolloutStepsFunction.Name) });
-        services.AddSingleton<IRolloutStore>(sp => new TableRolloutStore(sp.GetRequiredService<ITableService>(), sp.GetRequiredService<StorageOptions>()));
+        services.AddSingleton(sp => new TableRolloutStore(sp.GetRequiredService<ITableService>(), sp.GetRequiredService<StorageOptions>()));
+        services.AddSingleton<IDueIndex>(sp => new TableDueIndex(sp.GetRequiredService<ITableService>()));
+        // The rollout store everyone resolves: the table store with the sweep's due index following every commit.
+        services.AddSingleton<IRolloutStore>(sp => new DueIndexingRolloutStore(sp.GetRequiredService<TableRolloutStore>(),
+            sp.GetRequiredService<IDueIndex>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SweepOptions>>()));
         services.AddSingleton<IAuditLog>(sp => new TableAuditLog(sp.GetRequiredService<ITableService>(), sp.GetRequiredService<StorageOptions>()));
         services.AddSingleton<IDeliveryDedup>(sp => new TableDeliveryDedup(sp.GetRequiredService<ITableService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<StorageOptions>()));
         services.AddSingleton<IStepScheduler>(sp => new QueueStepScheduler(sp.GetRequiredService<IQueueService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<StorageOptions>()));

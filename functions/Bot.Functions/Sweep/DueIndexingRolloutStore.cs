@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Bot.Core.Calendar;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
-using Bot.Functions.Steps;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.Sweep;

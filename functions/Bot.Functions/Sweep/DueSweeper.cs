@@ -3,7 +3,6 @@ using Bot.Core.Calendar;
 using Bot.Core.Execution;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
-using Bot.Functions.Steps;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.Sweep;

@@ -1,6 +1,7 @@
 using Bot.Adapters.Config;
 using Bot.Core.Calendar;
 using Bot.Core.Config;
+using Bot.Core.Freezes;
 
 namespace Bot.Adapters.Tests.Scheduling;
 

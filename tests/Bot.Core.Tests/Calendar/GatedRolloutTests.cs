@@ -2,6 +2,7 @@ using Bot.Core.Calendar;
 using Bot.Core.Config;
 using Bot.Core.Rollouts;
 using static Bot.Core.Tests.Calendar.GateTestData;
+using Bot.Core.Freezes;
 
 namespace Bot.Core.Tests.Calendar;
 

@@ -162,7 +162,7 @@ public sealed class CommandApiTests(AzuriteFixture azurite)
             {
                 // The function method both hosts invoke for a rollout-steps message, in a scope of its own.
                 await using (var scope = app.Services.CreateAsyncScope())
-                    await ActivatorUtilities.CreateInstance<Bot.Functions.Triggers.RolloutStepsTrigger>(scope.ServiceProvider).RunAsync(m.Text, default);
+                    await ActivatorUtilities.CreateInstance<Bot.Functions.Steps.RolloutStepsTrigger>(scope.ServiceProvider).RunAsync(m.Text, default);
                 await queues.DeleteMessageAsync(queue, m.MessageId, m.PopReceipt, CancellationToken.None);
             }
         }

@@ -142,8 +142,8 @@ public class CiWebhookTests(AzuriteFixture azurite)
     [Fact]
     public async Task HandleAsync_FrozenWithRejectPolicy_409CarriesReason()
     {
-        _h.Gates = _h.Gates with { Freezes = [new Core.Calendar.Freeze("all", "year-end change freeze", SweepHarness.Deployer, Now.AddHours(-1))] };
-        var config = Checkout with { Policy = new RolloutPolicy { OnFreeze = Core.Calendar.FreezePolicy.Reject } };
+        _h.Gates = _h.Gates with { Freezes = [new Core.Freezes.Freeze("all", "year-end change freeze", SweepHarness.Deployer, Now.AddHours(-1))] };
+        var config = Checkout with { Policy = new RolloutPolicy { OnFreeze = Core.Freezes.FreezePolicy.Reject } };
 
         var result = await SendAsync(Request(Body()), new Configs(config));
 
@@ -155,7 +155,7 @@ public class CiWebhookTests(AzuriteFixture azurite)
     [Fact]
     public async Task HandleAsync_FrozenWithQueuePolicy_AcceptedAndAnswerCarriesReason()
     {
-        _h.Gates = _h.Gates with { Freezes = [new Core.Calendar.Freeze("checkout-api", "incident 4711", SweepHarness.Deployer, Now.AddHours(-1))] };
+        _h.Gates = _h.Gates with { Freezes = [new Core.Freezes.Freeze("checkout-api", "incident 4711", SweepHarness.Deployer, Now.AddHours(-1))] };
 
         var result = await SendAsync(Request(Body()));
 

@@ -7,6 +7,7 @@ using Bot.Core.Rollouts;
 using Bot.Functions.Tests.Docs;
 using Bot.Functions.Tests.Support;
 using Bot.TestKit;
+using Bot.Core.Freezes;
 
 namespace Bot.Functions.Tests.Commands;
 

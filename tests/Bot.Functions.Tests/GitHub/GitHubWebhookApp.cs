@@ -102,7 +102,7 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         s.AddSingleton<IReleaseConfigs>(new ListConfigs(this));
         s.AddSingleton(_queues);
         s.AddSingleton(Catalog);
-        s.AddSingleton(new GitHubWorkQueue(_queues, WorkQueue));
+        s.AddSingleton(new WorkQueue<GitHubWork>(_queues, WorkQueue));
         builder.AddGitHub();
         if (listen)
             s.AddHostedService(sp => new QueueListener(Function(WorkQueue), Listening,
@@ -113,7 +113,7 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
             sp.DirectNotifier(), scheduler, Audit, RolloutMachine.Decide, Time));
         s.AddSingleton(sp => new CommandPipeline(Store, sp.GetRequiredService<RolloutExecutor>(), sp.GetRequiredService<IReleaseConfigs>(), Audit, Time));
         App = builder.Build();
-        App.MapFunctions(Bot.Functions.Triggers.GitHubWebhookTrigger.Name);
+        App.MapFunctions(Bot.Functions.GitHub.GitHubWebhookTrigger.Name);
         Client = null!;
     }
 

@@ -98,7 +98,7 @@ public sealed class FunctionLayoutTests(AzuriteFixture azurite)
     {
         foreach (var (name, queue) in new[]
                  {
-                     (Bot.Functions.Steps.RolloutStepsFunction.Name, Triggers.RolloutStepsTrigger.Queue),
+                     (Bot.Functions.Steps.RolloutStepsFunction.Name, Bot.Functions.Steps.RolloutStepsTrigger.Queue),
                      (Bot.Functions.Slack.SlackWorkFunction.Name, Bot.Functions.Slack.SlackWorkFunction.DefaultQueue),
                      (Bot.Functions.GitHub.GitHubWorkFunction.Name, Bot.Functions.GitHub.GitHubWorkFunction.DefaultQueue),
                      (Bot.Functions.Notifications.NotificationsFunction.Name, Bot.Functions.Notifications.NotificationsFunction.DefaultQueue),

@@ -93,7 +93,7 @@ public sealed class FunctionsMetadataTests
     {
         var sample = JsonNode.Parse(File.ReadAllText(Path.Combine(Bot.TestKit.RepoPaths.Root, "local.settings.sample.json")))!;
         var schedule = (string?)sample["Values"]!["Sweep__Schedule"];
-        Assert.Equal(Triggers.SweepTrigger.DefaultSchedule, schedule);
+        Assert.Equal(Bot.Functions.Sweep.SweepTrigger.DefaultSchedule, schedule);
         NCrontab.CrontabSchedule.Parse(schedule, new NCrontab.CrontabSchedule.ParseOptions { IncludingSeconds = true });
     }
 }

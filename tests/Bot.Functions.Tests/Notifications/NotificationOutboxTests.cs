@@ -18,6 +18,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
+using Bot.Functions.Hosting;
 
 namespace Bot.Functions.Tests.Notifications;
 
@@ -141,7 +142,7 @@ public sealed class NotificationOutboxTests(AzuriteFixture azurite, ITestOutputH
         var queues = azurite.CreateQueueService();
         var notifier = new SlackNotifier(slack.CreateClient(TimeProvider.System), new TableSlackMessageStore(tables, AzuriteFixture.NewName("slackmsg")),
             TimeProvider.System, NullLogger<SlackNotifier>.Instance);
-        var queue = new NotificationQueue(queues, AzuriteFixture.NewName("notices"));
+        var queue = new WorkQueue<NotificationWork>(queues, AzuriteFixture.NewName("notices"));
         var delivery = new NotificationDelivery([new NotificationTarget("slack", _ => notifier)], new ServiceCollection().BuildServiceProvider(),
             new TableNoticeLedger(tables, AzuriteFixture.NewName("noticestate")), queue, Options.Create(new NotificationOptions()),
             NullLogger<NotificationDelivery>.Instance);

@@ -4,6 +4,7 @@ using Bot.Functions.Tests.Support;
 using Bot.TestKit;
 using Bot.TestKit.Azurite;
 using Microsoft.Extensions.Logging;
+using Bot.Functions.Hosting;
 
 namespace Bot.Functions.Tests.Notifications;
 
@@ -19,7 +20,7 @@ public sealed class NotificationSizeTests(AzuriteFixture azurite)
         var name = AzuriteFixture.NewName("notif");
         await queues.CreateIfNotExistsAsync(name, default);
         var log = new ListLogger();
-        var outbox = new NotificationOutbox(new NotificationQueue(queues, name),
+        var outbox = new NotificationOutbox(new WorkQueue<NotificationWork>(queues, name),
             [new NotificationTarget("slack", _ => throw new NotSupportedException()), new NotificationTarget("github", _ => throw new NotSupportedException())],
             new FakeTimeProvider(), log);
         var started = RolloutMachine.Decide(ServiceState.Empty("checkout-api"), new StartRollout("1.0.0", Configs.Checkout()) { By = Configs.Deployer }, DateTimeOffset.UnixEpoch);

@@ -1,5 +1,5 @@
 using Bot.Functions.Orphans;
-using Bot.Functions.Steps;
+using Bot.Functions.Sweep;
 using Bot.Functions.Tests.Support;
 using Bot.TestKit;
 using Bot.TestKit.Azurite;

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Bot.Adapters.Kubernetes;
 using Bot.Adapters.Slack;
 using Bot.Core.Ports;
-using Bot.Functions.Steps;
+using Bot.Functions.Sweep;
 using Bot.Functions.Tests.Support;
 using Bot.TestKit.Azurite;
 using Bot.TestKit.Kubernetes;

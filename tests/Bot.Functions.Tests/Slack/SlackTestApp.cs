@@ -74,6 +74,7 @@ public sealed class SlackTestApp : IAsyncDisposable
         builder.Logging.ClearProviders();
         var holder = new Holder();
         builder.Services.AddSlack();
+        builder.Services.AddSingleton<IDeliveryDedup, InMemoryDeliveryDedup>(); // the app's is AddStorage()'s table dedup
         builder.Services.Configure<SlackOptions>(o =>
         {
             o.SigningSecret = Secret;
@@ -87,21 +88,21 @@ public sealed class SlackTestApp : IAsyncDisposable
         builder.Services.AddSingleton<IReleaseConfigs>(new StaticReleaseConfigs(SlackRolloutSamples.Config()));
         builder.Services.AddSingleton<IRolloutStore>(_ => holder.App!.Store);
         builder.Services.AddSingleton(sp => new CommandPipeline(holder.App!.Store, holder.App!.Rollouts, sp.GetRequiredService<IReleaseConfigs>(),
-            holder.App!.Audit, holder.App!.Time, sp.GetService<Bot.Adapters.Scheduling.FreezeService>(), sp.GetService<Bot.Functions.Orphans.OrphanRestore>()));
+            holder.App!.Audit, holder.App!.Time, sp.GetService<Bot.Adapters.Freezes.FreezeService>(), sp.GetService<Bot.Functions.Orphans.OrphanRestore>()));
         // Storage signs with the real clock (Azurite checks x-ms-date), and the listener polls on it.
         builder.Services.AddSingleton<IQueueService>(azurite.CreateQueueService());
         builder.Services.AddSingleton<ITableService>(azurite.CreateTableService());
-        builder.Services.AddSingleton(sp => new SlackWorkQueue(sp.GetRequiredService<IQueueService>(), queue));
+        builder.Services.AddSingleton(sp => new WorkQueue<SlackWork>(sp.GetRequiredService<IQueueService>(), queue));
         builder.Services.AddSingleton<SlackWorkFunction>();
         builder.Services.AddSingleton(Catalog);
         if (listen)
             builder.Services.AddHostedService(sp => new QueueListener(Function(queue), Listening,
-                (text, ct) => ActivatorUtilities.CreateInstance<Bot.Functions.Triggers.SlackWorkTrigger>(sp).RunAsync(text, ct),
+                (text, ct) => ActivatorUtilities.CreateInstance<Bot.Functions.Slack.SlackWorkTrigger>(sp).RunAsync(text, ct),
                 sp.GetRequiredService<IQueueService>(), sp.GetRequiredService<ITableService>(), TimeProvider.System,
                 sp.GetRequiredService<ILogger<QueueListener>>()));
         configure?.Invoke(builder.Services);
         var app = builder.Build();
-        app.MapFunctions(Bot.Functions.Triggers.SlackCommandsTrigger.Name, Bot.Functions.Triggers.SlackInteractionsTrigger.Name);
+        app.MapFunctions(Bot.Functions.Slack.SlackCommandsTrigger.Name, Bot.Functions.Slack.SlackInteractionsTrigger.Name);
         self = new SlackTestApp(app) { Queue = queue };
         holder.App = self;
         await app.StartAsync();

@@ -4,7 +4,6 @@ using Bot.Core.Calendar;
 using Bot.Core.Config;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
-using Bot.Functions.Steps;
 using Bot.Functions.Sweep;
 using Bot.TestKit;
 using Bot.TestKit.Azurite;

@@ -2,7 +2,7 @@ using Bot.Adapters.Storage;
 using Bot.Core.Calendar;
 using Bot.Core.Config;
 using Bot.Core.Rollouts;
-using Bot.Functions.Steps;
+using Bot.Functions.Sweep;
 using Bot.TestKit.Azurite;
 
 namespace Bot.Functions.Tests.Sweep;

@@ -27,7 +27,7 @@ public sealed class PolicySection : IConfigSection
         }
         if (m.TryGetValue("onFreeze", out var f))
         {
-            if (r.Enum<Core.Calendar.FreezePolicy>(f, "policy.onFreeze") is { } p) policy = policy with { OnFreeze = p };
+            if (r.Enum<Core.Freezes.FreezePolicy>(f, "policy.onFreeze") is { } p) policy = policy with { OnFreeze = p };
             else ok = false;
         }
         return ok ? cfg => cfg with { Policy = policy } : null;

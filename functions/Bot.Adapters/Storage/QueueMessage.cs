@@ -1,0 +1,6 @@
+namespace Bot.Adapters.Storage;
+
+/// <summary>A received message; <see cref="PopReceipt"/> is needed to delete or update it.</summary>
+public sealed record QueueMessage(
+    string MessageId, string PopReceipt, string Text, long DequeueCount,
+    DateTimeOffset InsertionTime, DateTimeOffset ExpirationTime, DateTimeOffset NextVisibleTime);

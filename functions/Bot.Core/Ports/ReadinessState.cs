@@ -1,0 +1,5 @@
+using Bot.Core.Config;
+
+namespace Bot.Core.Ports;
+
+public enum ReadinessState { Ready, Progressing, Failed }

@@ -1,0 +1,3 @@
+namespace Bot.Functions.Ci;
+
+public enum CiBuildStatus { Succeeded, Failed }
