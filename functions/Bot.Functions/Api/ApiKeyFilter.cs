@@ -21,6 +21,15 @@ public sealed class ApiKeyFilter(IOptions<CommandApiOptions> options) : IEndpoin
     private readonly (Actor Actor, byte[] Digest)[] _keys =
         [.. options.Value.Keys.Select(k => (k.Actor(), SHA256.HashData(Encoding.UTF8.GetBytes(k.Key))))];
 
+    private readonly bool _enabled = options.Value.Enabled;
+
+    /// <summary>The command API functions' gate: a 404 while the API is switched off (<c>CommandApi:Enabled</c> false), the
+    /// 401 of <see cref="Reject"/> without a known key; null when the request may go on.</summary>
+    public Microsoft.AspNetCore.Mvc.IActionResult? Refuse(HttpRequest request) =>
+        !_enabled ? Hosting.HttpAnswer.Off(CommandApiOptions.Off)
+        : Reject(request.HttpContext) is { } no ? Hosting.HttpAnswer.Of(no)
+        : null;
+
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
         Reject(context.HttpContext) is { } no ? ValueTask.FromResult<object?>(no) : next(context);
 

@@ -4,12 +4,11 @@ using Bot.Core.Commands;
 using Bot.Core.Ports;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
-using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.Api;
 
 /// <summary><c>POST /api/rollouts/{id}/{approve|rollback|pause|resume|promote|abort}</c> (command API key): <see cref="CommandApi.ActAsync"/>.</summary>
-public sealed class RolloutActionTrigger(IOptions<CommandApiOptions> api, ApiKeyFilter keys, CommandPipeline pipeline, [FromKeyedServices(ApiKeyFilter.MembershipKey)] IMembershipResolver membership)
+public sealed class RolloutActionTrigger(ApiKeyFilter keys, CommandPipeline pipeline, [FromKeyedServices(ApiKeyFilter.MembershipKey)] IMembershipResolver membership)
 {
     public const string Name = "RolloutAction";
 
@@ -17,8 +16,7 @@ public sealed class RolloutActionTrigger(IOptions<CommandApiOptions> api, ApiKey
     public async Task<IActionResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rollouts/{id}/{action:regex(^(approve|rollback|pause|resume|promote|abort)$)}")] HttpRequest req, string id, string action, CancellationToken ct)
     {
-        if (!api.Value.Enabled) return HttpAnswer.Off(CommandApiOptions.Off);
-        if (keys.Reject(req.HttpContext) is { } no) return HttpAnswer.Of(no);
+        if (keys.Refuse(req) is { } no) return no;
         return await HttpAnswer.Of(CommandApi.ActAsync(id, action, req.HttpContext, pipeline, membership, ct));
     }
 }

@@ -4,14 +4,13 @@ using Bot.Core.Commands;
 using Bot.Core.Ports;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
-using Microsoft.Extensions.Options;
 using Bot.Core.Analysis;
 using Bot.Functions.Analysis;
 
 namespace Bot.Functions.Api;
 
 /// <summary><c>GET /api/rollouts/{id}/analysis</c> (command API key): <see cref="AnalysisExtensions.GetAsync"/>.</summary>
-public sealed class RolloutAnalysisTrigger(IOptions<CommandApiOptions> api, ApiKeyFilter keys, IRolloutStore store, IMetricsSource metrics, TimeProvider time)
+public sealed class RolloutAnalysisTrigger(ApiKeyFilter keys, IRolloutStore store, IMetricsSource metrics, TimeProvider time)
 {
     public const string Name = "RolloutAnalysis";
 
@@ -19,8 +18,7 @@ public sealed class RolloutAnalysisTrigger(IOptions<CommandApiOptions> api, ApiK
     public async Task<IActionResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "rollouts/{id}/analysis")] HttpRequest req, string id, CancellationToken ct)
     {
-        if (!api.Value.Enabled) return HttpAnswer.Off(CommandApiOptions.Off);
-        if (keys.Reject(req.HttpContext) is { } no) return HttpAnswer.Of(no);
+        if (keys.Refuse(req) is { } no) return no;
         return await HttpAnswer.Of(AnalysisExtensions.GetAsync(id, store, metrics, time, ct));
     }
 }

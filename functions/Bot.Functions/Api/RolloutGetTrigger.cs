@@ -4,12 +4,11 @@ using Bot.Core.Commands;
 using Bot.Core.Ports;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
-using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.Api;
 
 /// <summary><c>GET /api/rollouts/{id}</c> (command API key): the rollout.</summary>
-public sealed class RolloutGetTrigger(IOptions<CommandApiOptions> api, ApiKeyFilter keys, IRolloutStore store)
+public sealed class RolloutGetTrigger(ApiKeyFilter keys, IRolloutStore store)
 {
     public const string Name = "RolloutGet";
 
@@ -17,8 +16,7 @@ public sealed class RolloutGetTrigger(IOptions<CommandApiOptions> api, ApiKeyFil
     public async Task<IActionResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "rollouts/{id}")] HttpRequest req, string id, CancellationToken ct)
     {
-        if (!api.Value.Enabled) return HttpAnswer.Off(CommandApiOptions.Off);
-        if (keys.Reject(req.HttpContext) is { } no) return HttpAnswer.Of(no);
+        if (keys.Refuse(req) is { } no) return no;
         return await HttpAnswer.Of(CommandApi.GetAsync(id, store, ct));
     }
 }

@@ -4,12 +4,11 @@ using Bot.Core.Commands;
 using Bot.Core.Ports;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
-using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.Api;
 
 /// <summary><c>POST /api/rollouts</c> (command API key): <see cref="CommandApi.StartAsync"/>.</summary>
-public sealed class RolloutStartTrigger(IOptions<CommandApiOptions> api, ApiKeyFilter keys, CommandPipeline pipeline, [FromKeyedServices(ApiKeyFilter.MembershipKey)] IMembershipResolver membership)
+public sealed class RolloutStartTrigger(ApiKeyFilter keys, CommandPipeline pipeline, [FromKeyedServices(ApiKeyFilter.MembershipKey)] IMembershipResolver membership)
 {
     public const string Name = "RolloutStart";
 
@@ -17,8 +16,7 @@ public sealed class RolloutStartTrigger(IOptions<CommandApiOptions> api, ApiKeyF
     public async Task<IActionResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "rollouts")] HttpRequest req, CancellationToken ct)
     {
-        if (!api.Value.Enabled) return HttpAnswer.Off(CommandApiOptions.Off);
-        if (keys.Reject(req.HttpContext) is { } no) return HttpAnswer.Of(no);
+        if (keys.Refuse(req) is { } no) return no;
         return await HttpAnswer.Of(CommandApi.StartAsync(req.HttpContext, pipeline, membership, ct));
     }
 }

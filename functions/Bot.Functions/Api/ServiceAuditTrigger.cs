@@ -4,12 +4,11 @@ using Bot.Core.Commands;
 using Bot.Core.Ports;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
-using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.Api;
 
 /// <summary><c>GET /api/services/{service}/audit?rolloutId=</c> (command API key): the audit records.</summary>
-public sealed class ServiceAuditTrigger(IOptions<CommandApiOptions> api, ApiKeyFilter keys, IAuditLog audit, IRolloutStore store, IReleaseConfigs configs)
+public sealed class ServiceAuditTrigger(ApiKeyFilter keys, IAuditLog audit, IRolloutStore store, IReleaseConfigs configs)
 {
     public const string Name = "ServiceAudit";
 
@@ -17,8 +16,7 @@ public sealed class ServiceAuditTrigger(IOptions<CommandApiOptions> api, ApiKeyF
     public async Task<IActionResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "services/{service}/audit")] HttpRequest req, string service, CancellationToken ct)
     {
-        if (!api.Value.Enabled) return HttpAnswer.Off(CommandApiOptions.Off);
-        if (keys.Reject(req.HttpContext) is { } no) return HttpAnswer.Of(no);
+        if (keys.Refuse(req) is { } no) return no;
         return await HttpAnswer.Of(CommandApi.AuditAsync(service, req.Query["rolloutId"], audit, store, configs, ct));
     }
 }

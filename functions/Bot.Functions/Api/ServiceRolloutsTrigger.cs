@@ -4,12 +4,11 @@ using Bot.Core.Commands;
 using Bot.Core.Ports;
 using Bot.Functions.Hosting;
 using Bot.Functions.Releases;
-using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.Api;
 
 /// <summary><c>GET /api/services/{service}/rollouts?max=</c> (command API key): the newest rollouts.</summary>
-public sealed class ServiceRolloutsTrigger(IOptions<CommandApiOptions> api, ApiKeyFilter keys, IRolloutStore store, IReleaseConfigs configs)
+public sealed class ServiceRolloutsTrigger(ApiKeyFilter keys, IRolloutStore store, IReleaseConfigs configs)
 {
     public const string Name = "ServiceRollouts";
 
@@ -17,8 +16,7 @@ public sealed class ServiceRolloutsTrigger(IOptions<CommandApiOptions> api, ApiK
     public async Task<IActionResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "services/{service}/rollouts")] HttpRequest req, string service, CancellationToken ct)
     {
-        if (!api.Value.Enabled) return HttpAnswer.Off(CommandApiOptions.Off);
-        if (keys.Reject(req.HttpContext) is { } no) return HttpAnswer.Of(no);
+        if (keys.Refuse(req) is { } no) return no;
         return await HttpAnswer.Of(CommandApi.ListAsync(service, req.Query["max"], store, configs, ct));
     }
 }
