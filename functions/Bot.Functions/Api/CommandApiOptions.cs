@@ -27,7 +27,8 @@ public sealed class CommandApiOptions : IValidatableObject
         {
             var k = Keys[i];
             if (string.IsNullOrWhiteSpace(k.Name)) yield return new ValidationResult($"CommandApi:Keys:{i}:Name is empty: name the key's owner (it is the audit actor)");
-            if (k.Identity is { } identity && (identity.Length == 0 || identity.Any(char.IsWhiteSpace)))
+            // Empty is "not set", as for Ci:Identity: the sample ships the setting empty.
+            if (k.Identity?.Trim() is { Length: > 0 } identity && identity.Any(char.IsWhiteSpace))
                 yield return new ValidationResult($"CommandApi:Keys:{i}:Identity '{identity}' is not an identity: use a Slack user ID (U0123ABCD), a GitHub login or an @group handle, or leave it out");
             if (string.IsNullOrEmpty(k.Key) || k.Key.Length < 16) yield return new ValidationResult($"CommandApi:Keys:{i}:Key is shorter than 16 characters: use 32+ random characters, e.g. `openssl rand -hex 24`");
         }

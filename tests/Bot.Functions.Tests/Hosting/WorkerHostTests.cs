@@ -54,6 +54,32 @@ public sealed class WorkerHostTests(AzuriteFixture azurite)
         }
     }
 
+    /// <summary>A new user's first run (<c>scripts/run.sh</c> copies the sample to local.settings.json): every value the sample
+    /// ships, empty ones included, passes start-up validation; only storage and the files it names point at this test's own.</summary>
+    [Fact]
+    public void SampleLocalSettings_PassStartUpValidation()
+    {
+        using var root = new TestAppRoot();
+        var sample = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Bot.TestKit.RepoPaths.Root, "local.settings.sample.json")))!["Values"]!.AsObject();
+        var settings = sample.ToDictionary(p => p.Key.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value?.ToString());
+        Assert.Equal("", settings["CommandApi:Keys:0:Identity"]); // the case that once stopped the first run
+        foreach (var (key, value) in root.Settings(azurite.ConnectionString, runTriggers: true).Where(kv => kv.Key is "Bot:AppRoot" or "ReleaseConfig:Directory"))
+            settings[key] = value;
+        settings["AzureWebJobsStorage"] = azurite.ConnectionString;
+        settings["Traffic:RecordFile"] = Path.Combine(root.Root, "traffic.jsonl");
+        string[] args =
+        [
+            $"--{HostEnvironment.HostEndpointKey}=http://127.0.0.1:65001/", "--Functions:Worker:WorkerId=worker-test",
+            "--Functions:Worker:RequestId=request-test", "--Functions:Worker:GrpcMaxMessageLength=2147483647",
+            .. settings.Select(kv => $"--{kv.Key}={kv.Value}"),
+        ];
+
+        using var host = HostingExtensions.CreateWorkerBuilder(args).Build();
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+        var apiKey = Assert.Single(host.Services.GetRequiredService<IOptions<Bot.Functions.Api.CommandApiOptions>>().Value.Keys);
+        Assert.Null(apiKey.Actor().Identity);
+    }
+
     [Fact]
     public void StandaloneOrWorker_IsDecidedByWhatTheFunctionsHostPasses()
     {
