@@ -7,10 +7,10 @@ namespace Bot.Functions.Api;
 
 /// <summary>Requires <c>Authorization: Bearer &lt;key&gt;</c> matching one of <see cref="CommandApiOptions.Keys"/>.
 /// Compares SHA-256 digests with <see cref="CryptographicOperations.FixedTimeEquals"/> against every key, so timing
-/// reveals neither the key nor which key matched. A miss is a 401 before any handler runs. The key's name (and the
+/// reveals neither the key nor which key matched. A miss is a 401 before any handler runs (<see cref="Refuse"/>, called first by each command API function). The key's name (and the
 /// identity it is mapped to) is the actor every command is authorized as: a key no <c>deployers</c>/<c>approvers</c>
 /// list names may read but not act.</summary>
-public sealed class ApiKeyFilter(IOptions<CommandApiOptions> options) : IEndpointFilter
+public sealed class ApiKeyFilter(IOptions<CommandApiOptions> options)
 {
     public const string ActorItem = "bot.actor";
 
@@ -29,9 +29,6 @@ public sealed class ApiKeyFilter(IOptions<CommandApiOptions> options) : IEndpoin
         !_enabled ? Hosting.HttpAnswer.Off(CommandApiOptions.Off)
         : Reject(request.HttpContext) is { } no ? Hosting.HttpAnswer.Of(no)
         : null;
-
-    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        Reject(context.HttpContext) is { } no ? ValueTask.FromResult<object?>(no) : next(context);
 
     /// <summary>Null when the request carries a known key (its actor is then in <see cref="ActorOf"/>); else the 401 to answer.</summary>
     public IResult? Reject(HttpContext http)

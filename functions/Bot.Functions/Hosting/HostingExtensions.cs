@@ -116,8 +116,8 @@ public static class HostingExtensions
         }
     }
 
-    /// <summary>Standalone runs read <c>local.settings.json</c>'s <c>Values</c> (as <c>func start</c> does), found in the
-    /// current folder or above; environment variables still win.</summary>
+    /// <summary>Standalone runs read <c>local.settings.json</c>'s <c>Values</c> (as <c>func start</c> does) from the current
+    /// folder, or the file <c>Bot:LocalSettings</c> names; environment variables still win.</summary>
     private static void AddLocalSettings(IHostApplicationBuilder builder)
     {
         var path = builder.Configuration["Bot:LocalSettings"] ?? Path.Combine(Directory.GetCurrentDirectory(), "local.settings.json");
