@@ -17,6 +17,10 @@ public sealed record CommandOutcome(string Service, Refusal? Refused, string Mes
 {
     public bool Done => Refused is null;
 
+    /// <summary>The command's delivery had already been acted on (<see cref="CommandRequest.Delivery"/>): nothing changed
+    /// now, and the surface, which answered the first time, answers nothing again.</summary>
+    public bool Repeated => Execution?.Decision.Repeated == true;
+
     /// <summary>The rollout the command acted on, as it is after the command (null for freezes and refused starts).</summary>
     public RolloutState? Rollout { get; init; }
 

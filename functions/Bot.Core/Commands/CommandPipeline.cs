@@ -121,16 +121,17 @@ public sealed class CommandPipeline(
     public static RolloutInput InputFor(RolloutCommand command, string rolloutId, int? stepIndex, int? revision, CommandRequest request)
     {
         var by = request.By;
-        return command switch
+        RolloutInput input = command switch
         {
-            ApproveCommand => new Approve(rolloutId, stepIndex, revision) { By = by, Reason = request.Reason, ReceivedAt = request.ReceivedAt },
-            RollbackCommand rb => new Rollback(rolloutId) { By = by, Reason = rb.Reason ?? request.Reason, ReceivedAt = request.ReceivedAt },
-            PauseCommand => new Pause(rolloutId) { By = by, Reason = request.Reason, ReceivedAt = request.ReceivedAt },
-            ResumeCommand => new Resume(rolloutId) { By = by, Reason = request.Reason, ReceivedAt = request.ReceivedAt },
-            PromoteCommand => new Promote(rolloutId) { By = by, Reason = request.Reason, ReceivedAt = request.ReceivedAt },
-            AbortCommand => new Abort(rolloutId) { By = by, Reason = request.Reason, ReceivedAt = request.ReceivedAt },
+            ApproveCommand => new Approve(rolloutId, stepIndex, revision) { By = by },
+            RollbackCommand rb => new Rollback(rolloutId) { By = by, Reason = rb.Reason },
+            PauseCommand => new Pause(rolloutId) { By = by },
+            ResumeCommand => new Resume(rolloutId) { By = by },
+            PromoteCommand => new Promote(rolloutId) { By = by },
+            AbortCommand => new Abort(rolloutId) { By = by },
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.Verb, "not a rollout command"),
         };
+        return input with { Reason = input.Reason ?? request.Reason, ReceivedAt = request.ReceivedAt, Delivery = request.Delivery };
     }
 
     /// <summary>freeze/unfreeze: a service's freeze needs that service's rights for the action; <c>all</c> needs them on every service.</summary>

@@ -32,7 +32,9 @@ public sealed record CommandRequest(ReleaseCommand Command, Actor By)
     /// <summary>deploy: where the version came from. Null: nothing but the config's repository.</summary>
     public VersionSource? Source { get; init; }
 
-    /// <summary>deploy: the sender's delivery id, so a redelivery starts once (CI build ids). The default value is null.</summary>
+    /// <summary>The sender's delivery id (a CI build id, a Slack click or command, a GitHub delivery), so a redelivery acts
+    /// once: recorded in the state committed with what the command did (<see cref="RolloutInput.Delivery"/>); a repeat is
+    /// an accepted no-op whose outcome says <see cref="CommandOutcome.Repeated"/>. The default value is null.</summary>
     public InboundDelivery? Delivery { get; init; }
 
     /// <summary>deploy: an automatic start (push, workflow_run) the service's <c>trigger</c> section matched. It is allowed

@@ -10,5 +10,9 @@ public sealed record Decision(ServiceState State, IReadOnlyList<Effect> Effects,
 {
     public bool Accepted => Refused is null;
 
+    /// <summary>The input's delivery was already received and acted on (<see cref="RolloutInput.Delivery"/>): nothing
+    /// changed, and the surface answers nothing new. The default value is false.</summary>
+    public bool Repeated { get; init; }
+
     public static Decision Refuse(ServiceState state, RefusalKind kind, string message) => new(state, [], new Refusal(kind, message));
 }

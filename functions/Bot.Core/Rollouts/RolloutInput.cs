@@ -9,15 +9,16 @@ public abstract record RolloutInput
     /// <summary>When the surface received the command (rollback latency counts from it). The default value is null: when
     /// it is decided.</summary>
     public DateTimeOffset? ReceivedAt { get; init; }
+    /// <summary>The sender's delivery id, when a redelivery must not act twice (a CI build id, a Slack click or command, a
+    /// GitHub delivery): recorded in the state committed with what the input did, so a repeat is an accepted no-op
+    /// (<see cref="Decision.Repeated"/>). The default value is null: no dedup.</summary>
+    public InboundDelivery? Delivery { get; init; }
 }
 
 /// <summary>Start a rollout of <see cref="Version"/>; while one is active this is a new revision.</summary>
 public sealed record StartRollout(string Version, Config.ReleaseConfig Config) : RolloutInput
 {
     public VersionSource Source { get; init; } = new();
-    /// <summary>The sender's delivery id, when a redelivery must not start twice: recorded in the state committed
-    /// with the start, so a repeat is an accepted no-op that names what the first one started.</summary>
-    public InboundDelivery? Delivery { get; init; }
 }
 
 /// <summary>A step message came due (from the queue or the sweep). Stale ones (other rollout/step) change nothing.</summary>

@@ -23,10 +23,10 @@ public static partial class RolloutMachine
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(gates);
-        return AssignFences(state, input, input switch
+        return AssignFences(state, input, Once(state, input, now, () => input switch
         {
             TrafficFenced t => OnTrafficFenced(state, t, now),
-            StartRollout s => OnStartOnce(state, s, now, () => StepGate.RefuseStart(state, s, gates, now) ?? StepGate.AnnounceStart(OnStart(state, s, now), s, gates, now)),
+            StartRollout s => StepGate.RefuseStart(state, s, gates, now) ?? StepGate.AnnounceStart(OnStart(state, s, now), s, gates, now),
             StepDue d => OnStepDue(state, d, now, gates),
             Promote p when StepGate.RefusePromote(state, gates, now) is { } refused => refused,
             DeploymentObserved o => OnDeploymentObserved(state, o, now),
@@ -44,7 +44,7 @@ public static partial class RolloutMachine
             AnalysisDue a => OnAnalysisDue(state, a, now),
             AnalysisMeasured m => OnAnalysisMeasured(state, m, now),
             _ => Decision.Refuse(state, RefusalKind.Invalid, $"unknown input {input.GetType().Name}"),
-        });
+        }));
     }
 
     // ---- start, new revisions, queue -------------------------------------------------------------------------

@@ -3,9 +3,9 @@ using Bot.Core.Rollouts;
 
 namespace Bot.Core.Tests.Rollouts;
 
-/// <summary>A start that carries a delivery id (a CI build id) happens once: the id is recorded in the same state as
-/// the rollout it started, so a repeat decides nothing and names that rollout.</summary>
-public class StartOnceTests
+/// <summary>An input that carries a delivery id (a CI build id, a Slack click, a GitHub delivery) acts once: the id is
+/// recorded in the same state as what it did, so a repeat decides nothing and names the rollout it acted on.</summary>
+public class DeliveryOnceTests
 {
     private static readonly TimeSpan Week = TimeSpan.FromDays(7);
 
@@ -102,5 +102,55 @@ public class StartOnceTests
 
         Assert.Equal(s.State.Deliveries, back.Deliveries);
         Assert.Empty(StateJson.Deserialize<ServiceState>("""{"service":"checkout"}""").Deliveries);
+    }
+
+    private static Story AtApproval()
+    {
+        var s = new Story(Configs.Checkout(new SetWeightStep(10), new ApprovalStep(), new SetWeightStep(50), new ApprovalStep(), new PromoteStep()));
+        s.Start(by: Story.Ann);
+        s.Tick();
+        s.Tick();
+        Assert.Equal(RolloutPhase.WaitingApproval, s.Active.Phase);
+        return s;
+    }
+
+    [Fact]
+    public void Approve_SameDeliveryTwice_SecondIsARepeatThatChangesNothing_EvenOnceTheNextApprovalWaits()
+    {
+        var s = AtApproval();
+        Approve Click() => new(s.Active.Id, null, null) { By = Story.Bob, Delivery = new InboundDelivery("slack-action:1.2|9.9", Week) };
+
+        var first = s.Send(Click());
+        Assert.True(first.Accepted);
+        Assert.False(first.Repeated);
+        Assert.Equal(new DeliveryRecord("slack-action:1.2|9.9", "checkout-1", Story.T0, Story.T0 + Week), Assert.Single(s.State.Deliveries));
+        s.Tick();
+        s.Tick();
+        Assert.Equal((RolloutPhase.WaitingApproval, 3), (s.Active.Phase, s.Active.StepIndex));
+        var before = s.State;
+
+        // Unbound to a step, the redelivered click would approve step 4 if it were decided again.
+        var again = s.Send(Click());
+
+        Assert.True(again.Accepted);
+        Assert.True(again.Repeated);
+        Assert.Empty(again.Effects);
+        Assert.Same(before, again.State);
+        Assert.Equal("delivery slack-action:1.2|9.9 was already received: it acted on checkout-1", again.Message);
+    }
+
+    [Fact]
+    public void Rollback_RefusedDelivery_IsNotRecorded_AndADifferentDeliveryIsDecided()
+    {
+        var s = AtApproval();
+        var rollback = new Rollback("checkout-9") { By = Story.Bob, Delivery = new InboundDelivery("github:abc#0", Week) };
+
+        Assert.False(s.Send(rollback).Accepted);
+        Assert.Empty(s.State.Deliveries);
+
+        var other = s.Send(new Rollback(s.Active.Id) { By = Story.Bob, Delivery = new InboundDelivery("github:abc#1", Week) });
+        Assert.True(other.Accepted);
+        Assert.False(other.Repeated);
+        Assert.Equal(["github:abc#1"], s.State.Deliveries.Select(d => d.Id));
     }
 }
