@@ -42,6 +42,13 @@ public sealed class SlackOptions
     /// (Slack resolves members by ID only). Entries in configs may also name the ID (<c>S…</c>) directly.</summary>
     public Dictionary<string, string> UserGroups { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>How long inbound delivery ids (retries, repeated clicks) are remembered. The default value is 1 hour.</summary>
+    /// <summary>How long inbound delivery ids (retries, repeated clicks) are remembered, in the state of the service they
+    /// acted on. The default value is 1 hour.</summary>
     public TimeSpan DedupTtl { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a command or click is worked on before Slack is answered (Slack waits 3 seconds): work done by then
+    /// needs no queue; longer work is put on <c>slack-work</c>, answered "working on it" and finished there. The default
+    /// value is 1.5 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:02.5")]
+    public TimeSpan AnswerBudget { get; set; } = TimeSpan.FromSeconds(1.5);
 }

@@ -49,40 +49,81 @@ public class WorkQueue(IQueueService queues, string queue)
 
     private async Task EnqueueAsync(string message, object? accepted, TimeSpan? visibleAfter, CancellationToken ct)
     {
-        if (!_created)
-        {
-            await queues.CreateIfNotExistsAsync(queue, ct);
-            _created = true;
-        }
+        await EnsureCreatedAsync(ct);
         if (visibleAfter is null && Runner is { } runner)
         {
             // The work starts while its message is being put (one storage round trip less before an approve reaches the
             // cluster); the message, invisible for the prompt lease, is the copy a crash or a failure leaves to the trigger.
-            var send = queues.SendAsync(queue, message, PromptLease, Timeout.InfiniteTimeSpan, ct);
             var run = Task.Run(() => runner.RunAsync(message, accepted, CancellationToken.None));
-            _ = SettleAsync(runner, send, run);
-            try
-            {
-                await send;
-            }
-            catch (Exception putFailed) when (putFailed is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                // Not queued: accepted all the same when the work was done here (nothing is left for a queue to do);
-                // otherwise the put's failure is the caller's, who gives its claim back so the sender's retry is processed.
-                try
-                {
-                    await run;
-                }
-                catch (Exception)
-                {
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(putFailed);
-                }
-                Log?.LogWarning(putFailed, "{Function}: the message could not be put on {Queue}, but its work was done here: {Error}",
-                    runner.FunctionName, queue, putFailed.Message);
-            }
+            await LeaseToAsync(runner, message, run, ct);
             return;
         }
         await queues.SendAsync(queue, message, visibleAfter, Timeout.InfiniteTimeSpan, ct);
+    }
+
+    /// <summary>
+    /// For an endpoint whose sender waits for the answer (Slack's 3 s, GitHub's 10 s): does the work here first, and puts
+    /// it on the queue only when it needs the queue. Done within <paramref name="budget"/>: nothing is put (the work's
+    /// commit is its durable record, and the delivery id it carries makes a sender's retry a no-op). Failed within it: put
+    /// visible at once, for the trigger's retries and poison rules. Still running: put invisible for the prompt lease and
+    /// settled when the run ends, as <see cref="EnqueueAsync(string, CancellationToken)"/> does. A crash before the answer
+    /// leaves nothing half-accepted: the sender saw no answer and its retry is acted on. Without a <see cref="Runner"/> in
+    /// this process the work is only put. Throws when the work needed the queue and storage did not take it.
+    /// </summary>
+    public async Task<WorkHandOff> RunOrEnqueueAsync(string message, object? accepted, TimeSpan budget, CancellationToken ct)
+    {
+        if (Runner is not { } runner)
+        {
+            await EnqueueAsync(message, null, null, ct);
+            return WorkHandOff.Queued;
+        }
+        var run = Task.Run(() => runner.RunAsync(message, accepted, CancellationToken.None));
+        var finished = await Task.WhenAny(run, Task.Delay(budget, CancellationToken.None)) == run;
+        if (finished && run.IsCompletedSuccessfully) return WorkHandOff.Done;
+        await EnsureCreatedAsync(CancellationToken.None);
+        if (finished)
+        {
+            Log?.LogWarning(run.Exception?.GetBaseException(), "{Function}: work run before the answer failed; put on {Queue} for the trigger's retries: {Error}",
+                runner.FunctionName, queue, run.Exception?.GetBaseException().Message);
+            await queues.SendAsync(queue, message, null, Timeout.InfiniteTimeSpan, CancellationToken.None);
+            return WorkHandOff.Queued;
+        }
+        // The run keeps going after the answer; its copy is put regardless of the caller's token (the sender may have hung up).
+        await LeaseToAsync(runner, message, run, CancellationToken.None);
+        return WorkHandOff.Queued;
+    }
+
+    private async Task EnsureCreatedAsync(CancellationToken ct)
+    {
+        if (_created) return;
+        await queues.CreateIfNotExistsAsync(queue, ct);
+        _created = true;
+    }
+
+    /// <summary>Puts <paramref name="message"/> invisible for the prompt lease of <paramref name="run"/>, which settles it
+    /// (<see cref="SettleAsync"/>). When the put fails, the work is accepted all the same if the run succeeds (nothing is left
+    /// for a queue to do); otherwise the put's failure is the caller's.</summary>
+    private async Task LeaseToAsync(WorkQueueFunction runner, string message, Task run, CancellationToken ct)
+    {
+        var send = queues.SendAsync(queue, message, PromptLease, Timeout.InfiniteTimeSpan, ct);
+        _ = SettleAsync(runner, send, run);
+        try
+        {
+            await send;
+        }
+        catch (Exception putFailed) when (putFailed is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            try
+            {
+                await run;
+            }
+            catch (Exception)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(putFailed);
+            }
+            Log?.LogWarning(putFailed, "{Function}: the message could not be put on {Queue}, but its work was done here: {Error}",
+                runner.FunctionName, queue, putFailed.Message);
+        }
     }
 
     /// <summary>Once the prompt run ends: deletes its message when it succeeded; when it failed, makes the message visible
@@ -161,6 +202,10 @@ public sealed class WorkQueue<TWork>(IQueueService queues, string queue) : WorkQ
 
     /// <summary>Puts <paramref name="work"/> on the queue (a prompt run gets the object itself). Throws when storage does not accept it.</summary>
     public Task EnqueueAsync(TWork work, CancellationToken ct) => EnqueueAsync(work.ToJson(), work, ct);
+
+    /// <summary>Does <paramref name="work"/> here before the answer, putting it on the queue only when it failed or outlasted
+    /// <paramref name="budget"/> (see <see cref="WorkQueue.RunOrEnqueueAsync"/>).</summary>
+    public Task<WorkHandOff> RunOrEnqueueAsync(TWork work, TimeSpan budget, CancellationToken ct) => RunOrEnqueueAsync(work.ToJson(), work, budget, ct);
 
     /// <summary>Puts <paramref name="work"/> on the queue visible after <paramref name="visibleAfter"/> (null: now), at most 7 days
     /// (the queue's limit; a later due time is reached by putting the work again when it comes up early).</summary>

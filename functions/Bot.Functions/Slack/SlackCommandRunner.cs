@@ -3,6 +3,8 @@ using System.Text;
 using Bot.Core.Commands;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
+using Bot.Adapters.Slack;
+using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.Slack;
 
@@ -14,10 +16,12 @@ namespace Bot.Functions.Slack;
 /// act and says that nothing changed.
 /// </summary>
 public sealed class SlackCommandRunner(
-    IReleaseConfigs configs, IRolloutStore store, CommandPipeline pipeline,
+    IReleaseConfigs configs, IRolloutStore store, CommandPipeline pipeline, IOptions<SlackOptions> options,
     [FromKeyedServices(SlackServiceCollectionExtensions.MembershipKey)] IMembershipResolver membership)
 {
-    public async Task<string> RunAsync(SlackCommandWork work, CancellationToken ct)
+    /// <summary>The reply to <paramref name="work"/>; null when its delivery was already acted on (Slack's retry or a
+    /// replay of a command that was answered).</summary>
+    public async Task<string?> RunAsync(SlackCommandWork work, CancellationToken ct)
     {
         var (text, by) = (work.Command.Text, new Actor(work.Command.UserId, work.Command.UserName, "slack"));
         var known = (await configs.ListAsync(ct)).Select(c => c.Service).ToList();
@@ -32,12 +36,14 @@ public sealed class SlackCommandRunner(
             _ => Render(await pipeline.RunAsync(new CommandRequest(command, by)
             {
                 Binding = work.Binding, Seen = work.Seen, ReceivedAt = work.ReceivedAt, Reason = command is RollbackCommand or RestoreCommand ? $"/release {command.Verb} by {by.Name}" : null,
+                Delivery = new InboundDelivery(work.DeliveryId, options.Value.DedupTtl),
             }, membership, ct)),
         };
     }
 
-    /// <summary>The outcome in Slack's words.</summary>
-    public static string Render(CommandOutcome outcome) => outcome.Done ? outcome.Message : $"{outcome.Message}. Nothing changed.";
+    /// <summary>The outcome in Slack's words; null for a repeat of a delivery that was already answered.</summary>
+    public static string? Render(CommandOutcome outcome) =>
+        outcome.Repeated ? null : outcome.Done ? outcome.Message : $"{outcome.Message}. Nothing changed.";
 
     private static string Help(string? topic) => topic is null
         ? "*/release* commands:\n" + string.Join("\n", CommandParser.Usages.Values.Select(u => $"• `{u}`"))

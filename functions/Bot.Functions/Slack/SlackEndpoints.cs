@@ -9,11 +9,14 @@ namespace Bot.Functions.Slack;
 
 /// <summary>
 /// <c>POST /api/slack/commands</c> (function <c>SlackCommands</c>) and <c>POST /api/slack/interactions</c>
-/// (function <c>SlackInteractions</c>). Each verifies the signature over the raw body, parses, drops retries and
-/// replays, puts the work on the durable <see cref="WorkQueue{TWork}"/> of <see cref="SlackWork"/> (one queue put) and answers at once; nothing
-/// slow runs before the answer. A slash command that acts on a rollout is first bound to the service's active rollout
-/// (one state read, <see cref="CommandBinding"/>), so a retry of its work never acts on a rollout that started later.
-/// When storage refuses the read or the put, the user is told to try again and nothing was accepted.
+/// (function <c>SlackInteractions</c>). Each verifies the signature over the raw body, parses, and hands the work to
+/// <see cref="WorkQueue{TWork}.RunOrEnqueueAsync"/>: it is done here before Slack is answered when it takes less than
+/// <see cref="SlackOptions.AnswerBudget"/> (an approve's traffic write included, with no queue round trip), and put on the
+/// durable <c>slack-work</c> queue when it takes longer or fails. A command or click carries its delivery id
+/// (<see cref="SlackWork.DeliveryId"/>) into the state it acts on, so Slack's retry or a replay acts once. A slash command
+/// that acts on a rollout is first bound to the service's active rollout (one state read, <see cref="CommandBinding"/>), so
+/// a retry of its work never acts on a rollout that started later. When storage refuses the read or the put, the user is
+/// told to try again and nothing was accepted.
 /// </summary>
 public static class SlackEndpoints
 {
@@ -24,13 +27,12 @@ public static class SlackEndpoints
         var parsed = SlackPayloadParser.ParseSlashCommand(body);
         if (parsed.Value is not { } command) return TypedResults.BadRequest(parsed.Error);
 
-        // The binding read and the delivery claim go out together: one round trip before the work is queued, not two.
-        switch (await inbox.AcceptAsync("slack-command", command.TriggerId, inbox.BindCommandAsync(command, ct), ct))
+        return await inbox.AcceptAsync(await inbox.BindCommandAsync(command, ct), ct) switch
         {
-            case SlackAcceptance.Duplicate: return TypedResults.Ok();
-            case SlackAcceptance.Failed: return Ephemeral(NotAccepted);
-        }
-        return Ephemeral($":hourglass_flowing_sand: `{command.Command} {Clip(command.Text)}`: working on it…");
+            SlackAcceptance.Done => TypedResults.Ok(), // the reply is already at the command's response_url
+            SlackAcceptance.Failed => Ephemeral(NotAccepted),
+            _ => Ephemeral($":hourglass_flowing_sand: `{command.Command} {Clip(command.Text)}`: working on it…"),
+        };
     }
 
     internal static async Task<IResult> HandleInteractionAsync(HttpContext http, SlackInbox inbox, CancellationToken ct)
@@ -40,8 +42,8 @@ public static class SlackEndpoints
         var parsed = SlackPayloadParser.ParseBlockActions(body);
         if (parsed.Value is not { } action) return TypedResults.BadRequest(parsed.Error);
 
-        // A replayed or retried delivery carries the same trigger and action timestamp: act once.
-        return await inbox.AcceptAsync("slack-action", $"{action.TriggerId}|{action.ActionTs}", Task.FromResult<SlackWork?>(new SlackActionWork(action) { ReceivedAt = inbox.Now }), ct) == SlackAcceptance.Failed
+        // A replayed or retried delivery carries the same trigger and action timestamp: the engine acts once on it.
+        return await inbox.AcceptAsync(new SlackActionWork(action) { ReceivedAt = inbox.Now }, ct) == SlackAcceptance.Failed
             ? Ephemeral(NotAccepted)
             : TypedResults.Ok();
     }
@@ -55,7 +57,7 @@ public static class SlackEndpoints
 }
 
 /// <summary>The endpoints' dependencies, bundled (eShop's <c>[AsParameters]</c> services style).</summary>
-public sealed class SlackInbox(IOptions<SlackOptions> options, TimeProvider time, IDeliveryDedup dedup, WorkQueue<SlackWork> queue,
+public sealed class SlackInbox(IOptions<SlackOptions> options, TimeProvider time, WorkQueue<SlackWork> queue,
     IRolloutStore store, ILogger<SlackInbox> log)
 {
     /// <summary>Now, on the app's clock.</summary>
@@ -84,35 +86,20 @@ public sealed class SlackInbox(IOptions<SlackOptions> options, TimeProvider time
         }
     }
 
-    /// <summary>Claims the delivery (a retry or replay is a <see cref="SlackAcceptance.Duplicate"/>) while
-    /// <paramref name="work"/> is being prepared, and puts the work on the queue. When the work could not be prepared
-    /// (null) or storage does not take it, the claim is given back so Slack's retry is processed.</summary>
-    public async Task<SlackAcceptance> AcceptAsync(string source, string id, Task<SlackWork?> work, CancellationToken ct)
+    /// <summary>Does <paramref name="work"/> before the answer, or puts it on the queue when it takes longer than
+    /// <see cref="SlackOptions.AnswerBudget"/> or fails (<see cref="WorkQueue.RunOrEnqueueAsync"/>). Null work (it could not
+    /// be prepared: storage down) and a put that storage refuses are <see cref="SlackAcceptance.Failed"/>: nothing was
+    /// accepted, and the user is told to try again.</summary>
+    public async Task<SlackAcceptance> AcceptAsync(SlackWork? work, CancellationToken ct)
     {
-        bool claimed;
+        if (work is null) return SlackAcceptance.Failed;
         try
         {
-            claimed = await dedup.TryClaimAsync(source, id, options.Value.DedupTtl, ct);
-        }
-        finally
-        {
-            if (!work.IsCompleted) await ((Task)work).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-        if (!claimed) return SlackAcceptance.Duplicate;
-        if (await work is not { } prepared)
-        {
-            await dedup.ReleaseAsync(source, id, CancellationToken.None);
-            return SlackAcceptance.Failed;
-        }
-        try
-        {
-            await queue.EnqueueAsync(prepared, ct);
-            return SlackAcceptance.Accepted;
+            return await queue.RunOrEnqueueAsync(work, options.Value.AnswerBudget, ct) == WorkHandOff.Done ? SlackAcceptance.Done : SlackAcceptance.Queued;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            log.LogError(e, "Slack {Kind} could not be put on queue {Queue}", prepared.GetType().Name, queue.Queue);
-            await dedup.ReleaseAsync(source, id, CancellationToken.None);
+            log.LogError(e, "Slack {Kind} could not be put on queue {Queue}", work.GetType().Name, queue.Queue);
             return SlackAcceptance.Failed;
         }
     }
@@ -144,4 +131,5 @@ public sealed class SlackInbox(IOptions<SlackOptions> options, TimeProvider time
 
 }
 
-public enum SlackAcceptance { Accepted, Duplicate, Failed }
+/// <summary>How a Slack request's work went before the answer: done, queued (finished after the answer), or not accepted.</summary>
+public enum SlackAcceptance { Done, Queued, Failed }

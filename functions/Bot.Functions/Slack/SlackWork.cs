@@ -20,6 +20,11 @@ public abstract record SlackWork : IWorkMessage
     /// Null in messages queued before it was recorded.</summary>
     public DateTimeOffset? ReceivedAt { get; init; }
 
+    /// <summary>The delivery id a command or click is recorded under in the state it acts on, so Slack's retry or a replay
+    /// acts once; null for work that repeats nothing (a reply).</summary>
+    [JsonIgnore]
+    public virtual string? DeliveryId => null;
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Reads a queue message; throws <see cref="FormatException"/> saying what is wrong.</summary>
@@ -32,13 +37,20 @@ public sealed record SlackCommandWork(SlackSlashCommand Command) : SlackWork
 {
     public CommandBinding? Binding { get; init; }
 
+    /// <summary><c>slack-command:{trigger_id}</c>.</summary>
+    public override string DeliveryId => "slack-command:" + Command.TriggerId;
+
     /// <summary>The state read the binding was made from, kept in memory only: a prompt run in the accepting process
     /// passes it on (<see cref="CommandRequest.Seen"/>) instead of reading again; a queued message has none.</summary>
     [JsonIgnore]
     public Bot.Core.Ports.Versioned<Bot.Core.Rollouts.ServiceState>? Seen { get; init; }
 }
 
-public sealed record SlackActionWork(SlackBlockAction Action) : SlackWork;
+public sealed record SlackActionWork(SlackBlockAction Action) : SlackWork
+{
+    /// <summary><c>slack-action:{trigger_id}|{action_ts}</c>: a replayed or retried delivery carries both again.</summary>
+    public override string DeliveryId => $"slack-action:{Action.TriggerId}|{Action.ActionTs}";
+}
 
 /// <summary>The answer to a command or click that was done but whose reply failed: retried as a reply only, so the
 /// command is never run again.</summary>

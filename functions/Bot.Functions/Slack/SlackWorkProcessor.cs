@@ -3,6 +3,7 @@ using Bot.Core.Commands;
 using Bot.Core.Ports;
 using Bot.Core.Rollouts;
 using Bot.Functions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.Slack;
 
@@ -17,12 +18,12 @@ namespace Bot.Functions.Slack;
 public sealed class SlackWorkProcessor(
     CommandPipeline pipeline, [FromKeyedServices(SlackServiceCollectionExtensions.MembershipKey)] IMembershipResolver membership,
     SlackResponseUrlClient responses, SlackClient slack, SlackCommandRunner commands, WorkQueue<SlackWork> queue,
-    ILogger<SlackWorkProcessor> log)
+    IOptions<SlackOptions> options, ILogger<SlackWorkProcessor> log)
 {
     public Task ProcessAsync(SlackWork work, CancellationToken ct) => work switch
     {
         SlackCommandWork c => CommandAsync(c, ct),
-        SlackActionWork a => ActionAsync(a.Action, a.ReceivedAt, ct),
+        SlackActionWork a => ActionAsync(a, ct),
         // A retry of a reply only: a failure throws, so the queue retries it (and finally poisons it) as a reply.
         SlackReplyWork r => ReplyAsync(r.ResponseUrl, r.ChannelId, r.UserId, r.Text, ct),
         _ => Task.CompletedTask,
@@ -31,13 +32,13 @@ public sealed class SlackWorkProcessor(
     private async Task CommandAsync(SlackCommandWork work, CancellationToken ct)
     {
         var c = work.Command;
-        var reply = await commands.RunAsync(work, ct);
-        await ReplyOnceAsync(new SlackReplyWork(c.ResponseUrl, c.ChannelId, c.UserId, reply), ct);
+        if (await commands.RunAsync(work, ct) is { } reply) await ReplyOnceAsync(new SlackReplyWork(c.ResponseUrl, c.ChannelId, c.UserId, reply), ct);
     }
 
-    private async Task ActionAsync(SlackBlockAction a, DateTimeOffset? receivedAt, CancellationToken ct)
+    private async Task ActionAsync(SlackActionWork work, CancellationToken ct)
     {
-        var reply = await DecideReplyAsync(a, receivedAt, ct);
+        var a = work.Action;
+        var reply = await DecideReplyAsync(work, ct);
         if (reply is not null) await ReplyOnceAsync(new SlackReplyWork(a.ResponseUrl, a.ChannelId, a.UserId, reply), ct);
     }
 
@@ -57,9 +58,10 @@ public sealed class SlackWorkProcessor(
         }
     }
 
-    /// <summary>The ephemeral sentence for the clicker.</summary>
-    private async Task<string?> DecideReplyAsync(SlackBlockAction a, DateTimeOffset? receivedAt, CancellationToken ct)
+    /// <summary>The ephemeral sentence for the clicker; null for a repeat of a click that was already acted on.</summary>
+    private async Task<string?> DecideReplyAsync(SlackActionWork work, CancellationToken ct)
     {
+        var a = work.Action;
         if (!SlackActionValue.KnownActions.Contains(a.ActionId))
             return $"Unknown action '{a.ActionId}'. Release messages offer approve, rollback, pause and resume; nothing changed.";
         if (!SlackActionValue.TryParse(a.Value, out var bound))
@@ -75,7 +77,9 @@ public sealed class SlackWorkProcessor(
             SlackActionValue.Pause => new PauseCommand(service),
             _ => new ResumeCommand(service),
         };
-        var outcome = await pipeline.RunAsync(new CommandRequest(command, new Actor(a.UserId, a.UserName, "slack")) { Binding = binding, ReceivedAt = receivedAt }, membership, ct);
+        var outcome = await pipeline.RunAsync(new CommandRequest(command, new Actor(a.UserId, a.UserName, "slack")) {
+            Binding = binding, ReceivedAt = work.ReceivedAt, Delivery = new InboundDelivery(work.DeliveryId, options.Value.DedupTtl),
+        }, membership, ct);
         if (outcome.Done) log.LogInformation("{Action} of {RolloutId} by Slack user {UserId} ({UserName})", a.ActionId, bound.RolloutId, a.UserId, a.UserName);
         return SlackCommandRunner.Render(outcome);
     }

@@ -46,10 +46,10 @@ public sealed class SlackEndToEndTests(AzuriteFixture azurite)
         var api = app.Client(TestAppRoot.DeployerKey);
         var requests = new SlackRequests(TestAppRoot.SlackSigningSecret, Channel, TimeProvider.System);
 
-        // 1. /release deploy: acknowledged at once, then the live message is posted with its buttons.
+        // 1. /release deploy: started before Slack is answered, then the live message is posted with its buttons.
         var ack = await http.SendAsync(requests.Signed("/api/slack/commands", requests.CommandBody($"deploy {service} 1.4.2", "U0ALICE01")));
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
-        Assert.Contains("working on it", await ack.Content.ReadAsStringAsync());
+        Assert.Equal("", await ack.Content.ReadAsStringAsync()); // done before the answer: the reply is at response_url
 
         var id = await WaitAsync(async () => (await new TableRolloutStore(azurite.CreateTableService()).GetAsync(service, default))?.Value.Active?.Id);
         await api.WaitForAsync($"/api/rollouts/{id}", r => (string?)r["phase"] == "waitingApproval");

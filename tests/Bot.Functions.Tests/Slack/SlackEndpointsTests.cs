@@ -1,3 +1,4 @@
+using Bot.Functions.Tests.Support;
 using System.Net;
 using System.Text.Json.Nodes;
 using Bot.Adapters.Slack;
@@ -106,8 +107,11 @@ public class SlackEndpointsTests(AzuriteFixture azurite) : IAsyncLifetime
         var second = await _app.Client.SendAsync(retry);
 
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        await _app.RepliesAsync(1);
-        Assert.Single(_app.Rollouts.Inputs);
+        // Both reach the engine; the second is a repeat of a delivery it acted on: no change, no second reply.
+        await WorkQueueProbe.WaitUntilAsync(() => Task.FromResult(_app.Rollouts.Inputs.Count == 2));
+        Assert.Single(_app.Rollouts.Accepted);
+        Assert.Single(await _app.RepliesAsync(1));
+        Assert.Equal("slack-action:9.8.7|1700000100.000001", Assert.Single((await _app.Store.GetAsync("checkout", default))!.Value.Deliveries).Id);
     }
 
     [Fact]

@@ -74,7 +74,6 @@ public sealed class SlackTestApp : IAsyncDisposable
         builder.Logging.ClearProviders();
         var holder = new Holder();
         builder.Services.AddSlack();
-        builder.Services.AddSingleton<IDeliveryDedup, InMemoryDeliveryDedup>(); // the app's is AddStorage()'s table dedup
         builder.Services.Configure<SlackOptions>(o =>
         {
             o.SigningSecret = Secret;
@@ -150,7 +149,8 @@ public sealed class SlackTestApp : IAsyncDisposable
 }
 
 /// <summary>Stands in for the executor: decides each input with the real engine on the store and applies no effects;
-/// <see cref="Inputs"/> are the inputs that reached the engine, <see cref="Accepted"/> those it accepted.</summary>
+/// <see cref="Inputs"/> are the inputs that reached the engine, <see cref="Accepted"/> those it accepted and acted on (not
+/// repeats of a delivery it had acted on).</summary>
 internal sealed class FakeRolloutRunner(InMemoryRolloutStore store, TimeProvider time) : IRolloutRunner
 {
     public List<RolloutInput> Inputs { get; } = [];
@@ -161,7 +161,7 @@ internal sealed class FakeRolloutRunner(InMemoryRolloutStore store, TimeProvider
         lock (Inputs) Inputs.Add(input);
         var state = (await store.GetAsync(service, ct))?.Value ?? ServiceState.Empty(service);
         var decision = RolloutMachine.Decide(state, input, time.GetUtcNow());
-        if (!decision.Accepted) return new ExecutionResult(decision, state, [], []);
+        if (!decision.Accepted || decision.Repeated) return new ExecutionResult(decision, state, [], []);
         lock (Accepted) Accepted.Add(input);
         store.Overwrite(decision.State with { Pending = [] });
         return new ExecutionResult(decision, decision.State, [], []);
