@@ -55,8 +55,14 @@ public sealed class GitHubOptions
     /// collaborators with write, maintain or admin permission. The default value is empty.</summary>
     public List<string> CommandTeams { get; set; } = [];
 
-    /// <summary>How long a delivery id is remembered for dedup. The default value is 7 days (GitHub allows redelivery for 3).</summary>
+    /// <summary>How long a delivery id is remembered for dedup, in the state of the service it acted on. The default value
+    /// is 7 days (GitHub allows redelivery for 3).</summary>
     public TimeSpan DeliveryTtl { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long a delivery is worked on before GitHub is answered (GitHub waits 10 seconds): work done by then
+    /// needs no queue; longer work is put on <c>github-work</c> and finished there. The default value is 3 seconds.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "00:00:08")]
+    public TimeSpan AnswerBudget { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>GitHub deployment environment per service; <c>{service}</c> is replaced. The default value is
     /// <c>production/{service}</c> (one environment per service, so a success only retires that service's deployments).</summary>

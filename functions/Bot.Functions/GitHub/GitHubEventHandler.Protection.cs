@@ -54,7 +54,7 @@ public sealed partial class GitHubEventHandler
         if (starts && recorded.Gate is { Answer: null })
         {
             var by = new Actor(e.Sender?.Login ?? "github", e.Sender?.Login ?? "github", "github");
-            var started = await StartAsync(e.Repository, e.Sha, branch, e.RunId, null, by, s => s.Kind == TriggerKind.DeploymentProtectionRule,
+            var started = await StartAsync(e.DeliveryId, e.Repository, e.Sha, branch, e.RunId, null, by, s => s.Kind == TriggerKind.DeploymentProtectionRule,
                 $"job at environment {e.Environment} waits on the deployment protection rule", ct, c => c.Service == config.Service);
             message += "; " + started.Message;
             if (await RolloutOfAsync(config.Service, e.Sha, ct) is { } now) message += "; " + await gates.ObserveAsync(now, null, ct);

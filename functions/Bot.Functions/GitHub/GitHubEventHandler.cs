@@ -63,7 +63,7 @@ public sealed partial class GitHubEventHandler(
         if (e.Deleted) return WebhookOutcome.Ignored($"{e.Ref} was deleted");
         if (e.Branch is not { } branch) return WebhookOutcome.Ignored($"{e.Ref} is not a branch");
         var actor = new Actor(e.Sender?.Login ?? e.Pusher, e.Sender?.Login ?? e.Pusher, "github");
-        return await StartAsync(e.Repository, e.After, branch, null, null, actor,
+        return await StartAsync(e.DeliveryId, e.Repository, e.After, branch, null, null, actor,
             t => t.Kind == TriggerKind.Push && t.Branch == branch, $"push to {branch}", ct);
     }
 
@@ -73,7 +73,7 @@ public sealed partial class GitHubEventHandler(
         if (e.Conclusion != "success")
             return WebhookOutcome.Ignored($"workflow '{e.WorkflowName}' concluded {e.Conclusion ?? "(none)"}: only success starts a rollout");
         var actor = new Actor(e.Sender.Login, e.Sender.Login, "github");
-        return await StartAsync(e.Repository, e.HeadSha, e.HeadBranch, e.RunId, e.HtmlUrl, actor,
+        return await StartAsync(e.DeliveryId, e.Repository, e.HeadSha, e.HeadBranch, e.RunId, e.HtmlUrl, actor,
             t => t.Kind == TriggerKind.WorkflowRun && WorkflowMatches(t.Workflow, e) && (e.HeadBranch is null || t.Branch == e.HeadBranch),
             $"workflow '{e.WorkflowName}' succeeded", ct);
     }
@@ -83,7 +83,7 @@ public sealed partial class GitHubEventHandler(
                                || string.Equals(wanted, e.WorkflowPath, StringComparison.Ordinal)
                                || (e.WorkflowPath is { } p && string.Equals(wanted, Path.GetFileName(p), StringComparison.Ordinal)));
 
-    private async Task<WebhookOutcome> StartAsync(RepoRef repo, string sha, string? branch, long? runId, string? buildUrl, Actor by,
+    private async Task<WebhookOutcome> StartAsync(string delivery, RepoRef repo, string sha, string? branch, long? runId, string? buildUrl, Actor by,
         Func<TriggerSpec, bool> matches, string why, CancellationToken ct, Func<ReleaseConfig, bool>? only = null)
     {
         var all = await configs.ListAsync(ct);
@@ -109,6 +109,7 @@ public sealed partial class GitHubEventHandler(
                 Triggered = true,
                 Reason = $"{why} (by {by.Name})",
                 Source = new VersionSource(sha, null, repo.FullName, buildUrl),
+                Delivery = Delivery(delivery),
             }, NoGroupsMembershipResolver.Instance, ct);
             started.Add($"{config.Service}: {outcome.Message}");
         }
@@ -188,7 +189,7 @@ public sealed partial class GitHubEventHandler(
             CheckRunRenderer.RollbackId => new RollbackCommand(binding.Service, $"Rollback button on the check run by {by.Name}"),
             _ => new PauseCommand(binding.Service),
         };
-        var request = new CommandRequest(command, by) { Binding = binding, ReceivedAt = work.AcceptedAt };
+        var request = new CommandRequest(command, by) { Binding = binding, ReceivedAt = work.AcceptedAt, Delivery = Delivery(e.DeliveryId) };
         if (!await MayCommandAsync(e.Repository, by, ct))
         {
             var refused = await pipeline.RefuseAsync(request, RefusalKind.Forbidden,
@@ -196,6 +197,7 @@ public sealed partial class GitHubEventHandler(
             return WebhookOutcome.Done($"{verb} by {by.Id} refused: {refused.Message}");
         }
         var outcome = await pipeline.RunAsync(request, TeamsOf(e.Repository), ct);
+        if (outcome.Repeated) return WebhookOutcome.Ignored($"{verb} by {by.Id}: {outcome.Message}");
         return outcome.Refused is { } r
             ? WebhookOutcome.Done($"{verb} by {by.Id} refused: {r.Message}")
             : WebhookOutcome.Done($"{verb} by {by.Id}: {outcome.Message}");
@@ -251,15 +253,23 @@ public sealed partial class GitHubEventHandler(
         };
         var replies = new List<string>();
         var allOk = true;
-        foreach (var line in lines)
+        var repeats = 0;
+        foreach (var (line, i) in lines.Select((l, i) => (l, i)))
         {
             var parsed = CommandParser.Parse(line, parse);
             var (ok, text) = parsed.Command is { } command
-                ? await RunAsync(command, by, e, work, ct)
+                ? await RunAsync(command, by, e, work, $"{e.DeliveryId}#{i}", ct)
                 : (false, parsed.Message!.Replace("\n", " — "));
+            if (text is null)
+            {
+                repeats++;
+                continue;
+            }
             allOk &= ok;
             replies.Add($"- `{line.Replace("`", "'")}`: {text}");
         }
+        // A redelivered comment whose commands were all acted on the first time was answered then.
+        if (repeats == lines.Count) return WebhookOutcome.Ignored($"delivery {e.DeliveryId} was already acted on and answered");
         await ReplyAsync(e, $"@{user}\n" + string.Join("\n", replies), allOk ? "+1" : "confused", ct);
         return WebhookOutcome.Done(string.Join("; ", replies));
     }
@@ -281,7 +291,9 @@ public sealed partial class GitHubEventHandler(
         return mine.Count == 1 ? mine[0] : null;
     }
 
-    private async Task<(bool Ok, string Text)> RunAsync(ReleaseCommand command, Actor by, IssueCommentEvent e, GitHubWork work, CancellationToken ct)
+    /// <summary>One comment line's command; its text is null when <paramref name="delivery"/> (the comment's delivery and
+    /// the line) was already acted on.</summary>
+    private async Task<(bool Ok, string? Text)> RunAsync(ReleaseCommand command, Actor by, IssueCommentEvent e, GitHubWork work, string delivery, CancellationToken ct)
     {
         if (command is HelpCommand help)
             return (true, help.Topic is { } t ? $"usage: `{CommandParser.Usages[t]}`" : "commands: " + string.Join(", ", CommandParser.Usages.Values.Select(u => $"`{u}`")));
@@ -308,11 +320,17 @@ public sealed partial class GitHubEventHandler(
         {
             Binding = binding, Seen = work.Seen.FirstOrDefault(s => s.Value.Service == service), ReceivedAt = work.AcceptedAt,
             Reason = act is RollbackCommand ? $"/release rollback on PR #{e.IssueNumber}" : null,
+            Delivery = Delivery(delivery),
         }, TeamsOf(e.Repository), ct);
+        if (outcome.Repeated) return (true, null);
         if (outcome.Refused is { } r) return (false, $"refused: {r.Message}. Nothing was changed.");
         var after = outcome.Rollout;
         return (true, outcome.Execution?.Message ?? $"{service} {CheckRunRenderer.Short(after?.Version ?? "")}: {command.Verb} done, now {after?.Phase} at {after?.CanaryWeight}%");
     }
+
+    /// <summary>The delivery id a GitHub delivery (or one command of it) is recorded under in the state it acts on, so
+    /// GitHub's redelivery acts once.</summary>
+    private InboundDelivery Delivery(string id) => new("github:" + id, options.Value.DeliveryTtl);
 
     private string WhoMayCommand(RepoRef repo) =>
         "collaborators with write, maintain or admin permission on " + repo.FullName

@@ -7,15 +7,18 @@ using Microsoft.Extensions.Options;
 namespace Bot.Functions.GitHub;
 
 /// <summary><c>POST /api/github</c> (function <c>GitHubWebhook</c>, forwarded raw so the signature covers the exact bytes).
-/// Verifies, parses and claims the delivery, puts it on the durable <see cref="WorkQueue{TWork}"/> of <see cref="GitHubWork"/> and answers 202; the
-/// <see cref="GitHubWorkFunction"/> queue trigger does the work (executor, comments, check runs) after the answer.</summary>
+/// Verifies, parses, binds PR-comment commands (<see cref="GitHubCommandIntake"/>) and hands the delivery to
+/// <see cref="WorkQueue{TWork}.RunOrEnqueueAsync"/>: the <see cref="GitHubEventHandler"/> does it before GitHub is answered
+/// when it takes less than <see cref="GitHubOptions.AnswerBudget"/>, and it is put on the durable <c>github-work</c> queue
+/// (for <see cref="GitHubWorkFunction"/>) when it takes longer or fails. What a delivery does to a rollout is recorded with
+/// its <c>X-GitHub-Delivery</c> id in the service's state, so GitHub's redelivery acts once.</summary>
 public static class GitHubWebhookEndpoint
 {
     public const string FunctionName = "GitHubWebhook";
     /// <summary>GitHub does not send payloads over 25 MB.</summary>
     private const int MaxBody = 25 * 1024 * 1024;
 
-    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<GitHubOptions> options, IDeliveryDedup dedup,
+    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<GitHubOptions> options,
         WorkQueue<GitHubWork> queue, IReleaseConfigs configs, IRolloutStore store, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var log = loggers.CreateLogger(typeof(GitHubWebhookEndpoint));
@@ -49,34 +52,32 @@ public static class GitHubWebhookEndpoint
         }
 
         // PR comment commands are bound to the rollouts active now (GitHubCommandIntake): a retry never acts on a later one.
-        // The binding reads go out with the claim (one round trip before queuing, not two); nothing is queued unclaimed.
-        var bound = GitHubCommandIntake.BindAsync(GitHubWork.For(parsed), configs, store, time, ct);
-        bool claimed;
+        GitHubWork work;
         try
         {
-            // Claimed before acting: GitHub's redelivery repeats X-GitHub-Delivery, and must not act twice.
-            claimed = await dedup.TryClaimAsync("github", delivery, options.Value.DeliveryTtl, ct);
+            work = await GitHubCommandIntake.BindAsync(GitHubWork.For(parsed), configs, store, time, ct);
         }
-        finally
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            if (!bound.IsCompleted) await ((Task)bound).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            log.LogError(e, "GitHub {Event} {Delivery} could not be bound: configs or state unreadable", eventName, delivery);
+            return Unavailable(delivery);
         }
-        if (!claimed)
-            return TypedResults.Accepted((string?)null, new { ignored = true, reason = $"delivery {delivery} was already handled" });
-
+        WorkHandOff handOff;
         try
         {
-            await queue.EnqueueAsync(await bound, ct);
+            handOff = await queue.RunOrEnqueueAsync(work, options.Value.AnswerBudget, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             log.LogError(e, "GitHub {Event} {Delivery} could not be put on queue {Queue}", eventName, delivery, queue.Queue);
-            // Give the claim back so GitHub's redelivery of this id is processed rather than dropped as a duplicate.
-            await dedup.ReleaseAsync("github", delivery, CancellationToken.None);
-            return TypedResults.Json(new { error = $"delivery {delivery} could not be queued (storage unavailable); nothing was done" },
-                statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Unavailable(delivery);
         }
+        if (handOff == WorkHandOff.Done) return TypedResults.Accepted((string?)null, new { done = true, delivery });
         log.LogInformation("GitHub {Event} {Delivery}: queued on {Queue}", eventName, delivery, queue.Queue);
         return TypedResults.Accepted((string?)null, new { queued = true, delivery, queue = queue.Queue });
     }
+
+    private static IResult Unavailable(string delivery) =>
+        TypedResults.Json(new { error = $"delivery {delivery} could not be accepted (storage unavailable); nothing was done, redeliver it" },
+            statusCode: StatusCodes.Status503ServiceUnavailable);
 }

@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 
 namespace Bot.Functions.GitHub;
 
-/// <summary><c>POST /api/github</c>: <see cref="GitHubWebhookEndpoint"/> verifies the exact body bytes, claims the delivery and queues it on <c>github-work</c>.</summary>
-public sealed class GitHubWebhookTrigger(IOptions<GitHubOptions> options, IDeliveryDedup dedup, WorkQueue<GitHubWork> queue, IReleaseConfigs configs, IRolloutStore store, TimeProvider time, ILoggerFactory loggers)
+/// <summary><c>POST /api/github</c>: <see cref="GitHubWebhookEndpoint"/> verifies the exact body bytes and does the delivery before the answer, or queues it on <c>github-work</c>.</summary>
+public sealed class GitHubWebhookTrigger(IOptions<GitHubOptions> options, WorkQueue<GitHubWork> queue, IReleaseConfigs configs, IRolloutStore store, TimeProvider time, ILoggerFactory loggers)
 {
     public const string Name = "GitHubWebhook";
 
@@ -17,6 +17,6 @@ public sealed class GitHubWebhookTrigger(IOptions<GitHubOptions> options, IDeliv
     public Task<IActionResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "github")] HttpRequest req, CancellationToken ct)
     {
-        return HttpAnswer.Of(GitHubWebhookEndpoint.HandleAsync(req.HttpContext, options, dedup, queue, configs, store, time, loggers, ct));
+        return HttpAnswer.Of(GitHubWebhookEndpoint.HandleAsync(req.HttpContext, options, queue, configs, store, time, loggers, ct));
     }
 }

@@ -50,7 +50,6 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
     };
     public IRolloutStore Store { get; }
     public IAuditLog Audit { get; }
-    public IDeliveryDedup Dedup { get; }
     /// <summary>What the app logged (information and above).</summary>
     public LogRecorder Logs { get; } = new();
     /// <summary>This app's <c>github-work</c> queue (give two apps the same name to hand work from one to the other).</summary>
@@ -75,7 +74,6 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         _queues = azurite.CreateQueueService();
         Store = new TableRolloutStore(tables, Storage);
         Audit = new TableAuditLog(tables, Storage);
-        Dedup = new TableDeliveryDedup(tables, Time, Storage);
         var scheduler = new QueueStepScheduler(_queues, Time, Storage);
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
@@ -93,7 +91,6 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         s.AddSingleton<ITableService>(tables);
         s.AddSingleton(Store);
         s.AddSingleton(Audit);
-        s.AddSingleton(Dedup);
         s.AddSingleton<IStepScheduler>(scheduler);
         s.AddSingleton<IGitHubOutputStore>(new TableGitHubOutputStore(tables, AzuriteFixture.NewName("githubout")));
         s.AddSingleton<IDeploymentGateStore>(new TableDeploymentGateStore(tables, AzuriteFixture.NewName("gates")));
@@ -199,6 +196,8 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         request.Headers.Add("X-GitHub-Delivery", delivery);
         request.Headers.Add("X-Hub-Signature-256", signature ?? WebhookSignature.Compute(GitHubTestApp.WebhookSecret, bytes));
         request.Headers.UserAgent.ParseAdd("GitHub-Hookshot/044aadd");
+        // A redelivery of an id this app already did waits for (and reports) its own outcome, not the first one's.
+        _outcomes.TryRemove(delivery, out _);
         var response = await Client.SendAsync(request);
         if (process && _listen && response.StatusCode == System.Net.HttpStatusCode.Accepted && (await response.Content.ReadAsStringAsync()).Contains("\"queued\":true"))
             await ProcessedAsync(delivery);
@@ -247,9 +246,6 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
     /// <summary>The stored row's ETag and state JSON: equal snapshots mean nothing was written.</summary>
     public async Task<string> SnapshotAsync() =>
         (await Store.GetAsync("hello-world", default)) is { } v ? $"{v.ETag} {StateJson.Serialize(v.Value)}" : "(none)";
-
-    /// <summary>True when <paramref name="delivery"/> was never claimed (claims it now, which the caller no longer needs).</summary>
-    public Task<bool> WasUnclaimedAsync(string delivery) => Dedup.TryClaimAsync("github", delivery, TimeSpan.FromHours(1), default);
 
     public async ValueTask DisposeAsync()
     {

@@ -177,9 +177,11 @@ public class GitHubWebhookEndpointTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
-        Assert.Contains("already handled", await again.Content.ReadAsStringAsync());
+        // The pause was recorded with its delivery id in the service's state: the redelivery is a repeat, and says so.
+        Assert.Contains("already acted on and answered", await _app.OutcomeOf(again));
         Assert.Equal(snapshot, await _app.SnapshotAsync());
-        Assert.Equal(requests, _app.GitHub.Requests.Count);
+        // It may read GitHub again (who commented, which PR), but writes nothing: no second comment or reaction.
+        Assert.DoesNotContain(_app.GitHub.Requests.Skip(requests), r => r.Method != "GET");
         Assert.Equal(audit, (await _app.Audit.ListAsync("hello-world", null, default)).Count);
         Assert.Single(_app.GitHub.Comments);
         Assert.Equal(RolloutPhase.Paused, afterFirst!.Active!.Phase);
@@ -194,7 +196,6 @@ public class GitHubWebhookEndpointTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Null(await _app.StateAsync());
         Assert.Empty(_app.GitHub.Requests);
-        Assert.True(await _app.WasUnclaimedAsync(delivery));
     }
 
     [Fact]
@@ -204,7 +205,6 @@ public class GitHubWebhookEndpointTests(AzuriteFixture azurite) : IAsyncLifetime
         var response = await _app.PostAsync("workflow_run", "{\"action\":\"completed\",\"repository\":{\"full_name\":\"Codertocat/Hello-World\"}}", delivery);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("'workflow_run.id' is missing", await response.Content.ReadAsStringAsync());
-        Assert.True(await _app.WasUnclaimedAsync(delivery));
     }
 
     [Fact]
