@@ -29,9 +29,9 @@ namespace Bot.Benchmarks;
 
 /// <summary>
 /// Webhook acknowledgement latency over real HTTP (Kestrel on loopback): an empty endpoint next to signed GitHub
-/// deliveries with dedup and the <c>github-work</c> queue on Azurite (ping, answered inline; a push, a check-run button and
-/// a /release comment, each verified, parsed, claimed and put on the queue: the ack does no work, nothing consumes the
-/// queue here), in one run, interleaved. A /release comment is also bound at intake (configs listed, the service's state
+/// deliveries and the <c>github-work</c> queue on Azurite (ping, answered inline; a push, a check-run button and a /release
+/// comment, each verified, parsed and put on the queue: no queue function runs in this process, so the ack is the one a
+/// delivery left to the queue gets, and does no work), in one run, interleaved. A /release comment is also bound at intake (configs listed, the service's state
 /// read once); a comment without a command is the same delivery without that read. GitHub needs an answer within 10 s.
 /// </summary>
 public sealed class GitHubAckBenchmark : IBenchmark
@@ -70,7 +70,6 @@ public sealed class GitHubAckBenchmark : IBenchmark
         s.AddSingleton<ITableService>(tables);
         s.AddSingleton<IRolloutStore>(store);
         s.AddSingleton<IAuditLog>(audit);
-        s.AddSingleton<IDeliveryDedup>(new TableDeliveryDedup(tables, time, storage));
         s.AddSingleton<IStepScheduler>(scheduler);
         var queues = azurite.CreateQueueService();
         var workQueue = AzuriteFixture.NewName("github");

@@ -43,7 +43,6 @@ public sealed class SlackAckBenchmark : IBenchmark
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSlack();
-        builder.Services.AddSingleton<Bot.Core.Ports.IDeliveryDedup, Bot.Adapters.Slack.InMemoryDeliveryDedup>(); // the app's is AddStorage()'s table dedup
         builder.Services.Configure<SlackOptions>(o => { o.SigningSecret = Secret; o.BotToken = "xoxb-bench"; });
         builder.Services.AddSingleton<IQueueService>(queues);
         builder.Services.AddSingleton(new Bot.Functions.Hosting.FunctionCatalog(Path.Combine(RepoPaths.Root, "functions", "Bot.Functions", "bin", "Release", "net10.0")));

@@ -10,8 +10,6 @@ public sealed record StorageOptions
     /// <summary>Audit records, one partition per service. The default value is <c>audit</c>.</summary>
     public string AuditTable { get; init; } = "audit";
 
-    /// <summary>Claimed delivery ids with their expiry. The default value is <c>deliveries</c>.</summary>
-    public string DeliveriesTable { get; init; } = "deliveries";
 
     /// <summary>Queue of <c>StepMessage</c> JSON that drives rollouts. Not a setting: the app uses the queue the
     /// <c>RolloutSteps</c> function's trigger listens on. The default value is <c>rollout-steps</c>.</summary>

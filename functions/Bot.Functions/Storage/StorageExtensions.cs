@@ -45,7 +45,6 @@ public static class StorageExtensions
         services.AddSingleton<IRolloutStore>(sp => new DueIndexingRolloutStore(sp.GetRequiredService<TableRolloutStore>(),
             sp.GetRequiredService<IDueIndex>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SweepOptions>>()));
         services.AddSingleton<IAuditLog>(sp => new TableAuditLog(sp.GetRequiredService<ITableService>(), sp.GetRequiredService<StorageOptions>()));
-        services.AddSingleton<IDeliveryDedup>(sp => new TableDeliveryDedup(sp.GetRequiredService<ITableService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<StorageOptions>()));
         services.AddSingleton<IStepScheduler>(sp => new QueueStepScheduler(sp.GetRequiredService<IQueueService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<StorageOptions>()));
         return builder;
     }
@@ -64,7 +63,6 @@ public static class StorageExtensions
         {
             RolloutsTable = TableName(section, nameof(StorageOptions.RolloutsTable), defaults.RolloutsTable),
             AuditTable = TableName(section, nameof(StorageOptions.AuditTable), defaults.AuditTable),
-            DeliveriesTable = TableName(section, nameof(StorageOptions.DeliveriesTable), defaults.DeliveriesTable),
         };
     }
 

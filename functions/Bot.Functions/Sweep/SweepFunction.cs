@@ -12,11 +12,9 @@ namespace Bot.Functions.Sweep;
 /// One service failing does not stop the others; the run fails at the end if any did.</summary>
 public sealed class SweepFunction(
     IReleaseConfigs configs, IRolloutStore store, RolloutExecutor executor, TimeProvider time,
-    IOptions<SweepOptions> options, ILogger<SweepFunction> log, Sweep.DueSweeper? dueSweeper = null, IDeliveryDedup? deliveries = null,
+    IOptions<SweepOptions> options, ILogger<SweepFunction> log, Sweep.DueSweeper? dueSweeper = null,
     Orphans.OrphanGuard? orphans = null)
 {
-    /// <summary>Expired delivery-dedup rows are purged by the runs in the first minute of each hour, this many at most per run.</summary>
-    public const int PurgeBatch = 500;
 
     public const string Name = "Sweep";
 
@@ -63,18 +61,6 @@ public sealed class SweepFunction(
             {
                 // The guard reports; it never fails the sweep (overdue steps and rollbacks matter more). Next interval retries.
                 log.LogWarning(ex, "orphan scan failed");
-            }
-        }
-        if (deliveries is not null && time.GetUtcNow().Minute == 0)
-        {
-            try
-            {
-                if (await deliveries.PurgeExpiredAsync(PurgeBatch, ct) is var purged and > 0) logs.Add($"purged {purged} expired delivery record(s)");
-            }
-            catch (Exception ex) when (!ct.IsCancellationRequested)
-            {
-                // Housekeeping: never fail the sweep for it; the next hour tries again.
-                log.LogWarning(ex, "purging expired delivery records failed");
             }
         }
         foreach (var l in logs) log.LogInformation("{Sweep}", l);

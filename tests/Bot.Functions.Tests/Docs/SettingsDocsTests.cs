@@ -38,13 +38,13 @@ public partial class SettingsDocsTests
         var documented = StorageSetting().Matches(readme).Select(m => m.Groups[1].Value).Distinct().Order().ToList();
         var settings = new Dictionary<string, string?>
         {
-            ["Storage:RolloutsTable"] = "botrollouts", ["Storage:AuditTable"] = "botaudit", ["Storage:DeliveriesTable"] = "botdeliveries",
+            ["Storage:RolloutsTable"] = "botrollouts", ["Storage:AuditTable"] = "botaudit",
         };
 
         var bound = StorageExtensions.ReadOptions(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
 
-        Assert.Equal(["AuditTable", "DeliveriesTable", "RolloutsTable"], documented);
-        Assert.Equal(new StorageOptions { RolloutsTable = "botrollouts", AuditTable = "botaudit", DeliveriesTable = "botdeliveries" }, bound);
+        Assert.Equal(["AuditTable", "RolloutsTable"], documented);
+        Assert.Equal(new StorageOptions { RolloutsTable = "botrollouts", AuditTable = "botaudit" }, bound);
     }
 
     [Theory]

@@ -46,7 +46,7 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
     public StorageOptions Storage { get; } = new()
     {
         RolloutsTable = AzuriteFixture.NewName("rollouts"), AuditTable = AzuriteFixture.NewName("audit"),
-        DeliveriesTable = AzuriteFixture.NewName("deliveries"), StepQueue = AzuriteFixture.NewName("steps"),
+        StepQueue = AzuriteFixture.NewName("steps"),
     };
     public IRolloutStore Store { get; }
     public IAuditLog Audit { get; }

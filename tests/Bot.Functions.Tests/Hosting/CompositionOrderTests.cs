@@ -39,7 +39,7 @@ public sealed class CompositionOrderTests(AzuriteFixture azurite)
         using var root = new TestAppRoot();
         using var forward = Build(root, HostingExtensions.Features);
         using var reversed = Build(root, HostingExtensions.Features.Reverse());
-        foreach (var type in new[] { typeof(Bot.Core.Ports.IRolloutStore), typeof(Bot.Core.Ports.IDeliveryDedup), typeof(Bot.Core.Ports.INotifier), typeof(Bot.Core.Ports.ITrafficRouter) })
+        foreach (var type in new[] { typeof(Bot.Core.Ports.IRolloutStore), typeof(Bot.Core.Ports.INotifier), typeof(Bot.Core.Ports.ITrafficRouter) })
             Assert.Equal(forward.GetRequiredService(type).GetType(), reversed.GetRequiredService(type).GetType());
         // The decider reads the freezes (AddFreezes) whichever was called first.
         Assert.Equal(forward.GetRequiredService<Bot.Core.Execution.RolloutDecider>().Method, reversed.GetRequiredService<Bot.Core.Execution.RolloutDecider>().Method);

@@ -84,14 +84,63 @@ public sealed class WorkQueuePromptRunTests(AzuriteFixture azurite)
         Assert.False(function.Done.Task.IsCompleted);
     }
 
-    private (TestQueue Queue, RecordingQueues Queues, TestFunction Function) Build(bool fail, bool runTriggers = true)
+    [Fact]
+    public async Task RunOrEnqueue_DoneWithinTheBudget_IsDoneAndNothingIsPut()
+    {
+        var (queue, queues, function) = Build(fail: false);
+
+        Assert.Equal(WorkHandOff.Done, await queue.RunOrEnqueueAsync("{\"n\":7}", null, TimeSpan.FromSeconds(20), default));
+
+        Assert.Equal("{\"n\":7}", Assert.Single(function.Messages));
+        Assert.Equal(0, queues.Sends); // the work's own commit is its record: no queue round trip before the answer
+    }
+
+    [Fact]
+    public async Task RunOrEnqueue_WorkFails_IsPutVisibleForTheTriggersRetries()
+    {
+        var (queue, queues, _) = Build(fail: true);
+
+        Assert.Equal(WorkHandOff.Queued, await queue.RunOrEnqueueAsync("{\"n\":8}", null, TimeSpan.FromSeconds(20), default));
+
+        var received = await queues.ReceiveAsync(queue.Queue, 1, TimeSpan.FromSeconds(30), default);
+        Assert.Equal(("{\"n\":8}", 1L), (Assert.Single(received).Text, received[0].DequeueCount));
+    }
+
+    [Fact]
+    public async Task RunOrEnqueue_WorkOutlastsTheBudget_IsAnsweredQueuedUnderALeaseAndDeletedWhenTheRunEnds()
+    {
+        var (queue, queues, function) = Build(fail: false, hold: true);
+
+        Assert.Equal(WorkHandOff.Queued, await queue.RunOrEnqueueAsync("{\"n\":9}", null, TimeSpan.FromMilliseconds(100), default));
+
+        // Still running here: the copy is on the queue, invisible to the trigger while this process holds the lease.
+        Assert.Equal(1, queues.Sends);
+        Assert.Empty(await queues.PeekAsync(queue.Queue, 1, default));
+        Assert.Empty(queues.Deleted);
+        function.Release.SetResult();
+        await WaitUntilAsync(() => queues.Deleted.Count == 1);
+        Assert.Single(function.Messages); // done once, here
+    }
+
+    [Fact]
+    public async Task RunOrEnqueue_FunctionNotInThisProcess_OnlyPutsIt()
+    {
+        var (queue, queues, function) = Build(fail: false, runTriggers: false);
+
+        Assert.Equal(WorkHandOff.Queued, await queue.RunOrEnqueueAsync("{\"n\":10}", null, TimeSpan.FromSeconds(20), default));
+
+        Assert.Equal("{\"n\":10}", Assert.Single(await queues.PeekAsync(queue.Queue, 1, default)).Text);
+        Assert.Empty(function.Messages);
+    }
+
+    private (TestQueue Queue, RecordingQueues Queues, TestFunction Function) Build(bool fail, bool runTriggers = true, bool hold = false)
     {
         var queues = new RecordingQueues(azurite.CreateQueueService());
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Bot:RunTriggers"] = runTriggers ? "true" : "false" }).Build());
         services.AddSingleton<IQueueService>(queues);
-        services.AddSingleton(sp => new TestFunction(sp.GetRequiredService<IServiceScopeFactory>(), fail));
+        services.AddSingleton(sp => new TestFunction(sp.GetRequiredService<IServiceScopeFactory>(), fail, hold));
         var name = AzuriteFixture.NewName("prompt");
         services.TryAddWorkQueue<TestQueue, TestFunction>("Test", name, (q, n) => new TestQueue(q, n));
         var sp = services.BuildServiceProvider();
@@ -108,19 +157,22 @@ public sealed class WorkQueuePromptRunTests(AzuriteFixture azurite)
 
     public sealed class TestQueue(IQueueService queues, string queue) : WorkQueue(queues, queue);
 
-    public sealed class TestFunction(IServiceScopeFactory scopes, bool fail) : WorkQueueFunction(scopes)
+    public sealed class TestFunction(IServiceScopeFactory scopes, bool fail, bool hold = false) : WorkQueueFunction(scopes)
     {
         public TaskCompletionSource<string> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>With <c>hold</c>, the work waits for this before it ends.</summary>
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public object? Accepted { get; private set; }
         public ConcurrentQueue<string> Messages { get; } = new();
         public override string FunctionName => "Test";
 
-        protected override Task<string> DoAsync(string message, object? accepted, IServiceProvider services, CancellationToken ct)
+        protected override async Task<string> DoAsync(string message, object? accepted, IServiceProvider services, CancellationToken ct)
         {
             Accepted = accepted;
             Messages.Enqueue(message);
             Done.TrySetResult(message);
-            return fail ? throw new InvalidOperationException("the work failed") : Task.FromResult("done");
+            if (hold) await Release.Task;
+            return fail ? throw new InvalidOperationException("the work failed") : "done";
         }
     }
 
@@ -132,8 +184,11 @@ public sealed class WorkQueuePromptRunTests(AzuriteFixture azurite)
         public Task DeleteQueueAsync(string queue, CancellationToken ct) => inner.DeleteQueueAsync(queue, ct);
         /// <summary>Makes puts fail as storage does when it is down (after the queue exists).</summary>
         public bool FailSends { get; set; }
+        /// <summary>Puts asked for.</summary>
+        public int Sends => _sends;
+        private int _sends;
         public Task<SentMessage> SendAsync(string queue, string text, TimeSpan? visibilityDelay, TimeSpan? timeToLive, CancellationToken ct) =>
-            FailSends ? Task.FromException<SentMessage>(new StorageException(System.Net.HttpStatusCode.ServiceUnavailable, "ServerBusy", "storage is down"))
+            Interlocked.Increment(ref _sends) > 0 && FailSends ? Task.FromException<SentMessage>(new StorageException(System.Net.HttpStatusCode.ServiceUnavailable, "ServerBusy", "storage is down"))
                 : inner.SendAsync(queue, text, visibilityDelay, timeToLive, ct);
         public Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken ct) =>
             inner.ReceiveAsync(queue, maxMessages, visibilityTimeout, ct);

@@ -32,7 +32,6 @@ internal sealed class SweepHarness
     public RecordingNotifier Notifier { get; } = new();
     public RolloutExecutor Executor { get; }
     public DueSweeper Sweeper { get; }
-    public TableDeliveryDedup Dedup { get; }
     public SweepOptions Options { get; }
     public GateContext Gates { get; set; } = new() { Cron = NCrontabEvaluator.Instance };
 
@@ -44,7 +43,7 @@ internal sealed class SweepHarness
         Storage = new StorageOptions
         {
             RolloutsTable = AzuriteFixture.NewName("ro"), AuditTable = AzuriteFixture.NewName("au"),
-            DeliveriesTable = AzuriteFixture.NewName("dl"), StepQueue = AzuriteFixture.NewName("steps"),
+            StepQueue = AzuriteFixture.NewName("steps"),
         };
         Options = options ?? new SweepOptions();
         Index = new TableDueIndex(Tables, AzuriteFixture.NewName("due"));
@@ -53,7 +52,6 @@ internal sealed class SweepHarness
         Executor = new RolloutExecutor(Store, Router, new NullDeploymentController(), Notifier, scheduler, new TableAuditLog(Tables, Storage),
             (s, i, now) => RolloutMachine.Decide(s, i, now, Gates), Clock);
         Sweeper = new DueSweeper(Index, Store, scheduler, Executor, Clock, Microsoft.Extensions.Options.Options.Create(Options));
-        Dedup = new TableDeliveryDedup(Tables, Clock, Storage);
     }
 
     public static ReleaseConfig Config(IReadOnlyList<StepSpec> steps, DeployWindow? window = null, string service = "checkout-api") => new()
