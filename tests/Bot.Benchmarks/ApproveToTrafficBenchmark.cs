@@ -33,7 +33,7 @@ namespace Bot.Benchmarks;
 public sealed class ApproveToTrafficBenchmark : IBenchmark
 {
     private const int Warmup = 3;
-    private const int Iterations = 20;
+    private const int Iterations = 60;
     private const int FloorSamples = 2;
     private const string DeployerKey = "bench-deployer-key-0123456789";
     private const string ApproverKey = "bench-approver-key-0123456789";

@@ -18,11 +18,10 @@ public static class GitHubCommandIntake
     /// <summary>Services read per comment at most; further ones are bound by time.</summary>
     public const int MaxReads = 5;
 
-    /// <summary><paramref name="work"/> stamped with the time and, for a PR comment with rollout commands, their bindings.
+    /// <summary><paramref name="work"/> (stamped with <see cref="GitHubWork.AcceptedAt"/>) with, for a PR comment with rollout commands, their bindings.
     /// Throws when the configs or the state cannot be read (the endpoint then gives the claim back and answers 503).</summary>
-    public static async Task<GitHubWork> BindAsync(GitHubWork work, IReleaseConfigs configs, IRolloutStore store, TimeProvider time, CancellationToken ct)
+    public static async Task<GitHubWork> BindAsync(GitHubWork work, IReleaseConfigs configs, IRolloutStore store, CancellationToken ct)
     {
-        work = work with { AcceptedAt = time.GetUtcNow() };
         if (work.Delivery is not IssueCommentEvent { Action: "created", IsPullRequest: true } comment) return work;
         var lines = GitHubEventHandler.CommandLines(comment.Body);
         if (lines.Count == 0) return work;

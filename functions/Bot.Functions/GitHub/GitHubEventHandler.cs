@@ -37,6 +37,8 @@ public sealed partial class GitHubEventHandler(
             return WebhookOutcome.Done($"reply to comment {replyTo.CommentId} posted on retry");
         }
         if (work.GateDue is { } due) return await OnGateDueAsync(due, work, ct);
+        // Only a PR comment's commands are bound, and its handler awaits the binding after starting its GitHub reads.
+        if (e is not IssueCommentEvent && work.Binding is { } binding) work = await binding;
         if (e.InstallationId is { } installation && RepoOf(e) is { } repo) github.Credentials.RememberInstallation(repo, installation);
         return e switch
         {
@@ -218,17 +220,20 @@ public sealed partial class GitHubEventHandler(
 
         var user = e.Commenter.Login;
         var by = new Actor(user, user, "github");
-        var all = await configs.ListAsync(ct);
-        // Two independent reads of GitHub at once: may the commenter command, and which service the PR means.
+        // Two independent reads of GitHub at once, while the endpoint may still be reading the bindings: may the commenter
+        // command, and which service the PR means.
         var may = MayCommandAsync(e.Repository, by, ct);
+        var all = await configs.ListAsync(ct);
         var meant = DefaultServiceAsync(e, all, ct);
         bool allowed;
         try
         {
+            if (work.Binding is { } binding) work = await binding;
             allowed = await may;
         }
         finally
         {
+            if (!may.IsCompleted) await ((Task)may).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (!may.IsCompletedSuccessfully || !may.Result) await ((Task)meant).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         if (!allowed)

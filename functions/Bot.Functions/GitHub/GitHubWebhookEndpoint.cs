@@ -52,24 +52,17 @@ public static class GitHubWebhookEndpoint
         }
 
         // PR comment commands are bound to the rollouts active now (GitHubCommandIntake): a retry never acts on a later one.
-        GitHubWork work;
-        try
-        {
-            work = await GitHubCommandIntake.BindAsync(GitHubWork.For(parsed), configs, store, time, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            log.LogError(e, "GitHub {Event} {Delivery} could not be bound: configs or state unreadable", eventName, delivery);
-            return Unavailable(delivery);
-        }
+        // A run here starts while the bindings are read (its GitHub reads need none); what is queued is always bound.
+        var unbound = GitHubWork.For(parsed) with { AcceptedAt = time.GetUtcNow() };
+        var bound = GitHubCommandIntake.BindAsync(unbound, configs, store, CancellationToken.None);
         WorkHandOff handOff;
         try
         {
-            handOff = await queue.RunOrEnqueueAsync(work, options.Value.AnswerBudget, ct);
+            handOff = await queue.RunOrEnqueueAsync(bound, unbound with { Binding = bound }, options.Value.AnswerBudget, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            log.LogError(e, "GitHub {Event} {Delivery} could not be put on queue {Queue}", eventName, delivery, queue.Queue);
+            log.LogError(e, "GitHub {Event} {Delivery} could not be bound (configs or state unreadable) or put on queue {Queue}", eventName, delivery, queue.Queue);
             return Unavailable(delivery);
         }
         if (handOff == WorkHandOff.Done) return TypedResults.Accepted((string?)null, new { done = true, delivery });

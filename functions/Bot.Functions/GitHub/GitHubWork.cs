@@ -6,7 +6,7 @@ using Bot.Functions.Hosting;
 
 namespace Bot.Functions.GitHub;
 
-/// <summary>A verified, parsed, claimed delivery, done by <see cref="GitHubWorkFunction"/> after the 202. Travels as
+/// <summary>A verified, parsed delivery, done before the answer or by <see cref="GitHubWorkFunction"/> after it. Travels as
 /// JSON on the <c>github-work</c> queue: the parsed essentials (<see cref="GitHubWebhookEvent"/>, with <c>kind</c> naming
 /// its type; the event name and delivery id are its <c>event</c> and <c>deliveryId</c>), not the raw body, which may be
 /// up to 25 MB while a queue message holds 64 KB. A PR comment's rollout commands carry what they were bound to when the
@@ -26,6 +26,12 @@ public sealed record GitHubWork(GitHubWebhookEvent Delivery) : IWorkMessage
     /// process passes them on (<see cref="CommandRequest.Seen"/>) instead of reading again; a queued message has none.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<Bot.Core.Ports.Versioned<Bot.Core.Rollouts.ServiceState>> Seen { get; init; } = [];
+
+    /// <summary>In a run in the accepting process only: this work with its <see cref="Bindings"/>, while the endpoint is
+    /// still reading them, so the handler starts its GitHub reads (may the commenter command, which PR) first and awaits the
+    /// bindings when it needs them. A queued message is always bound.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Task<GitHubWork>? Binding { get; init; }
 
     /// <summary>Set on reply-only work: the reply comment and reaction still to post for <see cref="Delivery"/>'s comment.</summary>
     public GitHubReply? Reply { get; init; }

@@ -70,11 +70,16 @@ public class WorkQueue(IQueueService queues, string queue)
     /// leaves nothing half-accepted: the sender saw no answer and its retry is acted on. Without a <see cref="Runner"/> in
     /// this process the work is only put. Throws when the work needed the queue and storage did not take it.
     /// </summary>
-    public async Task<WorkHandOff> RunOrEnqueueAsync(string message, object? accepted, TimeSpan budget, CancellationToken ct)
+    public Task<WorkHandOff> RunOrEnqueueAsync(string message, object? accepted, TimeSpan budget, CancellationToken ct) =>
+        RunOrEnqueueAsync(message, () => Task.FromResult(message), accepted, budget, ct);
+
+    /// <summary>Runs <paramref name="message"/> (with <paramref name="accepted"/>) here; <paramref name="prepare"/> gives the
+    /// message to put when the queue is needed.</summary>
+    private protected async Task<WorkHandOff> RunOrEnqueueAsync(string message, Func<Task<string>> prepare, object? accepted, TimeSpan budget, CancellationToken ct)
     {
         if (Runner is not { } runner)
         {
-            await EnqueueAsync(message, null, null, ct);
+            await EnqueueAsync(await prepare(), null, null, ct);
             return WorkHandOff.Queued;
         }
         var run = Task.Run(() => runner.RunAsync(message, accepted, CancellationToken.None));
@@ -85,11 +90,11 @@ public class WorkQueue(IQueueService queues, string queue)
         {
             Log?.LogWarning(run.Exception?.GetBaseException(), "{Function}: work run before the answer failed; put on {Queue} for the trigger's retries: {Error}",
                 runner.FunctionName, queue, run.Exception?.GetBaseException().Message);
-            await queues.SendAsync(queue, message, null, Timeout.InfiniteTimeSpan, CancellationToken.None);
+            await queues.SendAsync(queue, await prepare(), null, Timeout.InfiniteTimeSpan, CancellationToken.None);
             return WorkHandOff.Queued;
         }
         // The run keeps going after the answer; its copy is put regardless of the caller's token (the sender may have hung up).
-        await LeaseToAsync(runner, message, run, CancellationToken.None);
+        await LeaseToAsync(runner, await prepare(), run, CancellationToken.None);
         return WorkHandOff.Queued;
     }
 
@@ -206,6 +211,14 @@ public sealed class WorkQueue<TWork>(IQueueService queues, string queue) : WorkQ
     /// <summary>Does <paramref name="work"/> here before the answer, putting it on the queue only when it failed or outlasted
     /// <paramref name="budget"/> (see <see cref="WorkQueue.RunOrEnqueueAsync"/>).</summary>
     public Task<WorkHandOff> RunOrEnqueueAsync(TWork work, TimeSpan budget, CancellationToken ct) => RunOrEnqueueAsync(work.ToJson(), work, budget, ct);
+
+    /// <summary>As above, for work still being prepared: the run here starts at once with <paramref name="accepted"/> (which
+    /// can await <paramref name="work"/> itself), and what is put, if anything, is <paramref name="work"/> once it is ready.
+    /// Throws when the work needed the queue and could not be prepared or put.</summary>
+    public async Task<WorkHandOff> RunOrEnqueueAsync(Task<TWork> work, TWork accepted, TimeSpan budget, CancellationToken ct) =>
+        Runner is null
+            ? await RunOrEnqueueAsync((await work).ToJson(), null, budget, ct)
+            : await RunOrEnqueueAsync(accepted.ToJson(), async () => (await work).ToJson(), accepted, budget, ct);
 
     /// <summary>Puts <paramref name="work"/> on the queue visible after <paramref name="visibleAfter"/> (null: now), at most 7 days
     /// (the queue's limit; a later due time is reached by putting the work again when it comes up early).</summary>
