@@ -7,7 +7,7 @@ using Bot.Functions.Releases;
 namespace Bot.Functions.GitHub;
 
 /// <summary>
-/// Binds a PR comment's <c>/release</c> commands when <c>POST /api/github</c> accepts the delivery, before it is queued:
+/// Binds a PR comment's <c>/release</c> commands when <c>POST /api/github</c> accepts the delivery, before it is run or queued:
 /// each service a rollout command names (or the repository's one central service, for lines that name none) is read once
 /// and its active rollout's id, revision and step travel in the <see cref="GitHubWork"/>. The work, however often it is
 /// retried, then acts on those rollouts or does nothing. A service the endpoint cannot know (one configured only in the
@@ -19,7 +19,7 @@ public static class GitHubCommandIntake
     public const int MaxReads = 5;
 
     /// <summary><paramref name="work"/> (stamped with <see cref="GitHubWork.AcceptedAt"/>) with, for a PR comment with rollout commands, their bindings.
-    /// Throws when the configs or the state cannot be read (the endpoint then gives the claim back and answers 503).</summary>
+    /// Throws when the configs or the state cannot be read (the endpoint then answers 503, and GitHub can redeliver).</summary>
     public static async Task<GitHubWork> BindAsync(GitHubWork work, IReleaseConfigs configs, IRolloutStore store, CancellationToken ct)
     {
         if (work.Delivery is not IssueCommentEvent { Action: "created", IsPullRequest: true } comment) return work;

@@ -12,10 +12,12 @@ namespace Bot.Functions.Hosting;
 /// <b>Prompt run.</b> When the queue's own function is registered in this process (<see cref="Runner"/>), a message is put
 /// invisible for <see cref="PromptLease"/> — a lease this process holds from the moment it exists — and done here at once,
 /// in the background, starting while the put is on its way, instead of waiting for the trigger's next poll (up to
-/// <c>maxPollingInterval</c>, 2 s). Success deletes it; a failure makes it visible again at once for the trigger's retries
+/// <c>maxPollingInterval</c>, 1 s). Success deletes it; a failure makes it visible again at once for the trigger's retries
 /// and poison rules; a crash leaves it to the trigger when the lease ends. The lease is renewed while the work runs, as the
-/// trigger does. When the put fails, the caller is told so (and gives its claim back) unless the work succeeded here. So an
-/// approve typed in Slack or a PR comment reaches the cluster with no queue round trip before it, not one poll later.
+/// trigger does. When the put fails, the caller is told so unless the work succeeded here. Endpoints whose sender waits for
+/// the answer use <see cref="RunOrEnqueueAsync(string, object?, TimeSpan, CancellationToken)"/> instead, which puts nothing
+/// when the work is done within their answer budget: an approve typed in Slack or a PR comment reaches the cluster with no
+/// queue round trip before it.
 /// </remarks>
 public class WorkQueue(IQueueService queues, string queue)
 {

@@ -18,8 +18,8 @@ public static class SlackServiceCollectionExtensions
     /// inbound endpoints' durable work queue (<see cref="WorkQueue{TWork}"/> of <see cref="SlackWork"/> on the queue of the <c>SlackWork</c> function in functions.metadata,
     /// needs an <see cref="IQueueService"/>) and its processor; the host registers <see cref="SlackWorkFunction"/>, which
     /// consumes it. Registers an in-memory message store only when nothing durable is registered
-    /// (register <see cref="TableSlackMessageStore"/> before or after: TryAdd). The delivery dedup the inbox claims clicks
-    /// with is <c>AddStorage()</c>'s (one owner); a host composing Slack alone registers one itself.
+    /// (register <see cref="TableSlackMessageStore"/> before or after: TryAdd). Clicks and commands are deduplicated by the
+    /// engine, in the state they act on (<see cref="SlackWork.DeliveryId"/>).
     /// </summary>
     public static IServiceCollection AddSlack(this IServiceCollection services)
     {
