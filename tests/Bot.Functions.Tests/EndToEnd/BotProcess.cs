@@ -65,6 +65,24 @@ internal sealed class BotProcess : IDisposable
         return c;
     }
 
+    /// <summary>Sends one request with <paramref name="send"/>, kills this process (SIGKILL) <paramref name="delayMs"/> later
+    /// and disposes it; says when the kill came (the machine is shared: the real gap is reported, not asserted) and what the
+    /// request got.</summary>
+    public async Task<string> KillWhileAsync(Func<HttpClient, Task<HttpResponseMessage>> send, int delayMs)
+    {
+        using var victim = Client(null);
+        var watch = Stopwatch.StartNew();
+        var first = send(victim);
+        if (delayMs > 0) await Task.Delay(delayMs);
+        var killedAt = watch.ElapsedMilliseconds;
+        Kill();
+        string answered;
+        try { answered = $"{(int)(await first).StatusCode}"; }
+        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException) { answered = "no answer"; }
+        Dispose();
+        return $"SIGKILL {killedAt} ms after the request was sent (asked {delayMs} ms), first request: {answered}";
+    }
+
     /// <summary>SIGKILL: no shutdown hooks run.</summary>
     public void Kill()
     {
