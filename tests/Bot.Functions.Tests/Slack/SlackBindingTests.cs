@@ -31,14 +31,18 @@ public sealed class SlackBindingTests(AzuriteFixture azurite, ITestOutputHelper 
         public HttpClient Api { get; private set; } = null!;
         public SlackRequests Requests { get; } = new(TestAppRoot.SlackSigningSecret, "C0CHECKOUT1", TimeProvider.System);
 
-        public Harness Start()
+        public Harness Start(TimeSpan? answerBudget = null)
         {
             Root.AddIssuePlan(Service);
             App = new BotApplication(azurite, Root, services: s =>
             {
                 s.AddHttpClient<SlackClient>().ConfigurePrimaryHttpMessageHandler(() => Slack);
                 s.AddHttpClient(nameof(SlackResponseUrlClient)).ConfigurePrimaryHttpMessageHandler(() => Slack);
-                s.Configure<SlackOptions>(o => o.RetryBaseDelay = TimeSpan.Zero);
+                s.Configure<SlackOptions>(o =>
+                {
+                    o.RetryBaseDelay = TimeSpan.Zero;
+                    if (answerBudget is { } budget) o.AnswerBudget = budget;
+                });
             });
             Http = App.CreateClient();
             Api = App.Client(TestAppRoot.DeployerKey);
@@ -99,6 +103,24 @@ public sealed class SlackBindingTests(AzuriteFixture azurite, ITestOutputHelper 
             await StopAsync();
             Root.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task RollbackCommand_AnswerBudgetSpent_AnsweredWorkingOnItAndDoneOnceUnderTheLease()
+    {
+        // No time to work before the answer: the command is put on slack-work (leased to this process) and answered at once.
+        await using var bot = new Harness(azurite).Start(answerBudget: TimeSpan.Zero);
+        var id = await bot.StartRolloutAsync("1.0.0");
+
+        var ack = await bot.CommandAsync($"rollback {bot.Service}");
+        Assert.Contains("working on it", await ack.Content.ReadAsStringAsync());
+
+        Assert.StartsWith($"{id} rolled back", await bot.ReplyAsync());
+        await bot.QueueDrainedAsync();
+        Assert.Equal("rolledBack", await bot.PhaseAsync(id));
+        Assert.Single(await bot.AuditAsync(id), a => a == "rollback");
+        Assert.Single(bot.Slack.ResponseUrlPosts);
+        bot.Slack.AssertNoViolations();
     }
 
     [Fact]
