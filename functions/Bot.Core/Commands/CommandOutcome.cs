@@ -17,9 +17,14 @@ public sealed record CommandOutcome(string Service, Refusal? Refused, string Mes
 {
     public bool Done => Refused is null;
 
-    /// <summary>The command's delivery had already been acted on (<see cref="CommandRequest.Delivery"/>): nothing changed
-    /// now, and the surface, which answered the first time, answers nothing again.</summary>
+    /// <summary>The command's delivery had already been acted on (<see cref="CommandRequest.Delivery"/>): nothing changed now.</summary>
     public bool Repeated => Execution?.Decision.Repeated == true;
+
+    /// <summary>Whether the surface answers a repeat: only when the delivery was recorded after <paramref name="receivedAt"/>,
+    /// i.e. by this same request's earlier run (a queued retry whose first run ended before it answered). A replay or a
+    /// sender's retry was received after the record, and the first one was answered: no second answer.</summary>
+    public bool AnswersRepeat(DateTimeOffset? receivedAt) =>
+        Execution?.Decision.RepeatOf is { } first && receivedAt is { } at && first.At > at;
 
     /// <summary>The rollout the command acted on, as it is after the command (null for freezes and refused starts).</summary>
     public RolloutState? Rollout { get; init; }

@@ -10,9 +10,12 @@ public sealed record Decision(ServiceState State, IReadOnlyList<Effect> Effects,
 {
     public bool Accepted => Refused is null;
 
-    /// <summary>The input's delivery was already received and acted on (<see cref="RolloutInput.Delivery"/>): nothing
-    /// changed, and the surface answers nothing new. The default value is false.</summary>
-    public bool Repeated { get; init; }
+    /// <summary>The record of the input's delivery when it was already received and acted on (<see cref="RolloutInput.Delivery"/>):
+    /// nothing changed now. The default value is null.</summary>
+    public DeliveryRecord? RepeatOf { get; init; }
+
+    /// <summary>The input repeated a delivery that was already acted on (<see cref="RepeatOf"/>).</summary>
+    public bool Repeated => RepeatOf is not null;
 
     public static Decision Refuse(ServiceState state, RefusalKind kind, string message) => new(state, [], new Refusal(kind, message));
 }

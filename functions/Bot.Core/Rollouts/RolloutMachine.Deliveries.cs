@@ -10,7 +10,7 @@ public static partial class RolloutMachine
         state.Deliveries.LastOrDefault(r => string.Equals(r.Id, id, StringComparison.Ordinal) && r.ExpiresAt > now);
 
     /// <summary>An input that carries a delivery id (a CI build, a Slack click or command, a GitHub delivery) acts at most
-    /// once: a repeat is an accepted no-op (same state, no effects, <see cref="Decision.Repeated"/>) naming what the first
+    /// once: a repeat is an accepted no-op (same state, no effects, <see cref="Decision.RepeatOf"/>) naming what the first
     /// one did; an accepted first one records the delivery in the same state, so the record and what it did commit together
     /// (a crash before the commit leaves neither, and the sender's retry is acted on). A refusal records nothing.</summary>
     private static Decision Once(ServiceState state, RolloutInput input, DateTimeOffset now, Func<Decision> decide)
@@ -19,7 +19,7 @@ public static partial class RolloutMachine
         if (FindDelivery(state, delivery.Id, now) is { } seen)
             return new Decision(state, [], Message: seen.RolloutId is { } id
                 ? $"delivery {delivery.Id} was already received: it {(input is StartRollout ? "started" : "acted on")} {id}"
-                : $"delivery {delivery.Id} was already received: its version was queued") { Repeated = true };
+                : $"delivery {delivery.Id} was already received: its version was queued") { RepeatOf = seen };
 
         var decision = decide();
         if (!decision.Accepted) return decision;

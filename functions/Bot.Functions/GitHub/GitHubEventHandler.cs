@@ -273,7 +273,8 @@ public sealed partial class GitHubEventHandler(
             allOk &= ok;
             replies.Add($"- `{line.Replace("`", "'")}`: {text}");
         }
-        // A redelivered comment whose commands were all acted on the first time was answered then.
+        // A redelivered comment whose commands were all acted on the first time was answered then (a queued retry of this
+        // delivery, whose first run ended before it answered, is answered: see RunAsync).
         if (repeats == lines.Count) return WebhookOutcome.Ignored($"delivery {e.DeliveryId} was already acted on and answered");
         await ReplyAsync(e, $"@{user}\n" + string.Join("\n", replies), allOk ? "+1" : "confused", ct);
         return WebhookOutcome.Done(string.Join("; ", replies));
@@ -327,7 +328,8 @@ public sealed partial class GitHubEventHandler(
             Reason = act is RollbackCommand ? $"/release rollback on PR #{e.IssueNumber}" : null,
             Delivery = Delivery(delivery),
         }, TeamsOf(e.Repository), ct);
-        if (outcome.Repeated) return (true, null);
+        if (outcome.Repeated)
+            return (true, outcome.AnswersRepeat(work.AcceptedAt) ? $"already done on {outcome.Rollout?.Id ?? service}; nothing changed now" : null);
         if (outcome.Refused is { } r) return (false, $"refused: {r.Message}. Nothing was changed.");
         var after = outcome.Rollout;
         return (true, outcome.Execution?.Message ?? $"{service} {CheckRunRenderer.Short(after?.Version ?? "")}: {command.Verb} done, now {after?.Phase} at {after?.CanaryWeight}%");

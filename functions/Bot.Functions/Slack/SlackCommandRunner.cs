@@ -19,8 +19,8 @@ public sealed class SlackCommandRunner(
     IReleaseConfigs configs, IRolloutStore store, CommandPipeline pipeline, IOptions<SlackOptions> options,
     [FromKeyedServices(SlackServiceCollectionExtensions.MembershipKey)] IMembershipResolver membership)
 {
-    /// <summary>The reply to <paramref name="work"/>; null when its delivery was already acted on (Slack's retry or a
-    /// replay of a command that was answered).</summary>
+    /// <summary>The reply to <paramref name="work"/>; null when its delivery was already acted on and answered (a replay or
+    /// Slack's retry).</summary>
     public async Task<string?> RunAsync(SlackCommandWork work, CancellationToken ct)
     {
         var (text, by) = (work.Command.Text, new Actor(work.Command.UserId, work.Command.UserName, "slack"));
@@ -37,13 +37,19 @@ public sealed class SlackCommandRunner(
             {
                 Binding = work.Binding, Seen = work.Seen, ReceivedAt = work.ReceivedAt, Reason = command is RollbackCommand or RestoreCommand ? $"/release {command.Verb} by {by.Name}" : null,
                 Delivery = new InboundDelivery(work.DeliveryId, options.Value.DedupTtl),
-            }, membership, ct)),
+            }, membership, ct), work.ReceivedAt),
         };
     }
 
-    /// <summary>The outcome in Slack's words; null for a repeat of a delivery that was already answered.</summary>
-    public static string? Render(CommandOutcome outcome) =>
-        outcome.Repeated ? null : outcome.Done ? outcome.Message : $"{outcome.Message}. Nothing changed.";
+    /// <summary>The outcome in Slack's words, for work received at <paramref name="receivedAt"/>. A repeat is answered only when
+    /// it is this work's own earlier run that acted (<see cref="CommandOutcome.AnswersRepeat"/>: a queued retry whose first run
+    /// ended before it replied); a replay or Slack's retry gets null, no second reply.</summary>
+    public static string? Render(CommandOutcome outcome, DateTimeOffset? receivedAt) =>
+        outcome.Repeated
+            ? outcome.AnswersRepeat(receivedAt)
+                ? $"Already done{(outcome.Rollout is { } r ? $" on {r.Id} (now {CommandPipeline.PhaseText(r.Phase)} at {r.CanaryWeight}%)" : "")}; nothing changed now."
+                : null
+            : outcome.Done ? outcome.Message : $"{outcome.Message}. Nothing changed.";
 
     private static string Help(string? topic) => topic is null
         ? "*/release* commands:\n" + string.Join("\n", CommandParser.Usages.Values.Select(u => $"• `{u}`"))

@@ -81,7 +81,7 @@ public sealed class SlackWorkProcessor(
             Binding = binding, ReceivedAt = work.ReceivedAt, Delivery = new InboundDelivery(work.DeliveryId, options.Value.DedupTtl),
         }, membership, ct);
         if (outcome.Done) log.LogInformation("{Action} of {RolloutId} by Slack user {UserId} ({UserName})", a.ActionId, bound.RolloutId, a.UserId, a.UserName);
-        return SlackCommandRunner.Render(outcome);
+        return SlackCommandRunner.Render(outcome, work.ReceivedAt);
     }
 
     private async Task ReplyAsync(Uri responseUrl, string? channel, string user, string text, CancellationToken ct)

@@ -1,5 +1,8 @@
 using Bot.Adapters.GitHub;
 using System.Net;
+using System.Text;
+using Bot.Functions.Hosting;
+using Bot.Functions.Tests.Support;
 using System.Text.Json.Nodes;
 using Bot.Core.Config;
 using Bot.Core.Rollouts;
@@ -159,6 +162,31 @@ public class GitHubWebhookEndpointTests(AzuriteFixture azurite) : IAsyncLifetime
         var after = state.Active ?? state.LastFinished!; // one hop: approve ran the next steps itself
         Assert.Contains(after.Approvals, a => a.By.Id == "codebytere");
         Assert.NotEqual(RolloutPhase.WaitingApproval, after.Phase);
+    }
+
+    [Fact]
+    public async Task QueuedRetryOfACommentItsFirstRunActedOn_AnswersOnceMoreAndChangesNothing()
+    {
+        await StartAsync();
+        _app.GitHub.Permissions[(GitHubWebhookApp.Repo, "mona")] = "write";
+        const string delivery = "5e1f0c2a-cc78-11e3-81ab-4c9367dc0958";
+        var parsed = GitHubWebhookParser.Parse("issue_comment", delivery, Encoding.UTF8.GetBytes(GitHubWebhookApp.PrComment("/release pause", "mona")));
+        // Accepted a second before its first run acts; that run's process then dies before the lease ends, so the trigger
+        // takes the same message again (simulated by putting it twice).
+        var work = await GitHubCommandIntake.BindAsync(GitHubWork.For(parsed) with { AcceptedAt = _app.Time.GetUtcNow() },
+            _app.App.Services.GetRequiredService<Bot.Core.Ports.IReleaseConfigs>(), _app.App.Services.GetRequiredService<Bot.Core.Ports.IRolloutStore>(), default);
+        _app.Time.Advance(TimeSpan.FromSeconds(1));
+        var queue = _app.App.Services.GetRequiredService<WorkQueue<GitHubWork>>();
+
+        await queue.EnqueueAsync(work, default);
+        await WorkQueueProbe.WaitUntilAsync(() => Task.FromResult(_app.GitHub.Comments.Count == 1));
+        var snapshot = await _app.SnapshotAsync();
+        await queue.EnqueueAsync(work, default);
+        await WorkQueueProbe.WaitUntilAsync(() => Task.FromResult(_app.GitHub.Comments.Count == 2));
+
+        // Its own earlier run acted: the retry says so (the first reply may never have gone out), and changes nothing.
+        Assert.Contains("already done on hello-world-1; nothing changed now", _app.GitHub.Comments.Last().Body);
+        Assert.Equal(snapshot, await _app.SnapshotAsync());
     }
 
     [Fact]

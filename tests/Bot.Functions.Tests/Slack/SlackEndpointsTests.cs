@@ -5,6 +5,9 @@ using Bot.Adapters.Slack;
 using Bot.Core.Rollouts;
 using Bot.TestKit.Azurite;
 using Bot.TestKit.Slack;
+using Bot.Functions.Hosting;
+using Bot.Functions.Slack;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Functions.Tests.Slack;
 
@@ -112,6 +115,27 @@ public class SlackEndpointsTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Single(_app.Rollouts.Accepted);
         Assert.Single(await _app.RepliesAsync(1));
         Assert.Equal("slack-action:9.8.7|1700000100.000001", Assert.Single((await _app.Store.GetAsync("checkout", default))!.Value.Deliveries).Id);
+    }
+
+    [Fact]
+    public async Task Interactions_QueuedRetryOfAClickItsFirstRunActedOn_IsAnsweredOnceMoreAndChangesNothing()
+    {
+        // The click's work, received now; its first run acts a second later, then its process dies before the lease ends,
+        // so the trigger takes the same message again (simulated by putting it twice).
+        var body = _app.ClickBody("approve", "checkout-7|2|1", "U0BOB0001", actionTs: "1700000200.000001", triggerId: "9.8.8");
+        var action = SlackPayloadParser.ParseBlockActions(System.Text.Encoding.UTF8.GetBytes(body)).Value!;
+        var work = new SlackActionWork(action) { ReceivedAt = _app.Time.GetUtcNow() };
+        _app.Time.Advance(TimeSpan.FromSeconds(1));
+        var queue = _app.App.Services.GetRequiredService<WorkQueue<SlackWork>>();
+
+        await queue.EnqueueAsync(work, default);
+        Assert.Contains("approved by bob", Assert.Single(await _app.RepliesAsync(1)).Body["text"]!.GetValue<string>());
+        await queue.EnqueueAsync(work, default);
+        var replies = await _app.RepliesAsync(2);
+
+        // Its own earlier run acted: the retry says so (the first reply may never have gone out), and changes nothing.
+        Assert.Equal("Already done on checkout-7 (now progressing at 10%); nothing changed now.", replies[1].Body["text"]!.GetValue<string>());
+        Assert.Single(_app.Rollouts.Accepted);
     }
 
     [Fact]
