@@ -53,24 +53,13 @@ public static class GitHubWebhookEndpoint
 
         // PR comment commands are bound to the rollouts active now (GitHubCommandIntake): a retry never acts on a later one.
         // A run here starts while the bindings are read (its GitHub reads need none); what is queued is always bound.
+        // Storage that cannot bind or take the delivery throws: the app's problem answers make it a 503 with Retry-After,
+        // nothing was done, and GitHub's redelivery is acted on (no claim remembers it).
         var unbound = GitHubWork.For(parsed) with { AcceptedAt = time.GetUtcNow() };
         var bound = GitHubCommandIntake.BindAsync(unbound, configs, store, CancellationToken.None);
-        WorkHandOff handOff;
-        try
-        {
-            handOff = await queue.RunOrEnqueueAsync(bound, unbound with { Binding = bound }, options.Value.AnswerBudget, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            log.LogError(e, "GitHub {Event} {Delivery} could not be bound (configs or state unreadable) or put on queue {Queue}", eventName, delivery, queue.Queue);
-            return Unavailable(delivery);
-        }
+        var handOff = await queue.RunOrEnqueueAsync(bound, unbound with { Binding = bound }, options.Value.AnswerBudget, ct);
         if (handOff == WorkHandOff.Done) return TypedResults.Accepted((string?)null, new { done = true, delivery });
         log.LogInformation("GitHub {Event} {Delivery}: queued on {Queue}", eventName, delivery, queue.Queue);
         return TypedResults.Accepted((string?)null, new { queued = true, delivery, queue = queue.Queue });
     }
-
-    private static IResult Unavailable(string delivery) =>
-        TypedResults.Json(new { error = $"delivery {delivery} could not be accepted (storage unavailable); nothing was done, redeliver it" },
-            statusCode: StatusCodes.Status503ServiceUnavailable);
 }

@@ -85,7 +85,12 @@ public class WorkQueue(IQueueService queues, string queue)
             return WorkHandOff.Queued;
         }
         var run = Task.Run(() => runner.RunAsync(message, accepted, CancellationToken.None));
-        var finished = await Task.WhenAny(run, Task.Delay(budget, CancellationToken.None)) == run;
+        bool finished;
+        using (var timer = new CancellationTokenSource())
+        {
+            finished = await Task.WhenAny(run, Task.Delay(budget, timer.Token)) == run;
+            await timer.CancelAsync(); // the budget's timer is not left running once the work is done
+        }
         if (finished && run.IsCompletedSuccessfully) return WorkHandOff.Done;
         await EnsureCreatedAsync(CancellationToken.None);
         if (finished)
@@ -217,10 +222,8 @@ public sealed class WorkQueue<TWork>(IQueueService queues, string queue) : WorkQ
     /// <summary>As above, for work still being prepared: the run here starts at once with <paramref name="accepted"/> (which
     /// can await <paramref name="work"/> itself), and what is put, if anything, is <paramref name="work"/> once it is ready.
     /// Throws when the work needed the queue and could not be prepared or put.</summary>
-    public async Task<WorkHandOff> RunOrEnqueueAsync(Task<TWork> work, TWork accepted, TimeSpan budget, CancellationToken ct) =>
-        Runner is null
-            ? await RunOrEnqueueAsync((await work).ToJson(), null, budget, ct)
-            : await RunOrEnqueueAsync(accepted.ToJson(), async () => (await work).ToJson(), accepted, budget, ct);
+    public Task<WorkHandOff> RunOrEnqueueAsync(Task<TWork> work, TWork accepted, TimeSpan budget, CancellationToken ct) =>
+        RunOrEnqueueAsync(accepted.ToJson(), async () => (await work).ToJson(), accepted, budget, ct);
 
     /// <summary>Puts <paramref name="work"/> on the queue visible after <paramref name="visibleAfter"/> (null: now), at most 7 days
     /// (the queue's limit; a later due time is reached by putting the work again when it comes up early).</summary>

@@ -36,7 +36,7 @@ public sealed class SlackCommandRunner(
             _ => Render(await pipeline.RunAsync(new CommandRequest(command, by)
             {
                 Binding = work.Binding, Seen = work.Seen, ReceivedAt = work.ReceivedAt, Reason = command is RollbackCommand or RestoreCommand ? $"/release {command.Verb} by {by.Name}" : null,
-                Delivery = new InboundDelivery(work.DeliveryId, options.Value.DedupTtl),
+                Delivery = work.Delivery(options.Value.DedupTtl),
             }, membership, ct), work.ReceivedAt),
         };
     }

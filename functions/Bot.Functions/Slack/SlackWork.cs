@@ -25,6 +25,10 @@ public abstract record SlackWork : IWorkMessage
     [JsonIgnore]
     public virtual string? DeliveryId => null;
 
+    /// <summary>The delivery the engine records this work under, kept <paramref name="keep"/> (<c>Slack:DedupTtl</c>); null
+    /// for work that repeats nothing.</summary>
+    public Bot.Core.Rollouts.InboundDelivery? Delivery(TimeSpan keep) => DeliveryId is { } id ? new(id, keep) : null;
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Reads a queue message; throws <see cref="FormatException"/> saying what is wrong.</summary>

@@ -78,7 +78,7 @@ public sealed class SlackWorkProcessor(
             _ => new ResumeCommand(service),
         };
         var outcome = await pipeline.RunAsync(new CommandRequest(command, new Actor(a.UserId, a.UserName, "slack")) {
-            Binding = binding, ReceivedAt = work.ReceivedAt, Delivery = new InboundDelivery(work.DeliveryId, options.Value.DedupTtl),
+            Binding = binding, ReceivedAt = work.ReceivedAt, Delivery = work.Delivery(options.Value.DedupTtl),
         }, membership, ct);
         if (outcome.Done) log.LogInformation("{Action} of {RolloutId} by Slack user {UserId} ({UserName})", a.ActionId, bound.RolloutId, a.UserId, a.UserName);
         return SlackCommandRunner.Render(outcome, work.ReceivedAt);

@@ -100,6 +100,7 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         s.AddSingleton(_queues);
         s.AddSingleton(Catalog);
         s.AddSingleton(new WorkQueue<GitHubWork>(_queues, WorkQueue));
+        s.AddProblemAnswers(); // failures answer as the app's do (problem documents)
         builder.AddGitHub();
         if (listen)
             s.AddHostedService(sp => new QueueListener(Function(WorkQueue), Listening,
@@ -110,6 +111,7 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
             sp.DirectNotifier(), scheduler, Audit, RolloutMachine.Decide, Time));
         s.AddSingleton(sp => new CommandPipeline(Store, sp.GetRequiredService<RolloutExecutor>(), sp.GetRequiredService<IReleaseConfigs>(), Audit, Time));
         App = builder.Build();
+        App.UseProblemAnswers();
         App.MapFunctions(Bot.Functions.GitHub.GitHubWebhookTrigger.Name);
         Client = null!;
     }

@@ -79,8 +79,11 @@ public sealed class GitHubWorkQueueTests(AzuriteFixture azurite)
         {
             var ack = await app.PostAsync("workflow_run", GitHubWebhookApp.SuccessfulRun(), Delivery);
 
+            // A problem document with Retry-After, as every storage failure of the app answers.
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ack.StatusCode);
-            Assert.Contains("nothing was done", await ack.Content.ReadAsStringAsync());
+            Assert.Equal("application/problem+json", ack.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(TimeSpan.FromSeconds(5), ack.Headers.RetryAfter?.Delta);
+            Assert.Contains("a retry is safe", await ack.Content.ReadAsStringAsync());
             Assert.Null(await app.StateAsync());
             Assert.Empty(app.GitHub.Requests);
         }
