@@ -21,11 +21,14 @@ namespace Bot.Functions.GitHub;
 public sealed partial class GitHubEventHandler(
     GitHubClient github, CommandPipeline pipeline, IRolloutStore store, IReleaseConfigs configs,
     IOptions<GitHubOptions> options, YamlRepoConfigParser repoParser, GitHubTeamMembershipCache teams, WorkQueue<GitHubWork> queue,
-    DeploymentGates gates, TimeProvider time, ILogger<GitHubEventHandler> log)
+    DeploymentGates gates, TimeProvider time, ILogger<GitHubEventHandler> log) : IWorkHandler<GitHubWork>
 {
     private static readonly string[] CommandPermissions = ["admin", "maintain", "write"];
 
     public Task<WebhookOutcome> HandleAsync(GitHubWebhookEvent e, CancellationToken ct) => HandleAsync(new GitHubWork(e), ct);
+
+    async Task<string> IWorkHandler<GitHubWork>.HandleAsync(GitHubWork work, CancellationToken ct) =>
+        $"{work.Delivery.Event} {work.Delivery.DeliveryId}: {(await HandleAsync(work, ct)).Message}";
 
     /// <summary>Does queued work: the delivery (its commands bound as the work says), or only the reply it still owes.</summary>
     public async Task<WebhookOutcome> HandleAsync(GitHubWork work, CancellationToken ct)

@@ -20,7 +20,7 @@ public static class GitHubServiceCollectionExtensions
     /// <summary>
     /// GitHub options (section <c>GitHub</c>), the client (Octokit over the named HttpClient <c>GitHub</c>) with app or personal-token credentials, the webhook's
     /// durable work queue (<see cref="WorkQueue{TWork}"/> of <see cref="GitHubWork"/> on the queue of the <c>GitHubWork</c> function in functions.metadata, needs an
-    /// <c>IQueueService</c>), its <see cref="GitHubWorkFunction"/> queue handler and the event handler it runs, the deployment gates (custom
+    /// <c>IQueueService</c>), and the <see cref="GitHubEventHandler"/> that does its work, the deployment gates (custom
     /// deployment protection rules; table <c>deploymentgates</c> with storage), and the <see cref="GitHubNotifier"/> (the <c>github</c> target of the notifications outbox). Without an app or token,
     /// nothing but the options is registered. With a token only, start-up warns that check runs need an app.
     /// </summary>
@@ -64,8 +64,8 @@ public static class GitHubServiceCollectionExtensions
         services.TryAddSingleton<GitHubFileCache>();
         services.AddTransient<DeploymentGates>();
         services.AddTransient<GitHubEventHandler>();
-        services.TryAddWorkQueue<WorkQueue<GitHubWork>, GitHubWorkFunction>(GitHubWorkFunction.Name, GitHubWorkFunction.DefaultQueue, (queues, queue) => new WorkQueue<GitHubWork>(queues, queue));
-        services.TryAddSingleton<GitHubWorkFunction>();
+        services.AddTransient<IWorkHandler<GitHubWork>>(sp => sp.GetRequiredService<GitHubEventHandler>());
+        services.TryAddWorkQueue<GitHubWork>(GitHubWorkTrigger.Name, GitHubWorkTrigger.Queue, promptRuns: true);
         if (options.HasApp || options.HasToken)
         {
             services.TryAddSingleton<GitHubNotifier>();

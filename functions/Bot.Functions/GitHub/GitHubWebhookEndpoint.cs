@@ -10,7 +10,7 @@ namespace Bot.Functions.GitHub;
 /// Verifies, parses, binds PR-comment commands (<see cref="GitHubCommandIntake"/>) and hands the delivery to
 /// <see cref="WorkQueue{TWork}.RunOrEnqueueAsync"/>: the <see cref="GitHubEventHandler"/> does it before GitHub is answered
 /// when it takes less than <see cref="GitHubOptions.AnswerBudget"/>, and it is put on the durable <c>github-work</c> queue
-/// (for <see cref="GitHubWorkFunction"/>) when it takes longer or fails. What a delivery does to a rollout is recorded with
+/// (for <see cref="GitHubWorkTrigger"/>) when it takes longer or fails. What a delivery does to a rollout is recorded with
 /// its <c>X-GitHub-Delivery</c> id in the service's state, so GitHub's redelivery acts once.</summary>
 public static class GitHubWebhookEndpoint
 {

@@ -6,13 +6,13 @@ using Bot.Functions.Hosting;
 
 namespace Bot.Functions.GitHub;
 
-/// <summary>A verified, parsed delivery, done before the answer or by <see cref="GitHubWorkFunction"/> after it. Travels as
+/// <summary>A verified, parsed delivery, done before the answer or by <see cref="GitHubWorkTrigger"/> after it. Travels as
 /// JSON on the <c>github-work</c> queue: the parsed essentials (<see cref="GitHubWebhookEvent"/>, with <c>kind</c> naming
 /// its type; the event name and delivery id are its <c>event</c> and <c>deliveryId</c>), not the raw body, which may be
 /// up to 25 MB while a queue message holds 64 KB. A PR comment's rollout commands carry what they were bound to when the
 /// delivery was accepted (<see cref="Bindings"/>, <see cref="AcceptedAt"/>); a comment whose commands ran but whose reply
 /// failed comes back as reply-only work (<see cref="Reply"/>), so the commands never run twice.</summary>
-public sealed record GitHubWork(GitHubWebhookEvent Delivery) : IWorkMessage
+public sealed record GitHubWork(GitHubWebhookEvent Delivery) : IWorkMessage<GitHubWork>
 {
     /// <summary>When the endpoint accepted the delivery; a command on a service the endpoint could not bind acts only on
     /// a rollout that had started by then (<see cref="CommandBinding.AsOf"/>), and a rollback's latency counts from it.

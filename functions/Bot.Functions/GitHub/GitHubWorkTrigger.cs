@@ -1,9 +1,10 @@
+using Bot.Functions.Hosting;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Bot.Functions.GitHub;
 
-/// <summary>Queue trigger on <c>github-work</c>: GitHub deliveries accepted by <c>POST /api/github</c>, done by <see cref="GitHubWorkFunction"/>.</summary>
-public sealed class GitHubWorkTrigger(GitHubWorkFunction work)
+/// <summary>Queue trigger on <c>github-work</c>: GitHub deliveries accepted by <c>POST /api/github</c>, handled by <see cref="GitHubEventHandler"/> when not done before the answer. Failures end in <c>github-work-poison</c>.</summary>
+public sealed class GitHubWorkTrigger(WorkQueue<GitHubWork> work)
 {
     public const string Name = "GitHubWork";
     public const string Queue = "github-work";

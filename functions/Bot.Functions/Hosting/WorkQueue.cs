@@ -9,7 +9,7 @@ namespace Bot.Functions.Hosting;
 /// done); the queue trigger retries failures and moves what keeps failing to <c>&lt;queue&gt;-poison</c>. <see cref="WorkQueue{TWork}"/> is the typed put every area uses (<c>slack-work</c>, <c>github-work</c>, <c>notifications</c>).
 /// </summary>
 /// <remarks>
-/// <b>Prompt run.</b> When the queue's own function is registered in this process (<see cref="Runner"/>), a message is put
+/// <b>Prompt run.</b> When the queue's handler is registered in this process (<see cref="RunsHere"/>), a message is put
 /// invisible for <see cref="PromptLease"/> — a lease this process holds from the moment it exists — and done here at once,
 /// in the background, starting while the put is on its way, instead of waiting for the trigger's next poll (up to
 /// <c>maxPollingInterval</c>, 1 s). Success deletes it; a failure makes it visible again at once for the trigger's retries
@@ -19,7 +19,7 @@ namespace Bot.Functions.Hosting;
 /// when the work is done within their answer budget: an approve typed in Slack or a PR comment reaches the cluster with no
 /// queue round trip before it.
 /// </remarks>
-public class WorkQueue(IQueueService queues, string queue)
+public abstract class WorkQueue(IQueueService queues, string queue)
 {
     /// <summary>How long a promptly run message stays invisible to the trigger before its lease is renewed or ends.</summary>
     public static readonly TimeSpan PromptLease = TimeSpan.FromSeconds(30);
@@ -29,20 +29,26 @@ public class WorkQueue(IQueueService queues, string queue)
     /// <summary>The queue's name.</summary>
     public string Queue => queue;
 
-    /// <summary>The function that consumes this queue, when it runs in this process: messages are then run promptly
-    /// (see remarks). Set once, by registration.</summary>
-    public WorkQueueFunction? Runner { get; internal set; }
+    /// <summary>True when the queue's handler runs in this process and prompt runs are on: messages are then done here at
+    /// once (see remarks). Set once, by registration.</summary>
+    public bool RunsHere { get; internal set; }
 
-    /// <summary>Where prompt runs report failures.</summary>
+    /// <summary>Where outcomes and prompt runs' failures are logged.</summary>
     public ILogger? Log { get; internal set; }
 
+    /// <summary>Does one message here, as the queue's trigger does: parses it (or takes <paramref name="accepted"/>, the
+    /// work object it was made from, when it runs in the process that accepted it; that object may carry what the
+    /// endpoint already read, never anything the message lacks), does it with the queue's handler in a fresh DI scope, and
+    /// logs the outcome. Throws when the work failed, so the trigger retries it and finally poisons it with the reason.</summary>
+    public abstract Task<string> RunAsync(string message, object? accepted, CancellationToken ct);
+
     /// <summary>Puts <paramref name="message"/> on the queue (creating the queue on first use; a failed create is retried
-    /// next time) and, with a <see cref="Runner"/>, starts doing it here. Messages never expire. Throws when storage does
+    /// next time) and, when it <see cref="RunsHere"/>, starts doing it here. Messages never expire. Throws when storage does
     /// not accept it.</summary>
     public Task EnqueueAsync(string message, CancellationToken ct) => EnqueueAsync(message, null, null, ct);
 
     /// <summary>As <see cref="EnqueueAsync(string, CancellationToken)"/>; a prompt run gets <paramref name="accepted"/>, the
-    /// work object <paramref name="message"/> was serialized from (see <see cref="WorkQueueFunction.RunAsync"/>).</summary>
+    /// work object <paramref name="message"/> was serialized from (see <see cref="RunAsync"/>).</summary>
     public Task EnqueueAsync(string message, object? accepted, CancellationToken ct) => EnqueueAsync(message, accepted, null, ct);
 
     /// <summary>As <see cref="EnqueueAsync(string, CancellationToken)"/>, visible only after <paramref name="visibleAfter"/>
@@ -52,12 +58,12 @@ public class WorkQueue(IQueueService queues, string queue)
     private async Task EnqueueAsync(string message, object? accepted, TimeSpan? visibleAfter, CancellationToken ct)
     {
         await EnsureCreatedAsync(ct);
-        if (visibleAfter is null && Runner is { } runner)
+        if (visibleAfter is null && RunsHere)
         {
             // The work starts while its message is being put (one storage round trip less before an approve reaches the
             // cluster); the message, invisible for the prompt lease, is the copy a crash or a failure leaves to the trigger.
-            var run = Task.Run(() => runner.RunAsync(message, accepted, CancellationToken.None));
-            await LeaseToAsync(runner, message, run, ct);
+            var run = Task.Run(() => RunAsync(message, accepted, CancellationToken.None));
+            await LeaseToAsync(message, run, ct);
             return;
         }
         await queues.SendAsync(queue, message, visibleAfter, Timeout.InfiniteTimeSpan, ct);
@@ -69,8 +75,8 @@ public class WorkQueue(IQueueService queues, string queue)
     /// commit is its durable record, and the delivery id it carries makes a sender's retry a no-op). Failed within it: put
     /// visible at once, for the trigger's retries and poison rules. Still running: put invisible for the prompt lease and
     /// settled when the run ends, as <see cref="EnqueueAsync(string, CancellationToken)"/> does. A crash before the answer
-    /// leaves nothing half-accepted: the sender saw no answer and its retry is acted on. Without a <see cref="Runner"/> in
-    /// this process the work is only put. Throws when the work needed the queue and storage did not take it.
+    /// leaves nothing half-accepted: the sender saw no answer and its retry is acted on. When the work does not
+    /// <see cref="RunsHere"/>, it is only put. Throws when the work needed the queue and storage did not take it.
     /// </summary>
     public Task<WorkHandOff> RunOrEnqueueAsync(string message, object? accepted, TimeSpan budget, CancellationToken ct) =>
         RunOrEnqueueAsync(message, () => Task.FromResult(message), accepted, budget, ct);
@@ -79,12 +85,12 @@ public class WorkQueue(IQueueService queues, string queue)
     /// message to put when the queue is needed.</summary>
     private protected async Task<WorkHandOff> RunOrEnqueueAsync(string message, Func<Task<string>> prepare, object? accepted, TimeSpan budget, CancellationToken ct)
     {
-        if (Runner is not { } runner)
+        if (!RunsHere)
         {
             await EnqueueAsync(await prepare(), null, null, ct);
             return WorkHandOff.Queued;
         }
-        var run = Task.Run(() => runner.RunAsync(message, accepted, CancellationToken.None));
+        var run = Task.Run(() => RunAsync(message, accepted, CancellationToken.None));
         bool finished;
         using (var timer = new CancellationTokenSource())
         {
@@ -95,13 +101,13 @@ public class WorkQueue(IQueueService queues, string queue)
         await EnsureCreatedAsync(CancellationToken.None);
         if (finished)
         {
-            Log?.LogWarning(run.Exception?.GetBaseException(), "{Function}: work run before the answer failed; put on {Queue} for the trigger's retries: {Error}",
-                runner.FunctionName, queue, run.Exception?.GetBaseException().Message);
+            Log?.LogWarning(run.Exception?.GetBaseException(), "{Queue}: work run before the answer failed; put on the queue for the trigger's retries: {Error}",
+                queue, run.Exception?.GetBaseException().Message);
             await queues.SendAsync(queue, await prepare(), null, Timeout.InfiniteTimeSpan, CancellationToken.None);
             return WorkHandOff.Queued;
         }
         // The run keeps going after the answer; its copy is put regardless of the caller's token (the sender may have hung up).
-        await LeaseToAsync(runner, await prepare(), run, CancellationToken.None);
+        await LeaseToAsync(await prepare(), run, CancellationToken.None);
         return WorkHandOff.Queued;
     }
 
@@ -115,10 +121,10 @@ public class WorkQueue(IQueueService queues, string queue)
     /// <summary>Puts <paramref name="message"/> invisible for the prompt lease of <paramref name="run"/>, which settles it
     /// (<see cref="SettleAsync"/>). When the put fails, the work is accepted all the same if the run succeeds (nothing is left
     /// for a queue to do); otherwise the put's failure is the caller's.</summary>
-    private async Task LeaseToAsync(WorkQueueFunction runner, string message, Task run, CancellationToken ct)
+    private async Task LeaseToAsync(string message, Task run, CancellationToken ct)
     {
         var send = queues.SendAsync(queue, message, PromptLease, Timeout.InfiniteTimeSpan, ct);
-        _ = SettleAsync(runner, send, run);
+        _ = SettleAsync(send, run);
         try
         {
             await send;
@@ -133,15 +139,15 @@ public class WorkQueue(IQueueService queues, string queue)
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(putFailed);
             }
-            Log?.LogWarning(putFailed, "{Function}: the message could not be put on {Queue}, but its work was done here: {Error}",
-                runner.FunctionName, queue, putFailed.Message);
+            Log?.LogWarning(putFailed, "{Queue}: the message could not be put on the queue, but its work was done here: {Error}",
+                queue, putFailed.Message);
         }
     }
 
     /// <summary>Once the prompt run ends: deletes its message when it succeeded; when it failed, makes the message visible
     /// at once for the trigger's retries and poison rules. The lease is renewed while the work runs. Without a message (the
     /// put failed) there is nothing to settle.</summary>
-    private async Task SettleAsync(WorkQueueFunction runner, Task<SentMessage> send, Task run)
+    private async Task SettleAsync(Task<SentMessage> send, Task run)
     {
         SentMessage sent;
         try
@@ -175,15 +181,15 @@ public class WorkQueue(IQueueService queues, string queue)
             }
             else
             {
-                Log?.LogWarning(failure, "{Function}: prompt run of message {Id} failed; the queue trigger retries it: {Error}",
-                    runner.FunctionName, sent.MessageId, failure.Message);
+                Log?.LogWarning(failure, "{Queue}: prompt run of message {Id} failed; the queue trigger retries it: {Error}",
+                    queue, sent.MessageId, failure.Message);
                 await queues.UpdateMessageAsync(queue, sent.MessageId, receipt, TimeSpan.Zero, null, CancellationToken.None);
             }
         }
         catch (Exception ex)
         {
             // The lease ends by itself and the trigger takes the message: at-least-once delivery covers this.
-            Log?.LogWarning("{Function}: could not settle promptly run message {Id}: {Error}", runner.FunctionName, sent.MessageId, ex.Message);
+            Log?.LogWarning("{Queue}: could not settle promptly run message {Id}: {Error}", queue, sent.MessageId, ex.Message);
         }
 
         async Task RenewAsync()
@@ -199,18 +205,35 @@ public class WorkQueue(IQueueService queues, string queue)
             catch (OperationCanceledException) { }
             catch (Exception ex)
             {
-                Log?.LogWarning("{Function}: could not extend the lease of message {Id}: {Error}", runner.FunctionName, sent.MessageId, ex.Message);
+                Log?.LogWarning("{Queue}: could not extend the lease of message {Id}: {Error}", queue, sent.MessageId, ex.Message);
             }
         }
     }
 }
 
-/// <summary>The <see cref="WorkQueue"/> of one kind of work: puts <typeparamref name="TWork"/> as its JSON (registered per kind,
-/// so <c>WorkQueue&lt;SlackWork&gt;</c> is the <c>slack-work</c> queue). In this file with its base, as <c>Nullable</c> is.</summary>
-public sealed class WorkQueue<TWork>(IQueueService queues, string queue) : WorkQueue(queues, queue) where TWork : IWorkMessage
+/// <summary>The <see cref="WorkQueue"/> of one kind of work: puts <typeparamref name="TWork"/> as its JSON and does it with the
+/// <see cref="IWorkHandler{TWork}"/> registered for it (registered per kind, so <c>WorkQueue&lt;SlackWork&gt;</c> is the
+/// <c>slack-work</c> queue, and its trigger calls <see cref="WorkQueue.RunAsync"/>). In this file with its base, as
+/// <c>Nullable</c> is. Without <paramref name="scopes"/> it only puts (a test's or a benchmark's queue).</summary>
+/// <param name="noHandler">Why no handler may be registered (<c>Slack is off …</c>): the reason a message that arrives
+/// anyway fails with, and is poisoned with.</param>
+public sealed class WorkQueue<TWork>(IQueueService queues, string queue, IServiceScopeFactory? scopes = null, string? noHandler = null)
+    : WorkQueue(queues, queue) where TWork : class, IWorkMessage<TWork>
 {
     /// <summary>The longest a queue message can stay invisible.</summary>
     public static readonly TimeSpan MaxVisibility = TimeSpan.FromDays(7);
+
+    public override async Task<string> RunAsync(string message, object? accepted, CancellationToken ct)
+    {
+        var work = accepted as TWork ?? TWork.Parse(message);
+        if (scopes is null) throw new InvalidOperationException($"{Queue}: this queue only puts; nothing here does {typeof(TWork).Name}");
+        await using var scope = scopes.CreateAsyncScope();
+        var handler = scope.ServiceProvider.GetService<IWorkHandler<TWork>>()
+            ?? throw new InvalidOperationException($"{Queue}: nothing in this process does {work.GetType().Name} ({noHandler ?? "no handler is registered"})");
+        var outcome = await handler.HandleAsync(work, ct);
+        Log?.LogInformation("{Queue}: {Outcome}", Queue, outcome);
+        return outcome;
+    }
 
     /// <summary>Puts <paramref name="work"/> on the queue (a prompt run gets the object itself). Throws when storage does not accept it.</summary>
     public Task EnqueueAsync(TWork work, CancellationToken ct) => EnqueueAsync(work.ToJson(), work, ct);

@@ -25,7 +25,7 @@ namespace Bot.Functions.Notifications;
 /// </summary>
 public sealed class NotificationDelivery(
     IEnumerable<NotificationTarget> targets, IServiceProvider services, TableNoticeLedger ledger, WorkQueue<NotificationWork> queue,
-    IOptions<NotificationOptions> options, ILogger<NotificationDelivery> log)
+    IOptions<NotificationOptions> options, ILogger<NotificationDelivery> log) : IWorkHandler<NotificationWork>
 {
     private static readonly TimeSpan MinDeferral = TimeSpan.FromSeconds(1);
     private readonly NotificationTarget[] _targets = [.. targets];
@@ -33,6 +33,8 @@ public sealed class NotificationDelivery(
     // One delivery at a time per rollout and target in this process: the notifiers read, create and save the rollout's
     // outputs (check run, deployment, live message ids), and two at once would both create them.
     private readonly KeyedLock _perRollout = new();
+
+    Task<string> IWorkHandler<NotificationWork>.HandleAsync(NotificationWork work, CancellationToken ct) => DeliverAsync(work, ct);
 
     /// <summary>Does the work; returns what happened. Throws when delivery failed for another reason than a rate limit.</summary>
     public async Task<string> DeliverAsync(NotificationWork work, CancellationToken ct)

@@ -11,7 +11,7 @@ public static class NotificationExtensions
     /// <summary>
     /// The notifications outbox: <see cref="INotifier"/> is the <see cref="NotificationOutbox"/> (what the executor and
     /// the sweep get), the <c>notifications</c> queue of the <c>Notifications</c> function in functions.metadata, the coalescing table
-    /// (<c>Notifications:Table</c>) and the <see cref="NotificationsFunction"/> that delivers to the registered
+    /// (<c>Notifications:Table</c>) and the <see cref="NotificationDelivery"/> that delivers to the registered
     /// <see cref="NotificationTarget"/>s. Needs <c>AddStorage()</c> (queues and tables); order-independent otherwise.
     /// </summary>
     public static IHostApplicationBuilder AddNotifications(this IHostApplicationBuilder builder)
@@ -23,12 +23,12 @@ public static class NotificationExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Table), "Notifications:Table is empty: name the coalescing table (e.g. notificationstate)")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddWorkQueue(NotificationsFunction.Name, NotificationsFunction.DefaultQueue, (queues, queue) => new WorkQueue<NotificationWork>(queues, queue));
+        services.TryAddWorkQueue<NotificationWork>(NotificationsTrigger.Name, NotificationsTrigger.Queue);
         services.TryAddSingleton(sp => new TableNoticeLedger(sp.GetRequiredService<ITableService>(), sp.GetRequiredService<IOptions<NotificationOptions>>().Value.Table));
         services.TryAddSingleton<NotificationOutbox>();
         services.TryAddSingleton<INotifier>(sp => sp.GetRequiredService<NotificationOutbox>());
         services.TryAddSingleton<NotificationDelivery>();
-        services.TryAddSingleton<NotificationsFunction>();
+        services.TryAddSingleton<IWorkHandler<NotificationWork>>(sp => sp.GetRequiredService<NotificationDelivery>());
         return builder;
     }
 

@@ -11,7 +11,7 @@ namespace Bot.Functions.Notifications;
 /// decision, which share the snapshot's <c>UpdatedAt</c>).</param>
 /// <param name="Notice">The notice as the engine decided it (snapshot, kind, text).</param>
 /// <param name="Deferrals">How often a rate limit has sent it back to the queue so far.</param>
-public sealed record NotificationWork(string Target, long Stamp, Notify Notice, int Deferrals = 0) : IWorkMessage
+public sealed record NotificationWork(string Target, long Stamp, Notify Notice, int Deferrals = 0) : IWorkMessage<NotificationWork>
 {
     private static readonly JsonSerializerOptions Json = new(StateJson.Options);
 

@@ -20,14 +20,14 @@ public static class SlackHostExtensions
     /// <summary>
     /// Slack when <c>Slack:BotToken</c> and <c>Slack:SigningSecret</c> are configured (otherwise nothing is registered and
     /// start-up logs that Slack is off): <see cref="SlackServiceCollectionExtensions.AddSlack"/>, the live-message
-    /// <see cref="SlackNotifier"/> as the <c>slack</c> target of the notifications outbox, and its message store in Table storage. Call after
-    /// <c>AddStorage()</c> so the durable delivery dedup is the one used. The <see cref="SlackWorkFunction"/> queue handler
-    /// is registered either way: with Slack off, work still on the queue fails into <c>slack-work-poison</c> with the reason.
+    /// <see cref="SlackNotifier"/> as the <c>slack</c> target of the notifications outbox, and its message store in Table storage. The
+    /// <c>slack-work</c> queue is registered either way: with Slack off, work still on it fails into <c>slack-work-poison</c>
+    /// with the reason.
     /// </summary>
     public static IHostApplicationBuilder AddSlackIfConfigured(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.TryAddSingleton<SlackWorkFunction>();
+        services.AddSlackWorkQueue();
         if (!builder.Configuration.IsSlackConfigured()) return builder;
         services.TryAddSingleton<ISlackMessageStore>(sp => new TableSlackMessageStore(sp.GetRequiredService<ITableService>()));
         services.AddSlack();

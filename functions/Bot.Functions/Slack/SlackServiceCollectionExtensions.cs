@@ -16,8 +16,8 @@ public static class SlackServiceCollectionExtensions
     /// Slack: options (section <c>Slack</c>, validated at start), the Web API client behind the token and retry
     /// handlers, the response_url client, the live-message notifier, user-group directory and access policy, the
     /// inbound endpoints' durable work queue (<see cref="WorkQueue{TWork}"/> of <see cref="SlackWork"/> on the queue of the <c>SlackWork</c> function in functions.metadata,
-    /// needs an <see cref="IQueueService"/>) and its processor; the host registers <see cref="SlackWorkFunction"/>, which
-    /// consumes it. Registers an in-memory message store only when nothing durable is registered
+    /// needs an <see cref="IQueueService"/>) and its <see cref="SlackWorkProcessor"/>, which <see cref="SlackWorkTrigger"/> and
+    /// the endpoints' runs before the answer use. Registers an in-memory message store only when nothing durable is registered
     /// (register <see cref="TableSlackMessageStore"/> before or after: TryAdd). Clicks and commands are deduplicated by the
     /// engine, in the state they act on (<see cref="SlackWork.DeliveryId"/>).
     /// </summary>
@@ -42,11 +42,18 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<SlackUserGroupDirectory>();
         services.AddSingleton<SlackNotifier>();
         services.AddSingleton<SlackThreadChatLink>();
-        services.TryAddWorkQueue<WorkQueue<SlackWork>, SlackWorkFunction>(SlackWorkFunction.Name, SlackWorkFunction.DefaultQueue, (queues, queue) => new WorkQueue<SlackWork>(queues, queue));
+        services.AddSlackWorkQueue();
         services.AddSingleton<SlackInbox>();
         services.AddKeyedSingleton<IMembershipResolver>(MembershipKey, (sp, _) => sp.GetRequiredService<SlackUserGroupDirectory>());
         services.TryAddScoped<SlackCommandRunner>();
-        services.AddScoped<SlackWorkProcessor>();
+        services.AddScoped<IWorkHandler<SlackWork>, SlackWorkProcessor>();
         return services;
     }
+
+    /// <summary>The <c>slack-work</c> queue (of the <c>SlackWork</c> function in functions.metadata), done by
+    /// <see cref="SlackWorkProcessor"/> when Slack is on; registered by the host with Slack off too, so work left on it
+    /// is poisoned with the reason.</summary>
+    internal static IServiceCollection AddSlackWorkQueue(this IServiceCollection services) =>
+        services.TryAddWorkQueue<SlackWork>(SlackWorkTrigger.Name, SlackWorkTrigger.Queue, promptRuns: true,
+            noHandler: "Slack is off: Slack:BotToken / Slack:SigningSecret unset");
 }

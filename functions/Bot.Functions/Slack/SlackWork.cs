@@ -12,7 +12,7 @@ namespace Bot.Functions.Slack;
 [JsonDerivedType(typeof(SlackCommandWork), "command")]
 [JsonDerivedType(typeof(SlackActionWork), "action")]
 [JsonDerivedType(typeof(SlackReplyWork), "reply")]
-public abstract record SlackWork : IWorkMessage
+public abstract record SlackWork : IWorkMessage<SlackWork>
 {
     private static readonly JsonSerializerOptions Json = WorkMessageJson.Options();
 

@@ -18,16 +18,20 @@ namespace Bot.Functions.Slack;
 public sealed class SlackWorkProcessor(
     CommandPipeline pipeline, [FromKeyedServices(SlackServiceCollectionExtensions.MembershipKey)] IMembershipResolver membership,
     SlackResponseUrlClient responses, SlackClient slack, SlackCommandRunner commands, WorkQueue<SlackWork> queue,
-    IOptions<SlackOptions> options, ILogger<SlackWorkProcessor> log)
+    IOptions<SlackOptions> options, ILogger<SlackWorkProcessor> log) : IWorkHandler<SlackWork>
 {
-    public Task ProcessAsync(SlackWork work, CancellationToken ct) => work switch
+    public async Task<string> HandleAsync(SlackWork work, CancellationToken ct)
     {
-        SlackCommandWork c => CommandAsync(c, ct),
-        SlackActionWork a => ActionAsync(a, ct),
-        // A retry of a reply only: a failure throws, so the queue retries it (and finally poisons it) as a reply.
-        SlackReplyWork r => ReplyAsync(r.ResponseUrl, r.ChannelId, r.UserId, r.Text, ct),
-        _ => Task.CompletedTask,
-    };
+        await (work switch
+        {
+            SlackCommandWork c => CommandAsync(c, ct),
+            SlackActionWork a => ActionAsync(a, ct),
+            // A retry of a reply only: a failure throws, so the queue retries it (and finally poisons it) as a reply.
+            SlackReplyWork r => ReplyAsync(r.ResponseUrl, r.ChannelId, r.UserId, r.Text, ct),
+            _ => Task.CompletedTask,
+        });
+        return $"{work.GetType().Name} done";
+    }
 
     private async Task CommandAsync(SlackCommandWork work, CancellationToken ct)
     {

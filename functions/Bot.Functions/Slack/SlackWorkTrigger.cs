@@ -1,9 +1,11 @@
+using Bot.Functions.Hosting;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Bot.Functions.Slack;
 
-/// <summary>Queue trigger on <c>slack-work</c>: Slack work accepted by the Slack functions, done by <see cref="SlackWorkFunction"/>.</summary>
-public sealed class SlackWorkTrigger(SlackWorkFunction work)
+/// <summary>Queue trigger on <c>slack-work</c>: Slack work accepted by the Slack functions and not done before their
+/// answer, done by <see cref="SlackWorkProcessor"/>. Failures end in <c>slack-work-poison</c> with the reason.</summary>
+public sealed class SlackWorkTrigger(WorkQueue<SlackWork> work)
 {
     public const string Name = "SlackWork";
     public const string Queue = "slack-work";

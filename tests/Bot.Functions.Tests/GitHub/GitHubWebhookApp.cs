@@ -30,7 +30,7 @@ namespace Bot.Functions.Tests.GitHub;
 /// executor and engine. Rollout state, audit, delivery dedup, step queue and GitHub output ids live in the test's Azurite
 /// (tables and queues of their own per app); GitHub is the contract double and traffic the recording router. Accepted
 /// deliveries go on a real <c>github-work</c> queue, consumed (unless <c>listen</c> is false) by the standalone
-/// <see cref="QueueListener"/> running <see cref="GitHubWorkFunction"/>, as the host does; <see cref="PostAsync"/> waits
+/// <see cref="QueueListener"/> running <see cref="Bot.Functions.GitHub.GitHubWorkTrigger"/>, as the host does; <see cref="PostAsync"/> waits
 /// for that processing and <see cref="OutcomeOf"/> says what it led to. Notices reach the GitHub double in line
 /// (<see cref="NotificationExtensions.DirectNotifier"/>) rather than through the notifications queue, which
 /// <c>NotificationOutboxTests</c> cover.</summary>
@@ -99,12 +99,12 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         s.AddSingleton<IReleaseConfigs>(new ListConfigs(this));
         s.AddSingleton(_queues);
         s.AddSingleton(Catalog);
-        s.AddSingleton(new WorkQueue<GitHubWork>(_queues, WorkQueue));
+        s.AddSingleton(sp => new WorkQueue<GitHubWork>(_queues, WorkQueue, sp.GetRequiredService<IServiceScopeFactory>()));
         s.AddProblemAnswers(); // failures answer as the app's do (problem documents)
         builder.AddGitHub();
         if (listen)
             s.AddHostedService(sp => new QueueListener(Function(WorkQueue), Listening,
-                new RecordingHandler(sp.GetRequiredService<GitHubWorkFunction>(), _outcomes).RunAsync, _queues, tables, TimeProvider.System,
+                new RecordingHandler(sp.GetRequiredService<WorkQueue<GitHubWork>>(), _outcomes).RunAsync, _queues, tables, TimeProvider.System,
                 sp.GetRequiredService<ILogger<QueueListener>>()));
         s.AddHttpClient(GitHubConnection.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => GitHub);
         s.AddSingleton(sp => new RolloutExecutor(Store, Router, new NullDeploymentController(),
@@ -126,7 +126,7 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
     public static readonly FunctionCatalog Catalog = new(Support.BuildOutput.Folder);
 
     /// <summary>The <c>GitHubWork</c> function as read from the build's functions.metadata, on <paramref name="queue"/>.</summary>
-    public static FunctionDefinition Function(string queue) => Catalog.Find(GitHubWorkFunction.Name)! with { QueueName = queue };
+    public static FunctionDefinition Function(string queue) => Catalog.Find(Bot.Functions.GitHub.GitHubWorkTrigger.Name)! with { QueueName = queue };
 
     public static async Task<GitHubWebhookApp> CreateAsync(AzuriteFixture azurite, string? workQueue = null, bool listen = true,
         Action<GitHubWebhookApp>? setup = null)
@@ -265,7 +265,7 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
     }
 
     /// <summary>Records, per delivery, what the first attempt led to, and passes the result or failure on to the listener.</summary>
-    private sealed class RecordingHandler(GitHubWorkFunction inner, ConcurrentDictionary<string, string> outcomes)
+    private sealed class RecordingHandler(WorkQueue<GitHubWork> inner, ConcurrentDictionary<string, string> outcomes)
     {
         public async Task RunAsync(string message, CancellationToken ct)
         {

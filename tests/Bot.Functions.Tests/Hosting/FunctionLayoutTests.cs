@@ -99,9 +99,9 @@ public sealed class FunctionLayoutTests(AzuriteFixture azurite)
         foreach (var (name, queue) in new[]
                  {
                      (Bot.Functions.Steps.RolloutStepsFunction.Name, Bot.Functions.Steps.RolloutStepsTrigger.Queue),
-                     (Bot.Functions.Slack.SlackWorkFunction.Name, Bot.Functions.Slack.SlackWorkFunction.DefaultQueue),
-                     (Bot.Functions.GitHub.GitHubWorkFunction.Name, Bot.Functions.GitHub.GitHubWorkFunction.DefaultQueue),
-                     (Bot.Functions.Notifications.NotificationsFunction.Name, Bot.Functions.Notifications.NotificationsFunction.DefaultQueue),
+                     (Bot.Functions.Slack.SlackWorkTrigger.Name, Bot.Functions.Slack.SlackWorkTrigger.Queue),
+                     (Bot.Functions.GitHub.GitHubWorkTrigger.Name, Bot.Functions.GitHub.GitHubWorkTrigger.Queue),
+                     (Bot.Functions.Notifications.NotificationsTrigger.Name, Bot.Functions.Notifications.NotificationsTrigger.Queue),
                  })
             Assert.Equal(queue, Build.QueueOf(name));
         Assert.Throws<InvalidOperationException>(() => Build.QueueOf("Health"));

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Functions.Tests.Hosting;
 
-/// <summary>A work queue whose function runs in the same process does what is put on it at once (no wait for the trigger's
+/// <summary>A work queue whose handler runs in the same process does what is put on it at once (no wait for the trigger's
 /// next poll), deletes it when done, and hands it to the trigger at once when it fails.</summary>
 [Collection(AzuriteFixture.Collection)]
 public sealed class WorkQueuePromptRunTests(AzuriteFixture azurite)
@@ -28,9 +28,9 @@ public sealed class WorkQueuePromptRunTests(AzuriteFixture azurite)
     public async Task Enqueue_WithTheAcceptedWork_PromptRunGetsThatObject()
     {
         var (queue, _, function) = Build(fail: false);
-        var accepted = new object();
+        var accepted = new TestWork("{\"n\":4}");
 
-        await queue.EnqueueAsync("{\"n\":4}", accepted, default);
+        await queue.EnqueueAsync(accepted, default);
 
         Assert.Equal("{\"n\":4}", await function.Done.Task.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Same(accepted, function.Accepted);
@@ -85,6 +85,31 @@ public sealed class WorkQueuePromptRunTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Enqueue_NoHandlerInThisProcess_LeavesTheMessageToTheTrigger_WhichFailsWithTheReason()
+    {
+        var (queue, queues, _) = Build(fail: false, handler: false);
+
+        await queue.EnqueueAsync("{\"n\":5}", default);
+
+        Assert.False(queue.RunsHere);
+        Assert.Equal("{\"n\":5}", Assert.Single(await queues.PeekAsync(queue.Queue, 1, default)).Text);
+        // What the trigger does with it: fails with the reason, so the message ends in the poison queue saying why.
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => queue.RunAsync("{\"n\":5}", null, default));
+        Assert.Contains("Test is off", thrown.Message);
+    }
+
+    [Fact]
+    public async Task Run_BadMessage_FailsWithWhatIsWrongAndDoesNothing()
+    {
+        var (queue, _, function) = Build(fail: false);
+
+        var thrown = await Assert.ThrowsAsync<FormatException>(() => queue.RunAsync("not json", null, default));
+
+        Assert.Contains("not a test message", thrown.Message);
+        Assert.Empty(function.Messages);
+    }
+
+    [Fact]
     public async Task RunOrEnqueue_DoneWithinTheBudget_IsDoneAndNothingIsPut()
     {
         var (queue, queues, function) = Build(fail: false);
@@ -133,18 +158,19 @@ public sealed class WorkQueuePromptRunTests(AzuriteFixture azurite)
         Assert.Empty(function.Messages);
     }
 
-    private (TestQueue Queue, RecordingQueues Queues, TestFunction Function) Build(bool fail, bool runTriggers = true, bool hold = false)
+    private (WorkQueue<TestWork> Queue, RecordingQueues Queues, TestHandler Function) Build(bool fail, bool runTriggers = true, bool hold = false, bool handler = true)
     {
         var queues = new RecordingQueues(azurite.CreateQueueService());
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Bot:RunTriggers"] = runTriggers ? "true" : "false" }).Build());
         services.AddSingleton<IQueueService>(queues);
-        services.AddSingleton(sp => new TestFunction(sp.GetRequiredService<IServiceScopeFactory>(), fail, hold));
+        var work = new TestHandler(fail, hold);
+        if (handler) services.AddSingleton<IWorkHandler<TestWork>>(work);
         var name = AzuriteFixture.NewName("prompt");
-        services.TryAddWorkQueue<TestQueue, TestFunction>("Test", name, (q, n) => new TestQueue(q, n));
+        services.TryAddWorkQueue<TestWork>("Test", name, promptRuns: true, noHandler: "Test is off");
         var sp = services.BuildServiceProvider();
-        return (sp.GetRequiredService<TestQueue>(), queues, sp.GetRequiredService<TestFunction>());
+        return (sp.GetRequiredService<WorkQueue<TestWork>>(), queues, work);
     }
 
     private static async Task WaitUntilAsync(Func<bool> done) => await WaitUntilAsync(() => Task.FromResult(done()));
@@ -155,20 +181,25 @@ public sealed class WorkQueuePromptRunTests(AzuriteFixture azurite)
             if (DateTime.UtcNow > deadline) throw new TimeoutException("the queue never reached the expected state");
     }
 
-    public sealed class TestQueue(IQueueService queues, string queue) : WorkQueue(queues, queue);
+    public sealed record TestWork(string Text) : IWorkMessage<TestWork>
+    {
+        public string ToJson() => Text;
+        public static TestWork Parse(string text) =>
+            text.StartsWith('{') ? new(text) : throw new FormatException($"not a test message: {text}");
+    }
 
-    public sealed class TestFunction(IServiceScopeFactory scopes, bool fail, bool hold = false) : WorkQueueFunction(scopes)
+    public sealed class TestHandler(bool fail, bool hold = false) : IWorkHandler<TestWork>
     {
         public TaskCompletionSource<string> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         /// <summary>With <c>hold</c>, the work waits for this before it ends.</summary>
         public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public object? Accepted { get; private set; }
+        public TestWork? Accepted { get; private set; }
         public ConcurrentQueue<string> Messages { get; } = new();
-        public override string FunctionName => "Test";
 
-        protected override async Task<string> DoAsync(string message, object? accepted, IServiceProvider services, CancellationToken ct)
+        public async Task<string> HandleAsync(TestWork work, CancellationToken ct)
         {
-            Accepted = accepted;
+            Accepted = work;
+            var message = work.Text;
             Messages.Enqueue(message);
             Done.TrySetResult(message);
             if (hold) await Release.Task;

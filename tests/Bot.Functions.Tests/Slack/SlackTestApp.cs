@@ -26,7 +26,7 @@ namespace Bot.Functions.Tests.Slack;
 
 /// <summary>A minimal app with only the Slack area (AddSlack and the Slack functions) over the Slack double and a fake engine gateway.
 /// The work queue is a real one on Azurite, consumed (unless <c>listen</c> is false) by the standalone
-/// <see cref="QueueListener"/> running <see cref="SlackWorkFunction"/>, as the host does.</summary>
+/// <see cref="QueueListener"/> running <see cref="Bot.Functions.Slack.SlackWorkTrigger"/>, as the host does.</summary>
 public sealed class SlackTestApp : IAsyncDisposable
 {
     public const string Secret = "test-signing-secret";
@@ -91,8 +91,7 @@ public sealed class SlackTestApp : IAsyncDisposable
         // Storage signs with the real clock (Azurite checks x-ms-date), and the listener polls on it.
         builder.Services.AddSingleton<IQueueService>(azurite.CreateQueueService());
         builder.Services.AddSingleton<ITableService>(azurite.CreateTableService());
-        builder.Services.AddSingleton(sp => new WorkQueue<SlackWork>(sp.GetRequiredService<IQueueService>(), queue));
-        builder.Services.AddSingleton<SlackWorkFunction>();
+        builder.Services.AddSingleton(sp => new WorkQueue<SlackWork>(sp.GetRequiredService<IQueueService>(), queue, sp.GetRequiredService<IServiceScopeFactory>()));
         builder.Services.AddSingleton(Catalog);
         if (listen)
             builder.Services.AddHostedService(sp => new QueueListener(Function(queue), Listening,
@@ -121,7 +120,7 @@ public sealed class SlackTestApp : IAsyncDisposable
     public static readonly FunctionCatalog Catalog = new(Support.BuildOutput.Folder);
 
     /// <summary>The <c>SlackWork</c> function as read from the build's functions.metadata, on <paramref name="queue"/>.</summary>
-    public static FunctionDefinition Function(string queue) => Catalog.Find(SlackWorkFunction.Name)! with { QueueName = queue };
+    public static FunctionDefinition Function(string queue) => Catalog.Find(Bot.Functions.Slack.SlackWorkTrigger.Name)! with { QueueName = queue };
 
     private SlackRequests Requests => new(Secret, Channel, Time);
 
