@@ -1,3 +1,4 @@
+using Bot.Functions.Steps;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -48,10 +49,10 @@ public sealed class GitHubAckBenchmark : IBenchmark
         await using var azurite = new AzuriteFixture();
         await azurite.InitializeAsync();
         var tables = azurite.CreateTableService();
-        var storage = new StorageOptions { StepQueue = AzuriteFixture.NewName("steps") };
+        var storage = new StorageOptions();
         var store = new TableRolloutStore(tables, storage);
         var audit = new TableAuditLog(tables, storage);
-        var scheduler = new QueueStepScheduler(azurite.CreateQueueService(), time, storage);
+        var scheduler = new QueueStepScheduler(new WorkQueue<StepWork>(azurite.CreateQueueService(), AzuriteFixture.NewName("steps")), time);
         using var github = new GitHubDouble(new FakeTimeProvider(DateTimeOffset.UtcNow)) { AppKey = key, AppIssuer = GitHubTestApp.ClientId };
         var repo = new RepoRef("Codertocat", "Hello-World");
         github.AddInstallation(1, repo);

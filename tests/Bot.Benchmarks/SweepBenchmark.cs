@@ -1,3 +1,5 @@
+using Bot.Functions.Hosting;
+using Bot.Functions.Steps;
 using System.Diagnostics;
 using Bot.Adapters.Scheduling;
 using Bot.Adapters.Storage;
@@ -31,13 +33,13 @@ public sealed class SweepBenchmark : IBenchmark
         await azurite.InitializeAsync();
         var tables = azurite.CreateTableService();
         var queues = azurite.CreateQueueService();
-        var storage = new StorageOptions { StepQueue = "rollout-steps" };
+        var storage = new StorageOptions();
         var now = new DateTimeOffset(2026, 11, 5, 10, 0, 0, TimeSpan.Zero);
         var clock = new FakeTimeProvider(now);
         var options = new SweepOptions();
         var store = new TableRolloutStore(tables, storage);
         var index = new TableDueIndex(tables);
-        var scheduler = new QueueStepScheduler(queues, clock, storage);
+        var scheduler = new QueueStepScheduler(new WorkQueue<StepWork>(queues, Bot.Functions.Steps.RolloutStepsTrigger.Queue), clock);
         var notifier = new RecordingNotifier();
         var executor = new RolloutExecutor(store, new RecordingTrafficRouter(), new NullDeploymentController(), notifier, scheduler,
             new TableAuditLog(tables, storage), RolloutMachine.Decide, clock);

@@ -1,11 +1,13 @@
 using Bot.Adapters.Storage;
+using Bot.Functions.Hosting;
+using Bot.Functions.Steps;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Bot.Functions.Health;
 
 /// <summary>Storage is reachable when the queue and table endpoints answer an authenticated request. A missing queue
 /// or table still proves reachability (they are created on first use).</summary>
-public sealed class StorageHealthCheck(IQueueService queues, ITableService tables, StorageOptions storage) : IHealthCheck
+public sealed class StorageHealthCheck(IQueueService queues, ITableService tables, StorageOptions storage, WorkQueue<StepWork> steps) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -13,7 +15,7 @@ public sealed class StorageHealthCheck(IQueueService queues, ITableService table
         cts.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
-            await Probe(() => queues.PeekAsync(storage.StepQueue, 1, cts.Token));
+            await Probe(() => queues.PeekAsync(steps.Queue, 1, cts.Token));
             await Probe(() => tables.QueryPageAsync(storage.RolloutsTable, null, 1, null, cts.Token));
             return HealthCheckResult.Healthy("queue and table endpoints answer");
         }

@@ -220,9 +220,6 @@ public abstract class WorkQueue(IQueueService queues, string queue)
 public sealed class WorkQueue<TWork>(IQueueService queues, string queue, IServiceScopeFactory? scopes = null, string? noHandler = null)
     : WorkQueue(queues, queue) where TWork : class, IWorkMessage<TWork>
 {
-    /// <summary>The longest a queue message can stay invisible.</summary>
-    public static readonly TimeSpan MaxVisibility = TimeSpan.FromDays(7);
-
     public override async Task<string> RunAsync(string message, object? accepted, CancellationToken ct)
     {
         var work = accepted as TWork ?? TWork.Parse(message);
@@ -252,5 +249,5 @@ public sealed class WorkQueue<TWork>(IQueueService queues, string queue, IServic
     /// (the queue's limit; a later due time is reached by putting the work again when it comes up early).</summary>
     public Task EnqueueAsync(TWork work, TimeSpan? visibleAfter, CancellationToken ct) => visibleAfter is not { } after
         ? EnqueueAsync(work, ct)
-        : EnqueueAsync(work.ToJson(), (TimeSpan?)(after < TimeSpan.Zero ? TimeSpan.Zero : after > MaxVisibility ? MaxVisibility : after), ct);
+        : EnqueueAsync(work.ToJson(), (TimeSpan?)(after < TimeSpan.Zero ? TimeSpan.Zero : after > AzureQueueService.MaxVisibility ? AzureQueueService.MaxVisibility : after), ct);
 }

@@ -12,7 +12,8 @@ namespace Bot.Functions.Steps;
 
 public static class RolloutCoreExtensions
 {
-    /// <summary>The engine and its executor, the release config folder, and the step queue function.
+    /// <summary>The engine and its executor, the release config folder, and the <c>rollout-steps</c> queue with its handler
+    /// and the <see cref="IStepScheduler"/> that puts steps on it (needs an <c>IQueueService</c>: <c>AddStorage()</c>).
     /// Ports not registered by an adapter fall back to: no Deployment management (<see cref="NullDeploymentController"/>),
     /// The executor's <see cref="INotifier"/> is the notifications outbox (<c>AddNotifications()</c>): notices only go on
     /// the <c>notifications</c> queue; Slack and GitHub register delivery targets with <c>AddNotificationTarget</c>.</summary>
@@ -54,7 +55,10 @@ public static class RolloutCoreExtensions
             sp.GetRequiredService<IAuditLog>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetService<Bot.Adapters.Freezes.FreezeService>(), sp.GetService<Orphans.OrphanRestore>()));
 
-        services.TryAddSingleton<RolloutStepsFunction>();
+        // The rollout-steps queue: steps put hidden until due (IStepScheduler) and done by its trigger.
+        services.TryAddWorkQueue<StepWork>(RolloutStepsTrigger.Name, RolloutStepsTrigger.Queue);
+        services.TryAddSingleton<IWorkHandler<StepWork>, RolloutStepHandler>();
+        services.TryAddSingleton<IStepScheduler, QueueStepScheduler>();
         return builder;
     }
 }

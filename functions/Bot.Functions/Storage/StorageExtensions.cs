@@ -38,14 +38,13 @@ public static class StorageExtensions
             throw new InvalidOperationException($"{ConnectionSetting}: {ex.Message}", ex);
         }
         var configured = ReadOptions(builder.Configuration);
-        services.AddSingleton(sp => configured with { StepQueue = sp.GetRequiredService<FunctionCatalog>().QueueOf(RolloutStepsFunction.Name) });
+        services.AddSingleton(configured);
         services.AddSingleton(sp => new TableRolloutStore(sp.GetRequiredService<ITableService>(), sp.GetRequiredService<StorageOptions>()));
         services.AddSingleton<IDueIndex>(sp => new TableDueIndex(sp.GetRequiredService<ITableService>()));
         // The rollout store everyone resolves: the table store with the sweep's due index following every commit.
         services.AddSingleton<IRolloutStore>(sp => new DueIndexingRolloutStore(sp.GetRequiredService<TableRolloutStore>(),
             sp.GetRequiredService<IDueIndex>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SweepOptions>>()));
         services.AddSingleton<IAuditLog>(sp => new TableAuditLog(sp.GetRequiredService<ITableService>(), sp.GetRequiredService<StorageOptions>()));
-        services.AddSingleton<IStepScheduler>(sp => new QueueStepScheduler(sp.GetRequiredService<IQueueService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<StorageOptions>()));
         return builder;
     }
 
@@ -54,9 +53,9 @@ public static class StorageExtensions
     public static StorageOptions ReadOptions(IConfiguration configuration)
     {
         var section = configuration.GetSection(Section);
-        if (section[nameof(StorageOptions.StepQueue)] is not null)
+        if (section["StepQueue"] is not null)
             throw new InvalidOperationException(
-                $"{Section}__{nameof(StorageOptions.StepQueue)} is not a setting: steps go to the queue the RolloutSteps function listens on " +
+                $"{Section}__StepQueue is not a setting: steps go to the queue the RolloutSteps function listens on " +
                 "(its queueName); remove the setting.");
         var defaults = new StorageOptions();
         return new StorageOptions

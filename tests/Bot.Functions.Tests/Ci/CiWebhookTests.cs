@@ -1,3 +1,5 @@
+using Bot.Functions.Hosting;
+using Bot.Functions.Steps;
 using Bot.Core.Commands;
 using System.Globalization;
 using System.Text;
@@ -171,7 +173,7 @@ public class CiWebhookTests(AzuriteFixture azurite)
         // The state commit fails (storage down, or a crash there): nothing about this build may be kept.
         var store = new FailingSaves(_h.Store, failures: 1);
         var executor = new RolloutExecutor(store, _h.Router, new NullDeploymentController(), _h.Notifier,
-            new QueueStepScheduler(_h.Queues, _h.Clock, _h.Storage), new TableAuditLog(_h.Tables, _h.Storage),
+            new QueueStepScheduler(new WorkQueue<StepWork>(_h.Queues, _h.StepQueue), _h.Clock), new TableAuditLog(_h.Tables, _h.Storage),
             (s, i, now) => RolloutMachine.Decide(s, i, now, _h.Gates), _h.Clock);
         Task<IResult> Send() => CiWebhook.HandleAsync(Request(Body()), _options, new Configs(Checkout), Pipeline(executor), _h.Clock, NullLoggerFactory.Instance, default);
 
@@ -189,7 +191,7 @@ public class CiWebhookTests(AzuriteFixture azurite)
         // A crash right after the commit: the state holds the new rollout with its effects pending.
         var store = new FailingSaves(_h.Store, failures: 1, afterFirst: true);
         var executor = new RolloutExecutor(store, _h.Router, new NullDeploymentController(), _h.Notifier,
-            new QueueStepScheduler(_h.Queues, _h.Clock, _h.Storage), new TableAuditLog(_h.Tables, _h.Storage),
+            new QueueStepScheduler(new WorkQueue<StepWork>(_h.Queues, _h.StepQueue), _h.Clock), new TableAuditLog(_h.Tables, _h.Storage),
             (s, i, now) => RolloutMachine.Decide(s, i, now, _h.Gates), _h.Clock);
         Task<IResult> Send() => CiWebhook.HandleAsync(Request(Body()), _options, new Configs(Checkout), Pipeline(executor), _h.Clock, NullLoggerFactory.Instance, default);
         await Assert.ThrowsAsync<StorageException>(Send);

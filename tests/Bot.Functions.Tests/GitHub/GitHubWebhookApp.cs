@@ -1,3 +1,4 @@
+using Bot.Functions.Steps;
 using Bot.Core.Commands;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
@@ -46,8 +47,9 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
     public StorageOptions Storage { get; } = new()
     {
         RolloutsTable = AzuriteFixture.NewName("rollouts"), AuditTable = AzuriteFixture.NewName("audit"),
-        StepQueue = AzuriteFixture.NewName("steps"),
     };
+    /// <summary>This app's <c>rollout-steps</c> queue.</summary>
+    public string StepQueue { get; } = AzuriteFixture.NewName("steps");
     public IRolloutStore Store { get; }
     public IAuditLog Audit { get; }
     /// <summary>What the app logged (information and above).</summary>
@@ -74,7 +76,7 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         _queues = azurite.CreateQueueService();
         Store = new TableRolloutStore(tables, Storage);
         Audit = new TableAuditLog(tables, Storage);
-        var scheduler = new QueueStepScheduler(_queues, Time, Storage);
+        var scheduler = new QueueStepScheduler(new WorkQueue<StepWork>(_queues, StepQueue), Time);
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.WebHost.UseTestServer();
@@ -133,7 +135,7 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
     {
         var app = new GitHubWebhookApp(azurite, workQueue, listen);
         setup?.Invoke(app);
-        await app._queues.CreateIfNotExistsAsync(app.Storage.StepQueue, default);
+        await app._queues.CreateIfNotExistsAsync(app.StepQueue, default);
         await app.App.StartAsync();
         app.Client = app.App.GetTestClient();
         return app;
@@ -235,11 +237,11 @@ public sealed class GitHubWebhookApp : IAsyncDisposable
         var executor = App.Services.GetRequiredService<RolloutExecutor>();
         for (var i = 0; i < max; i++)
         {
-            var batch = await _queues.ReceiveAsync(Storage.StepQueue, 1, TimeSpan.FromSeconds(30), default);
+            var batch = await _queues.ReceiveAsync(StepQueue, 1, TimeSpan.FromSeconds(30), default);
             if (batch.Count == 0) return;
-            var step = StateJson.Deserialize<StepMessage>(batch[0].Text);
+            var step = StepWork.Parse(batch[0].Text).Step;
             await executor.ExecuteAsync(step.Service, new StepDue(step.RolloutId, step.StepIndex) { By = Actor.Timer }, default);
-            await _queues.DeleteMessageAsync(Storage.StepQueue, batch[0].MessageId, batch[0].PopReceipt, default);
+            await _queues.DeleteMessageAsync(StepQueue, batch[0].MessageId, batch[0].PopReceipt, default);
         }
     }
 

@@ -98,7 +98,7 @@ public sealed class FunctionLayoutTests(AzuriteFixture azurite)
     {
         foreach (var (name, queue) in new[]
                  {
-                     (Bot.Functions.Steps.RolloutStepsFunction.Name, Bot.Functions.Steps.RolloutStepsTrigger.Queue),
+                     (Bot.Functions.Steps.RolloutStepsTrigger.Name, Bot.Functions.Steps.RolloutStepsTrigger.Queue),
                      (Bot.Functions.Slack.SlackWorkTrigger.Name, Bot.Functions.Slack.SlackWorkTrigger.Queue),
                      (Bot.Functions.GitHub.GitHubWorkTrigger.Name, Bot.Functions.GitHub.GitHubWorkTrigger.Queue),
                      (Bot.Functions.Notifications.NotificationsTrigger.Name, Bot.Functions.Notifications.NotificationsTrigger.Queue),

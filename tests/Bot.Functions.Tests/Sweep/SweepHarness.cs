@@ -1,3 +1,4 @@
+using Bot.Functions.Hosting;
 using Bot.Adapters.Scheduling;
 using Bot.Adapters.Storage;
 using Bot.Core.Calendar;
@@ -33,6 +34,8 @@ internal sealed class SweepHarness
     public RolloutExecutor Executor { get; }
     public DueSweeper Sweeper { get; }
     public SweepOptions Options { get; }
+    /// <summary>This harness's <c>rollout-steps</c> queue.</summary>
+    public string StepQueue { get; }
     public GateContext Gates { get; set; } = new() { Cron = NCrontabEvaluator.Instance };
 
     public SweepHarness(AzuriteFixture azurite, DateTimeOffset start, SweepOptions? options = null)
@@ -43,12 +46,12 @@ internal sealed class SweepHarness
         Storage = new StorageOptions
         {
             RolloutsTable = AzuriteFixture.NewName("ro"), AuditTable = AzuriteFixture.NewName("au"),
-            StepQueue = AzuriteFixture.NewName("steps"),
         };
+        StepQueue = AzuriteFixture.NewName("steps");
         Options = options ?? new SweepOptions();
         Index = new TableDueIndex(Tables, AzuriteFixture.NewName("due"));
         Store = new DueIndexingRolloutStore(new TableRolloutStore(Tables, Storage), Index, Clock, Microsoft.Extensions.Options.Options.Create(Options));
-        var scheduler = new QueueStepScheduler(Queues, Clock, Storage);
+        var scheduler = new QueueStepScheduler(new WorkQueue<StepWork>(Queues, StepQueue), Clock);
         Executor = new RolloutExecutor(Store, Router, new NullDeploymentController(), Notifier, scheduler, new TableAuditLog(Tables, Storage),
             (s, i, now) => RolloutMachine.Decide(s, i, now, Gates), Clock);
         Sweeper = new DueSweeper(Index, Store, scheduler, Executor, Clock, Microsoft.Extensions.Options.Options.Create(Options));
@@ -74,20 +77,20 @@ internal sealed class SweepHarness
         var handled = 0;
         while (true)
         {
-            var batch = await Queues.ReceiveAsync(Storage.StepQueue, 32, TimeSpan.FromMinutes(1), default);
+            var batch = await Queues.ReceiveAsync(StepQueue, 32, TimeSpan.FromMinutes(1), default);
             if (batch.Count == 0) return handled;
             foreach (var m in batch)
             {
-                var step = RolloutStepsFunction.Parse(m.Text);
+                var step = StepWork.Parse(m.Text).Step;
                 await Executor.ExecuteAsync(step.Service, new StepDue(step.RolloutId, step.StepIndex) { By = Actor.Timer }, default);
-                await Queues.DeleteMessageAsync(Storage.StepQueue, m.MessageId, m.PopReceipt, default);
+                await Queues.DeleteMessageAsync(StepQueue, m.MessageId, m.PopReceipt, default);
                 handled++;
             }
         }
     }
 
     /// <summary>Loses every step message currently waiting (visible or not).</summary>
-    public Task LoseMessagesAsync() => Queues.ClearAsync(Storage.StepQueue, default);
+    public Task LoseMessagesAsync() => Queues.ClearAsync(StepQueue, default);
 
     public async Task<ServiceState> StateAsync(string service = "checkout-api") => (await Store.GetAsync(service, default))!.Value;
 

@@ -3,8 +3,10 @@ using Bot.Core.Ports;
 using Bot.Core.Rollouts;
 using Bot.TestKit;
 using Bot.TestKit.Azurite;
+using Bot.Functions.Hosting;
+using Bot.Functions.Steps;
 
-namespace Bot.Adapters.Tests.Storage;
+namespace Bot.Functions.Tests.Steps;
 
 [Collection(AzuriteFixture.Collection)]
 public sealed class QueueStepSchedulerTests(AzuriteFixture azurite)
@@ -12,17 +14,19 @@ public sealed class QueueStepSchedulerTests(AzuriteFixture azurite)
     private static readonly CancellationToken Ct = CancellationToken.None;
     private readonly FakeTimeProvider _time = new();
     private readonly AzureQueueService _queues = azurite.CreateQueueService();
-    private readonly StorageOptions _options = new() { StepQueue = AzuriteFixture.NewName("steps") };
+    private readonly string _queue = AzuriteFixture.NewName("steps");
+
+    private QueueStepScheduler Scheduler() => new(new WorkQueue<StepWork>(_queues, _queue), _time);
 
     [Fact]
     public async Task ScheduleAsync_Due_IsVisibleNow_AsStepMessageJson()
     {
-        var scheduler = new QueueStepScheduler(_queues, _time, _options);
+        var scheduler = Scheduler();
         var message = new StepMessage("checkout-api", "checkout-api-7", 2);
 
         await scheduler.ScheduleAsync(message, _time.GetUtcNow().AddMinutes(-1), Ct);
 
-        var received = Assert.Single(await _queues.ReceiveAsync(_options.StepQueue, 1, TimeSpan.FromSeconds(30), Ct));
+        var received = Assert.Single(await _queues.ReceiveAsync(_queue, 1, TimeSpan.FromSeconds(30), Ct));
         Assert.Equal(message, StateJson.Deserialize<StepMessage>(received.Text));
         Assert.Contains("\"rolloutId\":\"checkout-api-7\"", received.Text);
     }
@@ -30,11 +34,11 @@ public sealed class QueueStepSchedulerTests(AzuriteFixture azurite)
     [Fact]
     public async Task ScheduleAsync_Later_IsHiddenUntilThen()
     {
-        var scheduler = new QueueStepScheduler(_queues, _time, _options);
+        var scheduler = Scheduler();
 
         await scheduler.ScheduleAsync(new StepMessage("cart", "cart-1", 1), _time.GetUtcNow().AddMinutes(10), Ct);
 
-        Assert.Empty(await _queues.PeekAsync(_options.StepQueue, 1, Ct));
+        Assert.Empty(await _queues.PeekAsync(_queue, 1, Ct));
     }
 
     [Theory]
@@ -53,10 +57,10 @@ public sealed class QueueStepSchedulerTests(AzuriteFixture azurite)
     [Fact]
     public async Task ScheduleAsync_BeyondSevenDays_IsAcceptedAtTheCap()
     {
-        var scheduler = new QueueStepScheduler(_queues, _time, _options);
+        var scheduler = Scheduler();
 
         await scheduler.ScheduleAsync(new StepMessage("cart", "cart-2", 1), _time.GetUtcNow().AddDays(30), Ct);
 
-        Assert.Empty(await _queues.PeekAsync(_options.StepQueue, 1, Ct));
+        Assert.Empty(await _queues.PeekAsync(_queue, 1, Ct));
     }
 }
