@@ -6,7 +6,7 @@ namespace Bot.Functions.Hosting;
 /// Durable hand-off from an HTTP endpoint that must answer quickly (style rule G3: verify, translate, enqueue, 202) to
 /// the queue-triggered function that does the work. Once <see cref="EnqueueAsync(string, CancellationToken)"/> returns,
 /// the message survives a crash or recycle of this process (or, in a prompt run whose put failed, its work is already
-/// done); the queue trigger retries failures and moves what keeps failing to <c>&lt;queue&gt;-poison</c>. <see cref="WorkQueue{TWork}"/> is the typed put every area uses (<c>slack-work</c>, <c>github-work</c>, <c>notifications</c>).
+/// done); the queue trigger retries failures and moves what keeps failing to <c>&lt;queue&gt;-poison</c>. <see cref="WorkQueue{TWork}"/> is the typed queue every area uses (<c>slack-work</c>, <c>github-work</c>, <c>notifications</c>, <c>rollout-steps</c>): its trigger and the runs here do its work with the <see cref="IWorkHandler{TWork}"/> registered for it.
 /// </summary>
 /// <remarks>
 /// <b>Prompt run.</b> When the queue's handler is registered in this process (<see cref="RunsHere"/>), a message is put
