@@ -48,8 +48,16 @@ public sealed class GitHubOptions
     [Range(0, 10)]
     public int MaxRateLimitRetries { get; set; } = 3;
 
-    /// <summary>Path of the release config inside a repository. The default value is <c>.releasebot.yaml</c>.</summary>
+    /// <summary>Path of the release config inside a repository, relative to its root (<see cref="IsRepoPath"/>). The default
+    /// value is <c>.releasebot.yaml</c>.</summary>
     public string ConfigFile { get; set; } = ".releasebot.yaml";
+
+    /// <summary>True when <paramref name="path"/> can be read through the contents API as it is: <c>/</c>-separated names,
+    /// none empty, <c>.</c> or <c>..</c>, and no character a URL would read differently (<c>#</c>, <c>?</c>, <c>%</c>,
+    /// <c>\</c>): the client puts the path into the request URL unescaped.</summary>
+    public static bool IsRepoPath(string? path) =>
+        !string.IsNullOrWhiteSpace(path) && path.IndexOfAny(['#', '?', '%', '\\']) < 0
+        && path.Split('/').All(name => name.Length > 0 && name != "." && name != ".." && name.Trim() == name);
 
     /// <summary>Teams (<c>org/team-slug</c>) whose members may command rollouts from PR comments, besides
     /// collaborators with write, maintain or admin permission. The default value is empty.</summary>

@@ -28,6 +28,8 @@ public static class GitHubServiceCollectionExtensions
     {
         services.AddOptions<GitHubOptions>().Bind(configuration.GetSection(GitHubOptions.Section)).ValidateDataAnnotations()
             .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _), "GitHub:BaseUrl must be an absolute URL, e.g. https://api.github.com/ or https://HOST/api/v3/")
+            .Validate(o => GitHubOptions.IsRepoPath(o.ConfigFile),
+                "GitHub:ConfigFile must be a path relative to the repository root, of /-separated names without #, ?, %, \\ or .. (e.g. .releasebot.yaml or deploy/releasebot.yaml)")
             .ValidateOnStart();
         var options = configuration.GetSection(GitHubOptions.Section).Get<GitHubOptions>() ?? new GitHubOptions();
         services.TryAddSingleton(TimeProvider.System);

@@ -4,7 +4,8 @@ using Bot.TestKit;
 
 namespace Bot.Adapters.Tests.GitHub;
 
-/// <summary>Every GitHub setting README.md names (<c>GitHub__X</c> or <c>GitHub:X</c>) is one <see cref="GitHubOptions"/> binds.</summary>
+/// <summary>Every GitHub setting README.md names (<c>GitHub__X</c> or <c>GitHub:X</c>) is one <see cref="GitHubOptions"/> binds,
+/// and every one it binds is named there.</summary>
 public sealed partial class GitHubSettingsDocsTests
 {
     [Fact]
@@ -18,6 +19,7 @@ public sealed partial class GitHubSettingsDocsTests
         Assert.Contains("BaseUrl", named);
         Assert.Contains("MaxRateLimitWait", named);
         Assert.All(named, n => Assert.Contains(n, bound));
+        Assert.All(bound, b => Assert.Contains(b, named));
     }
 
     [GeneratedRegex(@"`GitHub(?:__|:)([A-Za-z]+)")]
