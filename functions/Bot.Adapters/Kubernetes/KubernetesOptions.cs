@@ -3,6 +3,8 @@ namespace Bot.Adapters.Kubernetes;
 /// <summary>How the bot reaches Kubernetes clusters. Bound from the <c>Kubernetes</c> configuration section.</summary>
 public sealed record KubernetesOptions
 {
+    public const string Section = "Kubernetes";
+
     /// <summary>kubeconfig path(s), separated like <c>KUBECONFIG</c> (':' on Linux). Null uses <c>KUBECONFIG</c>,
     /// then <c>~/.kube/config</c>. The default value is null.</summary>
     public string? KubeconfigPath { get; init; }

@@ -12,7 +12,7 @@ public static class KubernetesServiceCollectionExtensions
     /// with <see cref="KubernetesOptions"/> bound from the <c>Kubernetes</c> section. Clients connect lazily per cluster context.</summary>
     public static IServiceCollection AddKubernetes(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection("Kubernetes").Get<KubernetesOptions>() ?? new KubernetesOptions();
+        var options = configuration.GetSection(KubernetesOptions.Section).Get<KubernetesOptions>() ?? new KubernetesOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton(sp => new KubernetesClientFactory(options, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()));

@@ -3,6 +3,8 @@ namespace Bot.Core.Execution;
 /// <summary>Limits of <see cref="RolloutExecutor"/>. Bound from the <c>Executor</c> configuration section.</summary>
 public sealed class ExecutorOptions
 {
+    public const string Section = "Executor";
+
     /// <summary>How many times a command is re-read and re-decided after losing an ETag race before giving up
     /// with <see cref="Ports.ConcurrencyConflictException"/>. The default value is 20.</summary>
     public int MaxConflictRetries { get; set; } = 20;

@@ -4,6 +4,8 @@ namespace Bot.Functions.Ci;
 /// secret nor a token set, every CI request is refused (401).</summary>
 public sealed class CiOptions
 {
+    public const string Section = "Ci";
+
     /// <summary>Shared secret for HMAC-SHA256 signatures (<c>X-Releasebot-Signature</c> over
     /// <c>{timestamp}.{raw body}</c>). Null disables signed requests. App setting <c>Ci__SigningSecret</c>.</summary>
     public string? SigningSecret { get; set; }

@@ -20,7 +20,7 @@ public static class RolloutCoreExtensions
     public static IHostApplicationBuilder AddRolloutCore(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ExecutorOptions>().BindConfiguration("Executor")
+        services.AddOptions<ExecutorOptions>().BindConfiguration(ExecutorOptions.Section)
             .Validate(o => o.MaxConflictRetries is >= 1 and <= 1000 && o.MaxFeedbackRounds is >= 1 and <= 100,
                 "Executor:MaxConflictRetries must be 1-1000 and Executor:MaxFeedbackRounds 1-100")
             .ValidateOnStart();

@@ -31,6 +31,30 @@ public partial class SettingsDocsTests
         Assert.True(undocumented.Count == 0, "settings in local.settings.sample.json missing from README.md: " + string.Join(", ", undocumented));
     }
 
+    /// <summary>Every setting an options class binds from its section (a public <c>Section</c> or <c>SectionName</c>
+    /// constant) is named in README.md, as <c>Section__Name</c> or <c>Section:Name</c>: a setting nobody can find is as bad
+    /// as a documented one nothing binds.</summary>
+    [Fact]
+    public void BoundSettings_EveryOne_IsNamedInReadme()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var assemblies = new[] { typeof(Bot.Core.Rollouts.RolloutMachine), typeof(StorageOptions), typeof(StorageExtensions) }.Select(t => t.Assembly);
+        var sections = assemblies.SelectMany(a => a.GetExportedTypes())
+            .Where(t => t.Name.EndsWith("Options", StringComparison.Ordinal))
+            .Select(t => (Type: t, Section: (t.GetField("Section") ?? t.GetField("SectionName"))?.GetRawConstantValue() as string))
+            .Where(x => x.Section is not null)
+            .ToList();
+        Assert.Contains(sections, x => x.Section == "Slack");
+        Assert.Contains(sections, x => x.Section == "Sweep");
+
+        var missing = sections
+            .SelectMany(x => x.Type.GetProperties().Where(p => p.CanWrite && p.SetMethod!.IsPublic).Select(p => $"{x.Section}__{p.Name}"))
+            .Where(setting => !readme.Contains(setting, StringComparison.Ordinal) && !readme.Contains(setting.Replace("__", ":"), StringComparison.Ordinal))
+            .ToList();
+
+        Assert.True(missing.Count == 0, "settings bound but not named in README.md: " + string.Join(", ", missing));
+    }
+
     [Fact]
     public void StorageSettings_TheReadmeNames_AreTheOnesBound()
     {
