@@ -50,8 +50,8 @@ public static class HostingExtensions
     /// <c>CompositionOrderTests</c> composes them reversed.</summary>
     internal static readonly IReadOnlyList<Func<IHostApplicationBuilder, IHostApplicationBuilder>> Features =
     [
-        StorageExtensions.AddStorage,              // AzureWebJobsStorage: queues, tables, rollout state (+ due index), audit, delivery dedup, step scheduler
-        RolloutCoreExtensions.AddRolloutCore,      // Decide + executor, release configs (ReleaseConfig:Directory), RolloutSteps work
+        StorageExtensions.AddStorage,              // AzureWebJobsStorage: queue and table clients, rollout state (+ due index), audit
+        RolloutCoreExtensions.AddRolloutCore,      // Decide + executor, release configs (ReleaseConfig:Directory), the rollout-steps queue and its scheduler
         NotificationExtensions.AddNotifications,   // the executor's notifier: outbox on the notifications queue, delivered to Slack/GitHub by the Notifications function
         TrafficExtensions.AddTrafficRouting,       // Traffic:Mode: istio (KubernetesClient) or recording (dry run)
         CommandApiExtensions.AddCommandApi,        // CommandApi:Keys: bearer keys for /api/rollouts, /api/services, /api/freezes

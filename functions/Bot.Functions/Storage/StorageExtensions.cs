@@ -18,8 +18,8 @@ public static class StorageExtensions
     public const string Section = "Storage";
 
     /// <summary>The SDK's queue and table clients over <c>AzureWebJobsStorage</c> (start-up fails naming the setting when
-    /// it is missing or malformed), the table-backed rollout store (with the due index the sweep reads), audit log and delivery dedup on the tables
-    /// <c>Storage__*</c> names, and the step scheduler on the queue of the <c>RolloutSteps</c> function.</summary>
+    /// it is missing or malformed), and the table-backed rollout store (with the due index the sweep reads) and audit log on
+    /// the tables <c>Storage__*</c> names. Queues belong to their features (<c>rollout-steps</c>: <c>AddRolloutCore</c>).</summary>
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
         var connectionString = builder.Configuration[ConnectionSetting];
